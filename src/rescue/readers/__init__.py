@@ -1,0 +1,1 @@
+"""Readers: one per container format. Each yields the events of readers.base."""

@@ -1,0 +1,1 @@
+"""The analytic store (DuckDB): evidence tables written by ingest, findings by analyse."""
