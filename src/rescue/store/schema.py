@@ -41,6 +41,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "groups": [
         ("source_id", "VARCHAR"), ("group_id", "VARCHAR"), ("name", "VARCHAR"), ("kind", "VARCHAR"),
     ],
+    "group_members": [
+        ("source_id", "VARCHAR"), ("group_id", "VARCHAR"), ("account_id", "VARCHAR"), ("is_leader", "BOOLEAN"),
+        ("is_pending", "BOOLEAN"),
+    ],
+    "forum_config": [
+        ("source_id", "VARCHAR"), ("name", "VARCHAR"), ("value", "VARCHAR"),
+    ],
     "ranks": [
         ("source_id", "VARCHAR"), ("rank_id", "VARCHAR"), ("title", "VARCHAR"), ("is_special", "BOOLEAN"),
     ],

@@ -1,0 +1,31 @@
+"""Adapters: one declarative spec per forum software, all in one registry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rescue.adapters.base import Adapter, Recognition
+from rescue.adapters.phpbb import ADAPTER as PHPBB
+from rescue.errors import AdapterError
+from rescue.readers.base import TableDef
+
+REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB,)}
+
+
+def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "") -> tuple[Adapter, Recognition]:
+    """Pick the adapter whose signature tables the source holds (by structure, never by name)."""
+    if software != "auto":
+        adapter = REGISTRY.get(software)
+        if adapter is None:
+            raise AdapterError(path, f"unknown software {software!r} (known: {', '.join(sorted(REGISTRY))})")
+        rec = adapter.recognise(defs)
+        if rec is None:
+            raise AdapterError(path, f"the source does not have the tables of {software} "
+                                     f"(needs {', '.join(sorted(adapter.signature))})")
+        return adapter, rec
+    found = [(a, r) for a in REGISTRY.values() if (r := a.recognise(defs)) is not None]
+    if not found:
+        names = ", ".join(sorted(defs)[:8]) + ("…" if len(defs) > 8 else "")
+        raise AdapterError(path, f"no adapter recognises these tables ({len(defs)} tables: {names})")
+    found.sort(key=lambda ar: (-ar[1].score, ar[0].software))
+    return found[0]

@@ -1,0 +1,114 @@
+"""Field functions shared by the adapters: ids, times, IPs, markup, flags.
+
+Each returns a function ``Row -> value`` so that adapter specs stay declarative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from rescue.adapters.base import MappingError, Row, id_of, int_of, nonempty, text_of
+from rescue.text.ips import canonical_ip
+from rescue.text.markup import ParsedText, to_plain
+from rescue.text.times import parse_birthday, unix_to_ts
+
+Getter = Callable[[Row], Any]
+
+
+def ident(col: str) -> Getter:
+    """A native id as text (0 / empty → NULL)."""
+    return lambda r: id_of(r.get(col))
+
+
+def ident_keep_zero(col: str) -> Getter:
+    def get(r: Row) -> str | None:
+        v = r.get(col)
+        return None if v is None else text_of(v)
+
+    return get
+
+
+def text(col: str) -> Getter:
+    return lambda r: text_of(r.get(col))
+
+
+def opt_text(col: str) -> Getter:
+    """Text, with empty strings turned into NULL."""
+    return lambda r: nonempty(r.get(col))
+
+
+def integer(col: str) -> Getter:
+    return lambda r: int_of(r.get(col))
+
+
+def unix(col: str) -> Getter:
+    return lambda r: unix_to_ts(r.get(col))
+
+
+def ip(col: str) -> Getter:
+    return lambda r: canonical_ip(r.get(col))
+
+
+def const(value: Any) -> Getter:
+    return lambda r: value
+
+
+def flag(pred: Callable[[Row], bool]) -> Getter:
+    return lambda r: bool(pred(r))
+
+
+def birthday(col: str, style: str) -> tuple[Getter, Getter]:
+    """(raw text, parsed date) getters for a birthday column."""
+
+    def parsed(r: Row) -> Any:
+        raw = nonempty(r.get(col))
+        return parse_birthday(raw, style)[0] if raw else None
+
+    return opt_text(col), parsed
+
+
+def markup(col: str, markup_kind: str = "auto", uid_col: str | None = None) -> Callable[[Row], ParsedText]:
+    """Parse a body once per row (memoised) into own text and credited quotes."""
+    memo_key = "markup:" + col
+
+    def parse(r: Row) -> ParsedText:
+        got = r.memo.get(memo_key)
+        if got is None:
+            raw = text_of(r.get(col)) or ""
+            uid = nonempty(r.get(uid_col)) if uid_col else None
+            got = to_plain(raw, markup_kind, bbcode_uid=uid)
+            r.memo[memo_key] = got
+        assert isinstance(got, ParsedText)
+        return got
+
+    return parse
+
+
+def body_text(parse: Callable[[Row], ParsedText]) -> Getter:
+    return lambda r: parse(r).text
+
+
+def quotes_of(parse: Callable[[Row], ParsedText], container: str, id_col: str) -> Callable[[Row], Iterator[Mapping[str, Any]]]:
+    def rows(r: Row) -> Iterator[Mapping[str, Any]]:
+        cid = id_of(r.get(id_col))
+        for seq, q in enumerate(parse(r).quotes, 1):
+            yield {
+                "container": container, "container_id": cid, "seq": seq, "quoted_author": q.author,
+                "quoted_account_id": q.account_id, "quoted_post_id": q.post_id, "depth": q.depth,
+                "text": q.text,
+            }
+
+    return rows
+
+
+def require(col: str) -> Getter:
+    """A value that must be present; its absence quarantines the row."""
+
+    def get(r: Row) -> Any:
+        v = r.get(col)
+        if v is None or v == b"" or v == "":
+            raise MappingError(f"{col} is empty")
+        return text_of(v)
+
+    return get

@@ -1,0 +1,117 @@
+"""The `rescue` command line. Every failure reaches the user as one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from rescue import operation
+from rescue.console import bytes_progress, print_ingest, print_store_summary, stage_progress
+from rescue.errors import RescueError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Rescue: from a seized forum to intelligence packages, with provenance.")
+out = Console()
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The operation folder to create.")],
+    name: Annotated[str | None, typer.Option(help="Operation name (default: the folder name).")] = None,
+    agency: Annotated[str, typer.Option(help="Owning agency.")] = "UNSPECIFIED",
+    handling_code: Annotated[str, typer.Option(help="Default handling code: H0, H1, H2 or H3.")] = "H0",
+    retention_years: Annotated[int, typer.Option(help="Years until the retention review date.")] = 3,
+) -> None:
+    """Create an operation folder: operation.toml, store.duckdb, evidence/register.jsonl, packages/."""
+    op = operation.init(directory, name=name, agency=agency, handling_code=handling_code,
+                        retention_years=retention_years)
+    out.print(f"operation [bold]{op.name}[/] created in {op.root}")
+
+
+@app.command()
+def ingest(
+    directory: Annotated[Path, typer.Argument(help="The operation folder.")],
+    source: Annotated[Path, typer.Argument(help="A seized source: a forum database dump (may be compressed).")],
+    format: Annotated[str, typer.Option("--format", help="Container format: auto or mysqldump.")] = "auto",
+    software: Annotated[str, typer.Option(help="Forum software: auto (recognised by structure) or phpbb.")] = "auto",
+) -> None:
+    """Read a seized source into the evidence tables, with provenance, quarantine and a conservation check."""
+    from rescue.ingest.pipeline import ingest as run_ingest
+
+    op = operation.load(directory)
+    with bytes_progress(out) as report:
+        result = run_ingest(op, source, fmt=format, software=software, progress=report)
+    print_ingest(out, result)
+
+
+@app.command()
+def synth(
+    members: Annotated[int, typer.Option(help="Number of forum accounts to generate.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the world into.")] = Path("world"),
+    software: Annotated[str, typer.Option(help="Forum software of the dump.")] = "phpbb",
+) -> None:
+    """Generate a synthetic seized forum (a real dump) and its ground truth, apart."""
+    from rescue.synth import generate
+
+    with stage_progress(out) as report:
+        summary = generate(out_dir, members=members, seed=seed, software=software, progress=report)
+    out.print(f"{summary.members} accounts of {summary.persons} persons in {summary.seconds:.1f} s")
+    for p in summary.dump_paths:
+        out.print(f"  dump   {p}")
+    out.print(f"  truth  {summary.truth_dir}  (never read by the analysis)")
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Folder for the demo world and operation.")] = Path("demo"),
+    members: Annotated[int, typer.Option(help="Accounts in the demo forum.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Generate a small world, run every stage on it, and print what came out."""
+    from rescue.demo import run_demo
+
+    run_demo(out, directory, members=members, seed=seed)
+
+
+@app.command()
+def summary(directory: Annotated[Path, typer.Argument(help="The operation folder.")]) -> None:
+    """Rows per table and the conservation check of every ingested source."""
+    op = operation.load(directory)
+    print_store_summary(out, op)
+
+
+def main() -> None:
+    err = Console(stderr=True)
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except RescueError as exc:
+        err.print(f"rescue: error: {exc.one_line()}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("rescue: interrupted", markup=False)
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors (bad option, missing argument)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            app(["--help"], standalone_mode=False)
+            sys.exit(0)
+        message = getattr(exc, "format_message", lambda: str(exc))()
+        err.print(f"rescue: error: {' '.join(str(message).split())}", markup=False, highlight=False)
+        sys.exit(UsageError.exit_code)
+    except Exception as exc:  # a bug: still one line, never a traceback (RESCUE_DEBUG=1 shows it)
+        if os.environ.get("RESCUE_DEBUG"):
+            raise
+        err.print(f"rescue: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+                  "(set RESCUE_DEBUG=1 for the traceback)", markup=False, highlight=False)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

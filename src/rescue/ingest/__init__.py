@@ -1,0 +1,1 @@
+"""Ingest: seized sources into the evidence tables."""
