@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from rescue.adapters.base import MappingError, Row, id_of, int_of, nonempty, text_of
+from rescue.text.charset import unescape_entities
 from rescue.text.ips import canonical_ip
 from rescue.text.markup import ParsedText, to_plain
 from rescue.text.times import parse_birthday, unix_to_ts
@@ -36,6 +37,19 @@ def text(col: str) -> Getter:
 def opt_text(col: str) -> Getter:
     """Text, with empty strings turned into NULL."""
     return lambda r: nonempty(r.get(col))
+
+
+def _unescape(value: str | None) -> str | None:
+    return unescape_entities(value) if value is not None and "&" in value else value
+
+
+def html(col: str) -> Getter:
+    """Text the forum stored HTML-escaped (phpBB usernames, subjects, titles), decoded once."""
+    return lambda r: _unescape(text_of(r.get(col)))
+
+
+def opt_html(col: str) -> Getter:
+    return lambda r: _unescape(nonempty(r.get(col)))
 
 
 def integer(col: str) -> Getter:

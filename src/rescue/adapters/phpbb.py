@@ -77,12 +77,12 @@ USERS = TableMap(
     suffix="users", key=("user_id",), requires=frozenset({"user_id", "username", "user_email", "user_ip"}),
     emits=(
         Emit("accounts", {
-            "account_id": f.ident_keep_zero("user_id"), "username": "username",
-            "username_clean": "username_clean", "email": f.opt_text("user_email"),
+            "account_id": f.ident_keep_zero("user_id"), "username": f.html("username"),
+            "username_clean": f.html("username_clean"), "email": f.opt_text("user_email"),
             "registered_at": f.unix("user_regdate"), "registration_ip": f.ip("user_ip"),
             "last_visit_at": f.unix("user_lastvisit"), "birthday_raw": _bday_raw, "birth_date": _bday,
-            "location": f.opt_text("user_from"), "timezone": _timezone, "language": f.opt_text("user_lang"),
-            "occupation": f.opt_text("user_occ"), "interests": f.opt_text("user_interests"),
+            "location": f.opt_html("user_from"), "timezone": _timezone, "language": f.opt_text("user_lang"),
+            "occupation": f.opt_html("user_occ"), "interests": f.opt_html("user_interests"),
             "website": f.opt_text("user_website"), "signature_text": lambda r: _sig(r).text or None,
             "group_id": f.ident("group_id"), "rank_id": f.ident("user_rank"),
             "post_count": f.integer("user_posts"),
@@ -120,14 +120,14 @@ USER_GROUP = TableMap(
 
 RANKS = TableMap(
     suffix="ranks", key=("rank_id",), requires=frozenset({"rank_id", "rank_title"}),
-    emits=(Emit("ranks", {"rank_id": f.ident("rank_id"), "title": "rank_title",
+    emits=(Emit("ranks", {"rank_id": f.ident("rank_id"), "title": f.html("rank_title"),
                           "is_special": lambda r: int_of(r.get("rank_special")) == 1}),),
 )
 
 FORUMS = TableMap(
     suffix="forums", key=("forum_id",), requires=frozenset({"forum_id", "parent_id", "forum_name"}),
     emits=(Emit("forums", {"forum_id": f.ident("forum_id"), "parent_id": f.ident("parent_id"),
-                           "name": "forum_name", "description": f.opt_text("forum_desc"),
+                           "name": f.html("forum_name"), "description": f.opt_html("forum_desc"),
                            "kind": lambda r: {0: "category", 1: "forum", 2: "link"}.get(
                                int_of(r.get("forum_type")) or 0, "other")}),),
 )
@@ -135,7 +135,7 @@ FORUMS = TableMap(
 TOPICS = TableMap(
     suffix="topics", key=("topic_id",), requires=frozenset({"topic_id", "forum_id", "topic_title"}),
     emits=(Emit("threads", {"thread_id": f.ident("topic_id"), "forum_id": f.ident("forum_id"),
-                            "title": "topic_title", "account_id": f.ident_keep_zero("topic_poster"),
+                            "title": f.html("topic_title"), "account_id": f.ident_keep_zero("topic_poster"),
                             "created_at": f.unix("topic_time"), "first_post_id": f.ident("topic_first_post_id"),
                             "is_deleted": _deleted_visibility("topic_visibility")}),),
 )
@@ -146,8 +146,8 @@ POSTS = TableMap(
     emits=(
         Emit("posts", {"post_id": f.ident("post_id"), "thread_id": f.ident("topic_id"),
                        "forum_id": f.ident("forum_id"), "account_id": f.ident_keep_zero("poster_id"),
-                       "guest_name": f.opt_text("post_username"), "posted_at": f.unix("post_time"),
-                       "ip": f.ip("poster_ip"), "subject": "post_subject", "body_raw": "post_text",
+                       "guest_name": f.opt_html("post_username"), "posted_at": f.unix("post_time"),
+                       "ip": f.ip("poster_ip"), "subject": f.html("post_subject"), "body_raw": "post_text",
                        "body_text": f.body_text(_post_body), "markup": lambda r: "phpbb",
                        "is_deleted": _deleted_visibility("post_visibility")}),
         Emit("ip_events", {"account_id": f.ident_keep_zero("poster_id"), "ip": f.ip("poster_ip"),
@@ -164,7 +164,7 @@ PRIVMSGS = TableMap(
     emits=(
         Emit("messages", {"message_id": f.ident("msg_id"), "sender_account_id": f.ident_keep_zero("author_id"),
                           "sent_at": f.unix("message_time"), "ip": f.ip("author_ip"),
-                          "subject": "message_subject", "body_raw": "message_text",
+                          "subject": f.html("message_subject"), "body_raw": "message_text",
                           "body_text": f.body_text(_pm_body), "markup": lambda r: "phpbb",
                           "to_raw": f.opt_text("to_address"), "bcc_raw": f.opt_text("bcc_address"),
                           "is_deleted": f.const(False)}),
@@ -236,7 +236,7 @@ BANLIST = TableMap(
     suffix="banlist", key=("ban_id",), requires=frozenset({"ban_id", "ban_userid", "ban_ip", "ban_email"}),
     emits=(Emit("bans", {"ban_id": f.ident("ban_id"), "account_id": f.ident("ban_userid"),
                          "ip": f.opt_text("ban_ip"), "email": f.opt_text("ban_email"),
-                         "reason": f.opt_text("ban_reason"), "banned_at": f.unix("ban_start"),
+                         "reason": f.opt_html("ban_reason"), "banned_at": f.unix("ban_start"),
                          "ends_at": f.unix("ban_end")}),),
 )
 
@@ -256,7 +256,7 @@ ATTACHMENTS = TableMap(
         "attachment_id": f.ident("attach_id"), "account_id": f.ident_keep_zero("poster_id"),
         "post_id": lambda r: None if int_of(r.get("in_message")) else id_of(r.get("post_msg_id")),
         "message_id": lambda r: id_of(r.get("post_msg_id")) if int_of(r.get("in_message")) else None,
-        "filename": "real_filename", "stored_name": "physical_filename", "extension": f.opt_text("extension"),
+        "filename": f.html("real_filename"), "stored_name": "physical_filename", "extension": f.opt_text("extension"),
         "mimetype": f.opt_text("mimetype"), "filesize": f.integer("filesize"), "created_at": f.unix("filetime"),
         "sha256": f.const(None)}),),
 )

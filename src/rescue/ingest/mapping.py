@@ -77,6 +77,7 @@ class RowMapper:
         self.writer = writer
         self.charset = connection_charset
         self.counts = Conservation()
+        self._kind_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._data_cols = {t: [c for c in schema.column_names(t)[1:] if not c.startswith("prov_")]
                            for t in schema.TABLES if t not in schema.NO_PROV}
         for name, tmap in rec.tables.items():
@@ -94,11 +95,11 @@ class RowMapper:
             self.counts.of(event.name)
         elif isinstance(event, BadRow):
             self.counts.of(event.table).read += 1
-            self._quarantine(event.table, event.offset, event.line, event.reason, event.raw, count=True)
+            self._quarantine(event.table, event.offset, event.line, event.reason, event.raw)
         elif isinstance(event, ConnectionCharset):
             self.charset = event.charset
 
-    def _quarantine(self, table: str, offset: int, line: int, reason: str, raw: bytes, *, count: bool) -> None:
+    def _quarantine(self, table: str, offset: int, line: int, reason: str, raw: bytes) -> None:
         tc = self.counts.of(table)
         if tc.status == "skipped" and table in self.rec.tables:
             tc.status = "mapped"
@@ -129,16 +130,20 @@ class RowMapper:
             got = len(names) if names else 0
             self._quarantine(ev.table, ev.offset, ev.line,
                              f"row has {len(ev.values)} values, table declares {got} columns",
-                             _render_raw(ev.values), count=True)
+                             _render_raw(ev.values))
             return
-        binary = {c.name for c in tdef.columns if c.is_binary} if tdef else set()
+        binary, integers = self._kinds(ev.table, tdef)
         latin1 = bool(tdef and tdef.charset and tdef.charset.startswith("latin1"))
         row = Row((n, self._decode(v, n in binary, latin1)) for n, v in zip(names, ev.values, strict=True))
         try:
+            for n in integers:
+                v = row.get(n)
+                if v is not None and not isinstance(v, int):
+                    row[n] = _as_int(n, v)
             out = list(self._emit(tmap, row))
         except (MappingError, ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
             self._quarantine(ev.table, ev.offset, ev.line, f"{type(exc).__name__}: {exc}"[:500],
-                             _render_raw(ev.values), count=True)
+                             _render_raw(ev.values))
             return
         key = ":".join(text_of(row.get(k)) or "" for k in tmap.key)
         for table, values in out:
@@ -146,6 +151,15 @@ class RowMapper:
             self.writer.add(table, (self.source_id, *[values.get(c) for c in cols], ev.table, key, ev.offset,
                                     ev.line))
         tc.mapped += 1
+
+    def _kinds(self, table: str, tdef: TableDef | None) -> tuple[frozenset[str], frozenset[str]]:
+        got = self._kind_cache.get(table)
+        if got is None:
+            cols = tdef.columns if tdef else ()
+            got = (frozenset(c.name for c in cols if c.is_binary),
+                   frozenset(c.name for c in cols if c.sql_type.split("(")[0] in _INT_TYPES))
+            self._kind_cache[table] = got
+        return got
 
     @staticmethod
     def _emit(tmap: TableMap, row: Row) -> Iterable[tuple[str, dict[str, Any]]]:
@@ -157,6 +171,16 @@ class RowMapper:
                     yield emit.table, dict(d)
                 continue
             yield emit.table, _fields(emit, row)
+
+
+_INT_TYPES = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
+
+
+def _as_int(col: str, value: Any) -> int:
+    try:
+        return int(value.decode() if isinstance(value, bytes) else value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MappingError(f"column {col} is an integer column but holds {str(value)[:40]!r}") from exc
 
 
 def _fields(emit: Emit, row: Row) -> dict[str, Any]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from rescue.readers.base import Column, TableDef
+from rescue.readers.base import Column, DumpStructure, TableDef
 from rescue.readers.containers import open_source
 from rescue.readers.mysqldump import iter_mysqldump
 
@@ -24,14 +23,6 @@ _START = re.compile(rb"(?:^|\n)(CREATE TABLE|INSERT(?: IGNORE)? INTO|REPLACE INT
                     re.IGNORECASE)
 _INSERT_COLS = re.compile(rb"\s*`?([^`\s(]+)`?\s*\(([^)]*)\)\s*VALUES", re.IGNORECASE)
 _NAMES = re.compile(rb"\s*([A-Za-z0-9_]+)")
-
-
-@dataclass
-class DumpStructure:
-    defs: dict[str, TableDef] = field(default_factory=dict)
-    insert_tables: set[str] = field(default_factory=set)
-    charset: str | None = None
-    bytes_scanned: int = 0
 
 
 def scan_mysqldump(path: Path) -> DumpStructure:

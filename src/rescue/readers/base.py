@@ -7,8 +7,9 @@ adapter can decide, per column type and declared charset, how to turn them into 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 # A SQL value as the dump wrote it: NULL, an integer, a non-integer number kept as its exact
 # literal text (decimal/float), or the bytes of a quoted string / hex literal.
@@ -81,3 +82,30 @@ class ReadStats:
 
 
 EventStream = Iterator[Event]
+
+
+@dataclass
+class DumpStructure:
+    """What a first look at a source found: its tables (by name) and its text encoding."""
+
+    defs: dict[str, TableDef] = field(default_factory=dict)
+    insert_tables: set[str] = field(default_factory=set)  # tables that have rows
+    charset: str | None = None
+    bytes_scanned: int = 0
+
+
+class SourceReader(Protocol):
+    """A container format's reader, as the ingest pipeline uses it.
+
+    ``structure()`` is cheap (table definitions only) and lets the adapter be chosen before
+    any row is mapped; ``events()`` streams every table definition and row with its position
+    (for files: byte offset and line in the decompressed stream; for databases: the row's
+    ordinal in its table, line 0). ``progress(done)`` is called with bytes (or rows) done.
+    """
+
+    format: str
+    total: int | None
+
+    def structure(self) -> DumpStructure: ...
+
+    def events(self, progress: Callable[[int], None] | None = None) -> Iterator[Event]: ...
