@@ -37,7 +37,7 @@ def test_load_rejects_non_operation(tmp_path: Path) -> None:
     with pytest.raises(OperationError, match="not an operation folder"):
         operation.load(tmp_path)
     (tmp_path / "operation.toml").write_text("name = [unclosed")
-    with pytest.raises(OperationError, match="operation.toml"):
+    with pytest.raises(OperationError, match=r"operation\.toml"):
         operation.load(tmp_path)
 
 

@@ -102,7 +102,8 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":
             app(["--help"], standalone_mode=False)
             sys.exit(0)
-        message = getattr(exc, "format_message", lambda: str(exc))()
+        fmt = getattr(exc, "format_message", None)
+        message = fmt() if callable(fmt) else str(exc)
         err.print(f"rescue: error: {' '.join(str(message).split())}", markup=False, highlight=False)
         sys.exit(UsageError.exit_code)
     except Exception as exc:  # a bug: still one line, never a traceback (RESCUE_DEBUG=1 shows it)

@@ -103,7 +103,8 @@ def body_text(parse: Callable[[Row], ParsedText]) -> Getter:
     return lambda r: parse(r).text
 
 
-def quotes_of(parse: Callable[[Row], ParsedText], container: str, id_col: str) -> Callable[[Row], Iterator[Mapping[str, Any]]]:
+def quotes_of(parse: Callable[[Row], ParsedText], container: str,
+              id_col: str) -> Callable[[Row], Iterator[Mapping[str, Any]]]:
     def rows(r: Row) -> Iterator[Mapping[str, Any]]:
         cid = id_of(r.get(id_col))
         for seq, q in enumerate(parse(r).quotes, 1):

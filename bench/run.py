@@ -1,0 +1,143 @@
+"""Benchmarks: each stage as its own process, wall time and peak RSS, peers side by side.
+
+    python bench/run.py [--members 70000] [--seed 1] [--work bench/worlds] [--skip-peer] [--keep]
+
+Stages: `rescue synth`, `rescue ingest` of its phpBB dump, and the peer an analyst uses today:
+importing the same dump into MariaDB with the `mariadb` client (when a server answers on
+RESCUE_BENCH_MYSQL, default `-h 127.0.0.1 -u rescue -prescue`). Results go to
+bench/results/<date>-<members>.json and .md; docs/performance.md explains them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+@dataclass
+class Measure:
+    stage: str
+    seconds: float
+    peak_rss_mb: float
+    ok: bool
+    detail: str = ""
+    mb_per_s: float | None = None
+
+
+def measure(stage: str, cmd: list[str], *, stdin_path: Path | None = None, input_mb: float | None = None,
+            env: dict[str, str] | None = None) -> Measure:
+    """Run one command as a child process; wall time and the child's own peak RSS (wait4)."""
+    t0 = time.monotonic()
+    stdin = stdin_path.open("rb") if stdin_path else subprocess.DEVNULL
+    try:
+        proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env={**os.environ, **(env or {})})
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if stdin_path and not isinstance(stdin, int):
+            stdin.close()
+    secs = time.monotonic() - t0
+    ok = proc.returncode == 0
+    detail = "" if ok else err.decode("utf-8", "replace").strip().splitlines()[-1:][0][:300] if err else "failed"
+    return Measure(stage, round(secs, 2), round(usage.ru_maxrss / 1024, 1), ok, detail,
+                   round(input_mb / secs, 1) if input_mb and secs else None)
+
+
+def mysql_args() -> list[str]:
+    return shlex.split(os.environ.get("RESCUE_BENCH_MYSQL", "-h 127.0.0.1 -u rescue -prescue"))
+
+
+def mariadb_available() -> bool:
+    client = shutil.which("mariadb") or shutil.which("mysql")
+    if not client:
+        return False
+    r = subprocess.run([client, *mysql_args(), "-e", "select 1"], capture_output=True, check=False)
+    return r.returncode == 0
+
+
+def mariadb_import(dump: Path, size_mb: float) -> Measure:
+    client = shutil.which("mariadb") or shutil.which("mysql") or "mariadb"
+    db = "rescue_bench"
+    subprocess.run([client, *mysql_args(), "-e", f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"],
+                   check=True, capture_output=True)
+    m = measure("peer: mariadb client import", [client, *mysql_args(), db], stdin_path=dump, input_mb=size_mb)
+    m.detail = (m.detail + " (client RSS only; the server does the work)").strip()
+    subprocess.run([client, *mysql_args(), "-e", f"DROP DATABASE IF EXISTS {db}"], check=False,
+                   capture_output=True)
+    return m
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--members", type=int, default=70000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=HERE / "worlds")
+    ap.add_argument("--skip-peer", action="store_true", help="do not run the MariaDB import peer")
+    ap.add_argument("--keep", action="store_true", help="keep the generated world and operation")
+    args = ap.parse_args()
+    rescue = [sys.executable, "-m", "rescue.cli"]
+    world = args.work / f"world-{args.members}"
+    op = args.work / f"op-{args.members}"
+    for p in (world, op):
+        shutil.rmtree(p, ignore_errors=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: list[Measure] = []
+    results.append(measure(f"rescue synth --members {args.members}",
+                           [*rescue, "synth", "--members", str(args.members), "--seed", str(args.seed),
+                            "--out", str(world)]))
+    dump = world / "forum" / "phpbb.sql"
+    size_mb = dump.stat().st_size / 1e6 if dump.exists() else 0.0
+    subprocess.run([*rescue, "init", str(op)], check=True, capture_output=True)
+    results.append(measure("rescue ingest (phpBB dump)", [*rescue, "ingest", str(op), str(dump)],
+                           input_mb=size_mb))
+    if not args.skip_peer and dump.exists():
+        if mariadb_available():
+            results.append(mariadb_import(dump, size_mb))
+        else:
+            results.append(Measure("peer: mariadb client import", 0, 0, False, "no MariaDB server reachable"))
+    ratio = None
+    if len(results) >= 3 and results[2].ok and results[1].ok and results[2].seconds:
+        ratio = round(results[1].seconds / results[2].seconds, 3)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    report = {
+        "date": stamp, "members": args.members, "seed": args.seed, "dump_mb": round(size_mb, 1),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "results": [asdict(r) for r in results], "ingest_over_mariadb": ratio,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    base = RESULTS / f"{stamp}-{args.members}"
+    base.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
+    lines = [f"# Benchmark {stamp}: {args.members:,} members, dump {size_mb:,.1f} MB, "
+             f"{os.cpu_count()} cores", "",
+             "| stage | seconds | peak RSS (MB) | MB/s | ok | note |", "|---|---:|---:|---:|---|---|"]
+    for r in results:
+        lines.append(f"| {r.stage} | {r.seconds:,.1f} | {r.peak_rss_mb:,.0f} | "
+                     f"{'' if r.mb_per_s is None else f'{r.mb_per_s:,.1f}'} | {'yes' if r.ok else 'NO'} | {r.detail} |")
+    if ratio is not None:
+        lines += ["", f"rescue ingest time / MariaDB import time = **{ratio}** (target ≤ 0.5)"]
+    base.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    if not args.keep:
+        shutil.rmtree(world, ignore_errors=True)
+        shutil.rmtree(op, ignore_errors=True)
+    return 0 if all(r.ok or r.stage.startswith("peer") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
