@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rescue.adapters.base import Adapter, Recognition
+from rescue.adapters.mybb import ADAPTER as MYBB
 from rescue.adapters.phpbb import ADAPTER as PHPBB
 from rescue.errors import AdapterError
 from rescue.readers.base import TableDef
 
-REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB,)}
+REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB)}
 
 
 def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "") -> tuple[Adapter, Recognition]:

@@ -74,7 +74,7 @@ class Adapter:
     signature: frozenset[str]  # table suffixes whose joint presence identifies the software
     tables: tuple[TableMap, ...]
     detect_version: Callable[[str, Mapping[str, TableDef]], str]
-    finalize_sql: tuple[str, ...] = ()  # run with ? = source_id, after all rows are written
+    finalize_sql: tuple[str, ...] = ()  # run after all rows are written; every ? is the source_id
     markup: str = "bbcode"
     birthday_style: str = "iso"
     options: Mapping[str, Any] = field(default_factory=dict)

@@ -104,9 +104,9 @@ def body_text(parse: Callable[[Row], ParsedText]) -> Getter:
 
 
 def quotes_of(parse: Callable[[Row], ParsedText], container: str,
-              id_col: str) -> Callable[[Row], Iterator[Mapping[str, Any]]]:
+              id_col: str | Getter) -> Callable[[Row], Iterator[Mapping[str, Any]]]:
     def rows(r: Row) -> Iterator[Mapping[str, Any]]:
-        cid = id_of(r.get(id_col))
+        cid = id_of(r.get(id_col)) if isinstance(id_col, str) else id_col(r)
         for seq, q in enumerate(parse(r).quotes, 1):
             yield {
                 "container": container, "container_id": cid, "seq": seq, "quoted_author": q.author,
@@ -127,3 +127,40 @@ def require(col: str) -> Getter:
         return text_of(v)
 
     return get
+
+
+def hours_offset(col: str, dst_col: str | None = None) -> Getter:
+    """A timezone stored as decimal hours (phpBB 3.0, MyBB, vBulletin) → ``UTC+hh:mm``; names pass."""
+
+    def get(r: Row) -> str | None:
+        tz = nonempty(r.get(col))
+        if tz is None:
+            return None
+        try:
+            hours = float(tz)
+        except ValueError:
+            return tz
+        minutes = round(hours * 60)
+        sign = "+" if minutes >= 0 else "-"
+        out = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        dst = int_of(r.get(dst_col)) if dst_col else 0
+        return out + (" (DST)" if dst else "")
+
+    return get
+
+
+def named_fields(names: Mapping[str, str], id_col: str, *, only: bool = True) -> Callable[
+        [Row], Iterator[Mapping[str, Any]]]:
+    """Profile columns of a row → one profile_fields row per non-empty value (column renamed by ``names``;
+    with ``only`` the columns not in ``names`` are left out, else kept under their own name)."""
+
+    def rows(r: Row) -> Iterator[Mapping[str, Any]]:
+        uid = text_of(r.get(id_col))
+        for col, value in r.items():
+            if col == id_col or (only and col not in names):
+                continue
+            val = nonempty(value)
+            if val is not None and not isinstance(value, bytes):
+                yield {"account_id": uid, "field": names.get(col, col), "value": val}
+
+    return rows

@@ -26,21 +26,6 @@ def _is_guest(r: Row) -> bool:
     return int_of(r.get("user_id")) == 1
 
 
-def _timezone(r: Row) -> str | None:
-    tz = nonempty(r.get("user_timezone"))
-    if tz is None:
-        return None
-    try:  # 3.0: decimal hours (+ user_dst); 3.1+: an IANA name
-        hours = float(tz)
-    except ValueError:
-        return tz
-    dst = int_of(r.get("user_dst")) or 0
-    minutes = round(hours * 60)
-    sign = "+" if minutes >= 0 else "-"
-    text = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    return text + (" (DST)" if dst else "")
-
-
 def _profile_30(r: Row) -> Iterator[Mapping[str, Any]]:
     uid = id_of(r.get("user_id"))
     for col in PROFILE_30:
@@ -81,7 +66,8 @@ USERS = TableMap(
             "username_clean": f.html("username_clean"), "email": f.opt_text("user_email"),
             "registered_at": f.unix("user_regdate"), "registration_ip": f.ip("user_ip"),
             "last_visit_at": f.unix("user_lastvisit"), "birthday_raw": _bday_raw, "birth_date": _bday,
-            "location": f.opt_html("user_from"), "timezone": _timezone, "language": f.opt_text("user_lang"),
+            "location": f.opt_html("user_from"), "timezone": f.hours_offset("user_timezone", "user_dst"),
+            "language": f.opt_text("user_lang"),
             "occupation": f.opt_html("user_occ"), "interests": f.opt_html("user_interests"),
             "website": f.opt_text("user_website"), "signature_text": lambda r: _sig(r).text or None,
             "group_id": f.ident("group_id"), "rank_id": f.ident("user_rank"),

@@ -107,7 +107,7 @@ def ingest(op: Operation, path: Path, *, fmt: str = "auto", software: str = "aut
                     mapper.feed(event)
             writer.flush()
             for sql in adapter.finalize_sql:
-                con.execute(sql, [sid])
+                con.execute(sql, [sid] * sql.count("?"))
             counts = mapper.counts
             version = _version(con, sid, rec.version)
             _write_summary(con, sid, counts)
