@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rescue.adapters.base import Adapter, Recognition
+from rescue.adapters.discourse import ADAPTER as DISCOURSE
 from rescue.adapters.mybb import ADAPTER as MYBB
 from rescue.adapters.phpbb import ADAPTER as PHPBB
 from rescue.adapters.smf import ADAPTER as SMF
 from rescue.errors import AdapterError
 from rescue.readers.base import TableDef
 
-REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF)}
+REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOURSE)}
 
 
 def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "") -> tuple[Adapter, Recognition]:

@@ -5,6 +5,7 @@ Each returns a function ``Row -> value`` so that adapter specs stay declarative.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -58,6 +59,35 @@ def integer(col: str) -> Getter:
 
 def unix(col: str) -> Getter:
     return lambda r: unix_to_ts(r.get(col))
+
+
+def timestamp(col: str) -> Getter:
+    """Unix seconds from a unix int or SQL timestamp text (``2010-01-05 00:00:00[.ffffff][+00]``, UTC)."""
+
+    def get(r: Row) -> int | None:
+        v = r.get(col)
+        if v is None or isinstance(v, int):
+            return unix_to_ts(v)
+        s = text_of(v)
+        if not s or not s.strip():
+            return None
+        try:
+            d = dt.datetime.fromisoformat(s.strip().replace(" ", "T", 1))
+        except ValueError as exc:
+            raise MappingError(f"{col}: not a timestamp: {s[:40]!r}") from exc
+        if d.tzinfo is not None:
+            d = d.astimezone(dt.UTC).replace(tzinfo=None)
+        return int((d - _EPOCH).total_seconds())
+
+    return get
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def boolean(col: str) -> Getter:
+    """SQL booleans in any spelling: 1/0, t/f, true/false."""
+    return lambda r: (text_of(r.get(col)) or "").strip().lower() in ("1", "t", "true", "y", "yes")
 
 
 def ip(col: str) -> Getter:

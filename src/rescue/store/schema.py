@@ -58,7 +58,10 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "threads": [
         ("source_id", "VARCHAR"), ("thread_id", "VARCHAR"), ("forum_id", "VARCHAR"), ("title", "VARCHAR"),
         ("account_id", "VARCHAR"), ("created_at", "TIMESTAMP"), ("first_post_id", "VARCHAR"),
-        ("is_deleted", "BOOLEAN"),
+        ("is_deleted", "BOOLEAN"), ("kind", "VARCHAR"),
+    ],
+    "thread_participants": [
+        ("source_id", "VARCHAR"), ("thread_id", "VARCHAR"), ("account_id", "VARCHAR"),
     ],
     "posts": [
         ("source_id", "VARCHAR"), ("post_id", "VARCHAR"), ("thread_id", "VARCHAR"), ("forum_id", "VARCHAR"),
@@ -75,7 +78,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("source_id", "VARCHAR"), ("message_id", "VARCHAR"), ("sender_account_id", "VARCHAR"),
         ("sent_at", "TIMESTAMP"), ("ip", "VARCHAR"), ("subject", "VARCHAR"), ("body_raw", "VARCHAR"),
         ("body_text", "VARCHAR"), ("markup", "VARCHAR"), ("to_raw", "VARCHAR"), ("bcc_raw", "VARCHAR"),
-        ("is_deleted", "BOOLEAN"),
+        ("is_deleted", "BOOLEAN"), ("thread_id", "VARCHAR"),
     ],
     "message_recipients": [
         ("source_id", "VARCHAR"), ("message_id", "VARCHAR"), ("account_id", "VARCHAR"), ("kind", "VARCHAR"),

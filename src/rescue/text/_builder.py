@@ -140,12 +140,19 @@ class Builder:
             self._stack[-1].parts.append(s)
 
     def newline(self) -> None:
+        """A hard line break (``<br>``)."""
         if not self.suppress:
             self._stack[-1].parts.append("\n")
 
+    def block(self) -> None:
+        """A block boundary: a line break unless the text already ends one (or is empty)."""
+        parts = self._stack[-1].parts
+        if parts and not self.suppress and not parts[-1].endswith("\n"):
+            parts.append("\n")
+
     def open_quote(self, author: str | None = None, account_id: str | None = None,
                    post_id: str | None = None, topic_id: str | None = None) -> None:
-        self.newline()
+        self.block()
         frame = _Frame(slot=len(self._quotes), depth=len(self._stack), author=clean_name(author),
                        account_id=clean_id(account_id), post_id=clean_id(post_id),
                        topic_id=clean_id(topic_id))
@@ -159,7 +166,7 @@ class Builder:
         f = self._stack.pop()
         self._quotes[f.slot] = Quote(f.author, f.account_id, f.post_id,
                                      normalize_ws("".join(f.parts)), f.depth, f.topic_id)
-        self.newline()
+        self.block()
         return True
 
     def open_link(self, href: str | None, kind: str) -> None:

@@ -1,0 +1,149 @@
+"""A sliding window over a binary stream: fixed-size reads, exact offsets and line numbers.
+
+Only the unconsumed tail is kept when more is read, so memory stays at about one chunk
+plus whatever a caller collects on purpose (one value, bounded by its own limit).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import BinaryIO
+
+from .mysqldump_tokens import QUOTED_BODY, WS_RUN
+
+
+class UnexpectedEOF(Exception):
+    """The stream ended inside a token (string, comment) that needs a closing delimiter."""
+
+
+class DumpBuffer:
+    __slots__ = ("base", "buf", "chunk", "eof", "line", "lpos", "pos", "stream")
+
+    def __init__(self, stream: BinaryIO, chunk: int = 1 << 20) -> None:
+        self.stream = stream
+        self.chunk = max(1, chunk)
+        self.buf = b""
+        self.pos = 0  # next unconsumed byte, index into buf
+        self.base = 0  # stream offset of buf[0]
+        self.eof = False
+        self.line = 1  # line number of buf[lpos]
+        self.lpos = 0
+
+    def fill(self) -> bool:
+        """Read one more chunk, dropping the consumed bytes before ``pos``. False at EOF."""
+        if self.eof:
+            return False
+        data = self.stream.read(self.chunk)
+        if not data:
+            self.eof = True
+            return False
+        pos = self.pos
+        if pos:
+            self.line_at(pos)
+            self.lpos = 0
+            self.base += pos
+            self.buf = self.buf[pos:] + data
+            self.pos = 0
+        else:
+            self.buf += data
+        return True
+
+    def ensure(self, n: int) -> int:
+        """Read until ``n`` bytes are available after ``pos`` (or EOF); return what is available."""
+        while len(self.buf) - self.pos < n and self.fill():
+            pass
+        return len(self.buf) - self.pos
+
+    def line_at(self, i: int) -> int:
+        """1-based line of ``buf[i]``; ``i`` must not go backwards between calls."""
+        if i > self.lpos:
+            self.line += self.buf.count(b"\n", self.lpos, i)
+            self.lpos = i
+        return self.line
+
+    def offset(self, i: int | None = None) -> int:
+        return self.base + (self.pos if i is None else i)
+
+    def skip_ws(self) -> bool:
+        """Skip blanks; False if the stream ends first."""
+        while True:
+            end = WS_RUN.match(self.buf, self.pos)
+            self.pos = end.end() if end else self.pos
+            if self.pos < len(self.buf):
+                return True
+            if not self.fill():
+                return False
+
+    def skip_past(self, token: bytes) -> bool:
+        """Consume through the next ``token``; False (everything consumed) if there is none."""
+        while True:
+            i = self.buf.find(token, self.pos)
+            if i >= 0:
+                self.pos = i + len(token)
+                return True
+            self.pos = max(self.pos, len(self.buf) - len(token) + 1)
+            if not self.fill():
+                self.pos = len(self.buf)
+                return False
+
+    def take_until(self, token: bytes, cap: int) -> tuple[bytes, bool]:
+        """Bytes up to ``token`` (not consumed), at most ``cap`` kept; found flag."""
+        kept: list[bytes] = []
+        size = 0
+        while True:
+            i = self.buf.find(token, self.pos)
+            end = i if i >= 0 else max(self.pos, len(self.buf) - len(token) + 1)
+            if size < cap:
+                kept.append(self.buf[self.pos:min(end, self.pos + cap - size)])
+                size += len(kept[-1])
+            self.pos = end
+            if i >= 0:
+                return b"".join(kept), True
+            if not self.fill():
+                return b"".join(kept), False
+
+    def scan_quoted(self, limit: int) -> tuple[bytes | None, int]:
+        """Consume a quoted token starting at ``pos``; return its raw body and body size.
+
+        The body is ``None`` when larger than ``limit``: it is then skipped without being
+        kept. Raises ``UnexpectedEOF`` if the closing quote never comes.
+        """
+        quote = self.buf[self.pos]
+        body_re = QUOTED_BODY[quote]
+        self.pos += 1
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            buf = self.buf
+            m = body_re.match(buf, self.pos)
+            end = m.end() if m else self.pos
+            n = len(buf)
+            closed = end < n and buf[end] == quote and (end + 1 < n or self.eof)
+            if size <= limit:
+                parts.append(buf[self.pos:end])
+            size += end - self.pos
+            if size > limit:
+                parts = []
+            self.pos = end
+            if closed:
+                self.pos = end + 1
+                return (b"".join(parts) if size <= limit else None), size
+            if not self.fill():
+                self.pos = len(self.buf)
+                raise UnexpectedEOF
+
+    def scan_run(self, run: re.Pattern[bytes], limit: int) -> tuple[bytes | None, int]:
+        """Consume a run of bytes matched by ``run`` (e.g. hex digits) across reads."""
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            m = run.match(self.buf, self.pos)
+            end = m.end() if m else self.pos
+            if size <= limit:
+                parts.append(self.buf[self.pos:end])
+            size += end - self.pos
+            if size > limit:
+                parts = []
+            self.pos = end
+            if end < len(self.buf) or not self.fill():
+                return (b"".join(parts) if size <= limit else None), size
