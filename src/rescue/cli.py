@@ -36,9 +36,14 @@ def init(
 @app.command()
 def ingest(
     directory: Annotated[Path, typer.Argument(help="The operation folder.")],
-    source: Annotated[Path, typer.Argument(help="A seized source: a forum database dump (may be compressed).")],
-    format: Annotated[str, typer.Option("--format", help="Container format: auto or mysqldump.")] = "auto",
-    software: Annotated[str, typer.Option(help="Forum software: auto (recognised by structure) or phpbb.")] = "auto",
+    source: Annotated[str, typer.Argument(
+        help="A seized source: a dump file (mysqldump, pg_dump plain or custom, SQLite; may be gzip/bz2/xz/zip/7z) "
+             "or a SQLAlchemy URL of a live database, read read-only.")],
+    format: Annotated[str, typer.Option(
+        "--format", help="Container format: auto, mysqldump, pgdump, sqlite or live.")] = "auto",
+    software: Annotated[str, typer.Option(
+        help="Forum software: auto (recognised by structure), phpbb, mybb, smf, discourse, …, or generic "
+             "(map tables by column names and report what was mapped).")] = "auto",
 ) -> None:
     """Read a seized source into the evidence tables, with provenance, quarantine and a conservation check."""
     from rescue.ingest.pipeline import ingest as run_ingest

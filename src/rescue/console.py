@@ -77,6 +77,12 @@ def print_ingest(console: Console, result: IngestResult) -> None:
             continue
         t.add_row(name, tc.canonical or "-", tc.status, f"{tc.read:,}", f"{tc.mapped:,}", f"{tc.quarantined:,}")
     console.print(t)
+    for table, why in sorted(result.unmapped.items()):
+        console.print(f"generic mode left {table}: {why}")
+    recoded = sum(tc.recoded for tc in c.tables.values())
+    if recoded:
+        console.print(f"{recoded:,} rows held text invalid in the declared charset: decoded as cp1252 "
+                      "(see ingest_tables.rows_recoded)")
     empty = sorted(n for n, tc in c.tables.items() if tc.status == "skipped" and tc.read == 0)
     if empty:
         console.print(f"skipped, empty: {len(empty)} tables")

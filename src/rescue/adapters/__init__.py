@@ -29,6 +29,7 @@ def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str
     found = [(a, r) for a in REGISTRY.values() if (r := a.recognise(defs)) is not None]
     if not found:
         names = ", ".join(sorted(defs)[:8]) + ("…" if len(defs) > 8 else "")
-        raise AdapterError(path, f"no adapter recognises these tables ({len(defs)} tables: {names})")
+        raise AdapterError(path, f"no adapter recognises these tables ({len(defs)} tables: {names}); "
+                                 "try --software generic to map them by column names")
     found.sort(key=lambda ar: (-ar[1].score, ar[0].software))
     return found[0]

@@ -22,6 +22,7 @@ class TableCount:
     read: int = 0
     mapped: int = 0
     quarantined: int = 0
+    recoded: int = 0  # rows with text that was not valid in the declared charset (decoded as cp1252)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class RowMapper:
         self.charset = connection_charset
         self.counts = Conservation()
         self._kind_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._recoded = False
         self._data_cols = {t: [c for c in schema.column_names(t)[1:] if not c.startswith("prov_")]
                            for t in schema.TABLES if t not in schema.NO_PROV}
         for name, tmap in rec.tables.items():
@@ -111,9 +113,15 @@ class RowMapper:
         if not isinstance(value, bytes) or binary:
             return value
         try:
-            s = value.decode("utf-8")
+            s = value.decode("utf-8") if self.charset.startswith("utf8") else decode_text(value, self.charset)
         except UnicodeDecodeError:
-            return decode_text(value, self.charset)
+            # Not valid in the declared charset: the commonest cause is latin1/cp1252 text in a
+            # utf8 dump. Decode losslessly (cp1252, else latin-1, both total on bytes) and count it.
+            self._recoded = True
+            try:
+                return value.decode("cp1252")
+            except UnicodeDecodeError:
+                return value.decode("latin-1")
         if latin1_table and not s.isascii():
             s = repair_mojibake(s)
         return s
@@ -134,7 +142,10 @@ class RowMapper:
             return
         binary, integers = self._kinds(ev.table, tdef)
         latin1 = bool(tdef and tdef.charset and tdef.charset.startswith("latin1"))
+        self._recoded = False
         row = Row((n, self._decode(v, n in binary, latin1)) for n, v in zip(names, ev.values, strict=True))
+        if self._recoded:
+            tc.recoded += 1
         try:
             for n in integers:
                 v = row.get(n)

@@ -8,30 +8,30 @@ conservation summary, the ``sources`` row and the intake register line.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from rescue import adapters
+from rescue.adapters import generic
 from rescue.errors import RescueError, SourceError
 from rescue.ingest.mapping import Conservation, RowMapper
-from rescue.ingest.scan import scan_mysqldump
+from rescue.ingest.sources import is_url, open_reader
 from rescue.operation import Operation, append_register, sha256_file, utcnow
-from rescue.readers.containers import open_source, sniff
-from rescue.readers.mysqldump import iter_mysqldump, looks_like_mysqldump
+from rescue.readers.base import RawRow
 from rescue.store import duck, schema
 
 Progress = Callable[[str, int, int | None], None]
-FORMATS = ("auto", "mysqldump")
 
 
 @dataclass
 class IngestResult:
     source_id: str
-    path: Path
+    path: str
     sha256: str
     format: str
     software: str
@@ -41,100 +41,114 @@ class IngestResult:
     canonical_rows: dict[str, int]
     seconds: float
     already: bool = False
+    unmapped: dict[str, str] = field(default_factory=dict)  # generic mode: tables left, and why
 
 
 def source_id_for(sha256: str) -> str:
     return "src-" + sha256[:12]
 
 
-def detect_format(path: Path) -> str:
-    head = sniff(path)
-    if looks_like_mysqldump(head):
-        return "mysqldump"
-    raise SourceError(path, "unrecognised source format (not a MySQL/MariaDB dump)", offset=0)
-
-
-class _Counting:
-    """Wraps a stream to report how many bytes have been read."""
-
-    def __init__(self, stream: object, report: Callable[[int], None]) -> None:
-        self._s = stream
-        self._n = 0
-        self._report = report
-
-    def read(self, n: int = -1) -> bytes:
-        data: bytes = self._s.read(n)  # type: ignore[attr-defined]
-        self._n += len(data)
-        self._report(self._n)
-        return data
-
-
-def ingest(op: Operation, path: Path, *, fmt: str = "auto", software: str = "auto",
+def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: str = "auto",
            progress: Progress | None = None) -> IngestResult:
     t0 = time.monotonic()
-    if not path.is_file():
-        raise SourceError(path, "no such file")
-    if fmt not in FORMATS:
-        raise SourceError(path, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     received = utcnow()
-    size = path.stat().st_size
-    if progress:
-        progress("fingerprint", 0, size)
-    digest = sha256_file(path)
-    sid = source_id_for(digest)
+    src = str(source)
+    live = is_url(src) or fmt == "live"
+    reader = open_reader(src, fmt)
+    display = str(getattr(reader, "display_name", src)) if live else str(Path(src).resolve())
+    size = 0 if live else Path(src).stat().st_size
+    digest = ""
+    if not live:
+        if progress:
+            progress("fingerprint", 0, size)
+        digest = sha256_file(Path(src))
     con = duck.connect(op.store_path)
     try:
         duck.ensure_schema(con)
-        prior = con.execute("SELECT software, format FROM sources WHERE source_id = ?", [sid]).fetchone()
-        if prior is not None:
-            return IngestResult(sid, path, digest, str(prior[1]), str(prior[0]), "", "", Conservation(), {},
-                                time.monotonic() - t0, already=True)
-        fmt = detect_format(path) if fmt == "auto" else fmt
+        if digest:
+            prior = con.execute("SELECT software, format FROM sources WHERE sha256 = ?", [digest]).fetchone()
+            if prior is not None:
+                return IngestResult(source_id_for(digest), src, digest, str(prior[1]), str(prior[0]), "", "",
+                                    Conservation(), {}, time.monotonic() - t0, already=True)
         if progress:
-            progress("scan", 0, size)
-        structure = scan_mysqldump(path)
-        adapter, rec = adapters.recognise(structure.defs, software=software, path=str(path))
+            progress("scan", 0, size or None)
+        structure = reader.structure()
+        unmapped: dict[str, str] = {}
+        if software == "generic":
+            adapter, rec, gen_tables, unmapped = generic.build(structure.defs)
+            if not rec.tables:
+                raise SourceError(src, "generic mode found no table it could map by its column names")
+        else:
+            adapter, rec = adapters.recognise(structure.defs, software=software, path=src)
+            gen_tables = []
+        # a live database has no file to hash: its id comes from the content, hashed while streaming
+        sid = source_id_for(digest) if digest else "pending"
+        content = hashlib.sha256()
         writer = duck.BatchWriter(con)
         mapper = RowMapper(sid, rec, structure.defs, writer, connection_charset=structure.charset or "utf8mb4")
-        total = structure.bytes_scanned
+        total = reader.total
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in schema.EVIDENCE_TABLES:
-                con.execute(f'DELETE FROM "{table}" WHERE source_id = ?', [sid])
-            with open_source(path) as raw:
-                stream = _Counting(raw, lambda n: progress("ingest", n, total) if progress else None)
-                for event in iter_mysqldump(stream, str(path)):  # type: ignore[arg-type]
-                    mapper.feed(event)
+            if digest:
+                for table in schema.EVIDENCE_TABLES:
+                    con.execute(f'DELETE FROM "{table}" WHERE source_id = ?', [sid])
+            for event in reader.events(lambda n: progress("ingest", n, total) if progress else None):
+                if live and isinstance(event, RawRow):
+                    content.update(event.table.encode() + b"\0" + repr(event.values).encode() + b"\n")
+                mapper.feed(event)
             writer.flush()
+            if live:
+                digest = content.hexdigest()
+                sid = source_id_for(digest)
+                if con.execute("SELECT 1 FROM sources WHERE sha256 = ?", [digest]).fetchone():
+                    con.execute("ROLLBACK")
+                    return IngestResult(sid, display, digest, reader.format, adapter.software, "", "",
+                                        Conservation(), {}, time.monotonic() - t0, already=True)
+                for table in schema.EVIDENCE_TABLES:
+                    if table != "sources":
+                        con.execute(f'UPDATE "{table}" SET source_id = ? WHERE source_id = ?', [sid, "pending"])
             for sql in adapter.finalize_sql:
                 con.execute(sql, [sid] * sql.count("?"))
             counts = mapper.counts
             version = _version(con, sid, rec.version)
             _write_summary(con, sid, counts)
+            _write_mapping_report(con, sid, gen_tables, unmapped)
             con.execute(
                 "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [sid, digest, adapter.software, fmt, version, rec.prefix, str(path.resolve()), size,
+                [sid, digest, adapter.software, reader.format, version, rec.prefix, display, size,
                  structure.charset, received, utcnow(), counts.read, counts.mapped, counts.quarantined,
                  counts.skipped])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        canonical = {t: n for t, n in writer.counts.items()}
+        canonical = dict(writer.counts)
     except duckdb.Error as exc:
-        raise RescueError(f"{op.store_path}: store error while ingesting {path}: {exc}") from exc
+        raise RescueError(f"{op.store_path}: store error while ingesting {display}: {exc}") from exc
     finally:
         con.close()
     append_register(op, {
-        "source_id": sid, "path": str(path.resolve()), "sha256": digest, "bytes": size, "format": fmt,
+        "source_id": sid, "path": display, "sha256": digest, "bytes": size, "format": reader.format,
         "software": adapter.software, "version": version, "table_prefix": rec.prefix,
         "received_at": received.isoformat(timespec="seconds") + "Z",
         "ingested_at": utcnow().isoformat(timespec="seconds") + "Z",
         "rows_read": counts.read, "rows_mapped": counts.mapped, "rows_quarantined": counts.quarantined,
         "rows_skipped": counts.skipped,
     })
-    return IngestResult(sid, path, digest, fmt, adapter.software, version, rec.prefix, counts, canonical,
-                        time.monotonic() - t0)
+    return IngestResult(sid, display, digest, reader.format, adapter.software, version, rec.prefix, counts,
+                        canonical, time.monotonic() - t0, unmapped=unmapped)
+
+
+def _write_mapping_report(con: duckdb.DuckDBPyConnection, sid: str, tables: list[generic.GenericTable],
+                          unmapped: dict[str, str]) -> None:
+    rows: list[tuple[str, str, str | None, str | None, str | None, str]] = []
+    for g in tables:
+        for role, column in sorted(g.columns.items()):
+            rows.append((sid, g.table, g.canonical, role, column, "matched by column name"))
+    for table, why in sorted(unmapped.items()):
+        rows.append((sid, table, None, None, None, "left unmapped: " + why))
+    if rows:
+        con.executemany("INSERT INTO mapping_report VALUES (?,?,?,?,?,?)", rows)
 
 
 def _version(con: duckdb.DuckDBPyConnection, sid: str, structural: str) -> str:
@@ -144,7 +158,7 @@ def _version(con: duckdb.DuckDBPyConnection, sid: str, structural: str) -> str:
 
 
 def _write_summary(con: duckdb.DuckDBPyConnection, sid: str, counts: Conservation) -> None:
-    rows = [(sid, name, tc.canonical or None, tc.status, tc.read, tc.mapped, tc.quarantined)
+    rows = [(sid, name, tc.canonical or None, tc.status, tc.read, tc.mapped, tc.quarantined, tc.recoded)
             for name, tc in sorted(counts.tables.items())]
     if rows:
-        con.executemany("INSERT INTO ingest_tables VALUES (?,?,?,?,?,?,?)", rows)
+        con.executemany("INSERT INTO ingest_tables VALUES (?,?,?,?,?,?,?,?)", rows)

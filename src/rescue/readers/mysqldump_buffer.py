@@ -67,8 +67,8 @@ class DumpBuffer:
     def skip_ws(self) -> bool:
         """Skip blanks; False if the stream ends first."""
         while True:
-            end = WS_RUN.match(self.buf, self.pos)
-            self.pos = end.end() if end else self.pos
+            m = WS_RUN.match(self.buf, self.pos)
+            self.pos = m.end() if m else self.pos
             if self.pos < len(self.buf):
                 return True
             if not self.fill():
@@ -129,6 +129,8 @@ class DumpBuffer:
                 self.pos = end + 1
                 return (b"".join(parts) if size <= limit else None), size
             if not self.fill():
+                if end < len(self.buf) and self.buf[end] == quote:
+                    continue  # a quote as the very last byte: closes the token now that EOF is known
                 self.pos = len(self.buf)
                 raise UnexpectedEOF
 

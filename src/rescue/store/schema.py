@@ -114,12 +114,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "ingest_tables": [
         ("source_id", "VARCHAR"), ("source_table", "VARCHAR"), ("canonical_table", "VARCHAR"),
         ("status", "VARCHAR"), ("rows_read", "BIGINT"), ("rows_mapped", "BIGINT"),
-        ("rows_quarantined", "BIGINT"),
+        ("rows_quarantined", "BIGINT"), ("rows_recoded", "BIGINT"),
+    ],
+    "mapping_report": [
+        ("source_id", "VARCHAR"), ("source_table", "VARCHAR"), ("canonical_table", "VARCHAR"), ("role", "VARCHAR"),
+        ("source_column", "VARCHAR"), ("note", "VARCHAR"),
     ],
 }
 
 # Tables whose rows carry provenance columns (all evidence derived from a source row).
-NO_PROV = {"sources", "quarantine", "ingest_tables"}
+NO_PROV = {"sources", "quarantine", "ingest_tables", "mapping_report"}
 
 
 def columns(table: str) -> list[tuple[str, str]]:

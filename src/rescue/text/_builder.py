@@ -123,6 +123,7 @@ class Builder:
     """Collects the poster's text and the quotes, one frame per open quote."""
 
     max_open_links = 32
+    max_depth = 10_000  # deeper quote tags are counted, not kept as frames
 
     def __init__(self) -> None:
         self._root = _Frame(slot=-1, depth=0)
@@ -130,6 +131,7 @@ class Builder:
         self._quotes: list[Quote | None] = []
         self._links: list[tuple[_Frame, int, str, str]] = []
         self.suppress = 0
+        self._overflow = 0
 
     @property
     def depth(self) -> int:
@@ -152,6 +154,9 @@ class Builder:
 
     def open_quote(self, author: str | None = None, account_id: str | None = None,
                    post_id: str | None = None, topic_id: str | None = None) -> None:
+        if len(self._stack) > self.max_depth:
+            self._overflow += 1
+            return
         self.block()
         frame = _Frame(slot=len(self._quotes), depth=len(self._stack), author=clean_name(author),
                        account_id=clean_id(account_id), post_id=clean_id(post_id),
@@ -161,6 +166,9 @@ class Builder:
 
     def close_quote(self) -> bool:
         """Close the innermost open quote; False when none is open."""
+        if self._overflow:
+            self._overflow -= 1
+            return True
         if len(self._stack) == 1:
             return False
         f = self._stack.pop()

@@ -18,7 +18,6 @@ from rescue.text._builder import Builder, parse_attrs
 
 _TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]{0,40})([^<>]*)>|<[!?][^<>]*>")
 _S9E_ROOT = re.compile(r"\s*<([rt])(?:\s[^<>]*)?>")
-_S9E_END = re.compile(r"</[rt]>\s*\Z")
 
 _MARKUP = frozenset({"s", "e", "i"})
 _BLOCK = frozenset({"LIST", "CODE", "P", "TABLE", "TR", "H1", "H2", "H3", "H4", "H5", "H6",
@@ -32,7 +31,7 @@ _QUOTE, _SUPPRESS, _LINK, _BLOCKED = 1, 2, 4, 8
 
 def looks_like_s9e(raw: str) -> bool:
     """True for a phpBB 3.2+ stored body: ``<r>``/``<t>`` root opened and closed."""
-    return _S9E_ROOT.match(raw) is not None and _S9E_END.search(raw) is not None
+    return _S9E_ROOT.match(raw) is not None and raw.rstrip().endswith(("</r>", "</t>"))
 
 
 @dataclass(slots=True)

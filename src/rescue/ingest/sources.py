@@ -1,0 +1,105 @@
+"""Which reader reads a source: format recognised from content (never from the file name)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rescue.errors import SourceError
+from rescue.ingest.scan import scan_mysqldump
+from rescue.readers.base import DumpStructure, Event, SourceReader
+from rescue.readers.containers import open_source, sniff
+
+FORMATS = ("auto", "mysqldump", "pgdump", "sqlite", "live")
+_URL = re.compile(r"^[a-z][a-z0-9+]*://", re.IGNORECASE)
+
+
+class _Counting:
+    """Wraps a binary stream to report how many bytes have been read."""
+
+    def __init__(self, stream: object, report: Callable[[int], None] | None) -> None:
+        self._s = stream
+        self._n = 0
+        self._report = report
+
+    def read(self, n: int = -1) -> bytes:
+        data: bytes = self._s.read(n)  # type: ignore[attr-defined]
+        self._n += len(data)
+        if self._report is not None:
+            self._report(self._n)
+        return data
+
+    def readinto(self, buf: bytearray | memoryview) -> int:
+        data = self.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+
+class MysqlDumpReader:
+    """mysqldump / mariadb-dump files, plain or compressed."""
+
+    format = "mysqldump"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.total: int | None = None
+
+    def structure(self) -> DumpStructure:
+        s = scan_mysqldump(self.path)
+        self.total = s.bytes_scanned
+        return s
+
+    def events(self, progress: Callable[[int], None] | None = None) -> Iterator[Event]:
+        from rescue.readers.mysqldump import iter_mysqldump
+
+        with open_source(self.path) as raw:
+            yield from iter_mysqldump(_Counting(raw, progress), str(self.path))  # type: ignore[arg-type]
+
+
+def is_url(source: str) -> bool:
+    return bool(_URL.match(source))
+
+
+def open_reader(source: str, fmt: str = "auto") -> SourceReader:
+    """A reader for a file path or a SQLAlchemy URL of a live database."""
+    if fmt not in FORMATS:
+        raise SourceError(source, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if is_url(source) or fmt == "live":
+        from rescue.readers.live import LiveReader
+
+        return LiveReader(source)
+    path = Path(source)
+    if not path.is_file():
+        raise SourceError(path, "no such file")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt == "mysqldump":
+        return MysqlDumpReader(path)
+    if fmt == "pgdump":
+        from rescue.readers.pgdump import PgDumpReader
+
+        return PgDumpReader(path)
+    from rescue.readers.sqlite import SqliteReader
+
+    return SqliteReader(path)
+
+
+def detect_format(path: Path) -> str:
+    with path.open("rb") as f:
+        magic = f.read(16)
+    if magic.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    head = sniff(path)
+    from rescue.readers.mysqldump import looks_like_mysqldump
+
+    if looks_like_mysqldump(head):
+        return "mysqldump"
+    try:
+        from rescue.readers.pgdump import looks_like_pgdump
+    except ImportError:  # pragma: no cover - reader module missing
+        looks_like_pgdump = None
+    if looks_like_pgdump is not None and looks_like_pgdump(head):
+        return "pgdump"
+    raise SourceError(path, "unrecognised source format (not a MySQL/MariaDB dump, pg_dump or SQLite file)",
+                      offset=0)

@@ -1,0 +1,155 @@
+"""Markdown (Discourse ``raw``) to plain text.
+
+Line by line, Markdown is rewritten into an intermediate text for the BBCode converter,
+which Discourse bodies need anyway (``[quote="name, post:2, topic:1"]``, ``[details]``):
+
+- ``>`` blockquote levels become quote open/close sentinels (a blank line ends a quote, a
+  non-blank line right after a quoted line continues it, as CommonMark's laziness does);
+- fenced code and inline code spans become raw regions, never parsed further;
+- backslash escapes travel as private-use placeholders, restored in the final text;
+- headings, list markers, rules, emphasis and strike-through markers are dropped;
+  ``[label](url)`` → ``label (url)``, ``![alt](url)`` and ``<http://…>`` → the URL.
+
+Every pattern is bounded, so hostile input costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rescue.text import bbcode
+from rescue.text._builder import Builder, same_url
+
+_SENTINELS = re.compile("[\U0010fe00-\U0010ffff]")
+_QUOTE_PREFIX = re.compile(r" {0,3}>(?: ?)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)([^`\n]{1,5000}?|[^\n]{1,5000}?)\1(?!`)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_IMAGE = re.compile(r"!\[([^\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
+_LINK = re.compile(r"\[([^\[\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]{1,2000})>", re.I)
+_STRONG = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,2000}?)(?<=\S)\1")
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,2000}?)(?<=[^\s*])\*(?![\w*])")
+_EM_UNDER = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,2000}?)(?<=[^\s_])_(?![\w_])")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|$)")
+_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
+_RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|={3,}[ \t]*)")
+_LIST_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+def _escape(m: re.Match[str]) -> str:
+    return chr(bbcode.MD_ESCAPE_BASE + ord(m.group(1)))
+
+
+def _raw(s: str) -> str:
+    return f"{bbcode.MD_RAW_START}{s}{bbcode.MD_RAW_END}"
+
+
+def _image(m: re.Match[str]) -> str:
+    return m.group(2) or m.group(1)
+
+
+def _link(m: re.Match[str]) -> str:
+    label, url = m.group(1).strip(), m.group(2)
+    if not url or url.startswith("#"):
+        return label
+    if not label or same_url(label, url):
+        return url
+    return f"{label} ({url})"
+
+
+def _inline(s: str) -> str:
+    """One line's text outside code spans."""
+    s = _ESCAPE.sub(_escape, s)
+    if "](" in s:
+        s = _IMAGE.sub(_image, s)
+        s = _LINK.sub(_link, s)
+    if "<" in s:
+        s = _AUTOLINK.sub(r"\1", s)
+    if "**" in s or "__" in s or "~~" in s:
+        s = _STRONG.sub(r"\2", s)
+    if "*" in s:
+        s = _EM_STAR.sub(r"\1", s)
+    if "_" in s:
+        s = _EM_UNDER.sub(r"\1", s)
+    return s
+
+
+def _line(s: str) -> str:
+    """One line of ordinary (non-code) Markdown."""
+    if _RULE.fullmatch(s):
+        return ""
+    m = _HEADING.match(s)
+    if m:
+        s = _CLOSING_HASHES.sub("", s[m.end():])
+    else:
+        m = _LIST_MARK.match(s)
+        if m:
+            s = s[m.end():]
+    if "`" not in s:
+        return _inline(s)
+    out: list[str] = []
+    pos = 0
+    for cm in _CODE_SPAN.finditer(s):
+        out.append(_inline(s[pos:cm.start()]))
+        out.append(_raw(cm.group(2).strip(" ")))
+        pos = cm.end()
+    out.append(_inline(s[pos:]))
+    return "".join(out)
+
+
+def _quote_level(line: str) -> tuple[int, str]:
+    level = 0
+    while True:
+        m = _QUOTE_PREFIX.match(line)
+        if m is None:
+            return level, line
+        level += 1
+        line = line[m.end():]
+
+
+def to_intermediate(raw: str) -> str:
+    """Markdown → the BBCode converter's input (sentinels for quotes and raw regions)."""
+    raw = _SENTINELS.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    out: list[str] = []
+    depth = 0  # open Markdown quote levels
+    fence: str | None = None
+    fence_depth = 0
+    code: list[str] = []
+    lazy = False  # the previous line was quoted text that a plain line may continue
+    for line in raw.split("\n"):
+        if fence is not None:
+            level, rest = _quote_level(line)
+            body = rest if level >= fence_depth else line
+            if level < fence_depth or body.strip().startswith(fence):
+                out.append(_raw("\n".join(code)) + "\n")
+                code, fence = [], None
+                if level >= fence_depth:
+                    continue
+            else:
+                code.append(body)
+                continue
+        level, rest = _quote_level(line)
+        if level == 0 and lazy and rest.strip() and not _FENCE.match(rest):
+            level = depth
+        if level > depth:
+            out.append(bbcode.MD_QUOTE_OPEN * (level - depth))
+        elif level < depth:
+            out.append(bbcode.MD_QUOTE_CLOSE * (depth - level))
+        depth = level
+        fm = _FENCE.match(rest)
+        if fm:
+            fence, fence_depth, lazy = fm.group(1), depth, False
+            out.append("\n")
+            continue
+        lazy = depth > 0 and bool(rest.strip())
+        out.append(_line(rest) + "\n")
+    if fence is not None:
+        out.append(_raw("\n".join(code)))
+    out.append(bbcode.MD_QUOTE_CLOSE * depth)
+    return "".join(out)
+
+
+def convert(raw: str, b: Builder) -> None:
+    """Feed a Markdown body into ``b``."""
+    bbcode.convert(to_intermediate(raw), b, markdown=True)
