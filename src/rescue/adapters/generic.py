@@ -99,10 +99,11 @@ def build(defs: Mapping[str, TableDef]) -> tuple[Adapter, Recognition, list[Gene
     for g in mapped:
         c = g.columns
         tdef = defs[g.table]
+        no_value = f.const(None)
         if g.canonical == "accounts":
             emit = Emit("accounts", {"account_id": f.ident_keep_zero(c["user_id"]), "username": f.text(c["username"]),
                                      "email": f.opt_text(c["email"]),
-                                     "registered_at": _time(tdef, c["registered"]) if "registered" in c else f.const(None),
+                                     "registered_at": _time(tdef, c["registered"]) if "registered" in c else no_value,
                                      "registration_ip": f.ip(c["ip"]) if "ip" in c else f.const(None),
                                      "is_guest": f.const(False), "is_bot": f.const(False), "is_staff": f.const(False),
                                      "is_banned": f.const(False), "is_inactive": f.const(False),
