@@ -15,13 +15,15 @@ from rescue.readers.base import TableDef
 REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOURSE)}
 
 
-def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "") -> tuple[Adapter, Recognition]:
+def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "",
+              min_score: float = 0.6) -> tuple[Adapter, Recognition]:
     """Pick the adapter whose signature tables the source holds (by structure, never by name)."""
     if software != "auto":
         adapter = REGISTRY.get(software)
         if adapter is None:
-            raise AdapterError(path, f"unknown software {software!r} (known: {', '.join(sorted(REGISTRY))})")
-        rec = adapter.recognise(defs)
+            raise AdapterError(path, f"unknown software {software!r} (known: {', '.join(sorted(REGISTRY))}, "
+                                     "generic)")
+        rec = adapter.recognise(defs, min_score)
         if rec is None:
             raise AdapterError(path, f"the source does not have the tables of {software} "
                                      f"(needs {', '.join(sorted(adapter.signature))})")

@@ -79,7 +79,7 @@ class Adapter:
     birthday_style: str = "iso"
     options: Mapping[str, Any] = field(default_factory=dict)
 
-    def recognise(self, defs: Mapping[str, TableDef]) -> Recognition | None:
+    def recognise(self, defs: Mapping[str, TableDef], min_score: float = 0.6) -> Recognition | None:
         """Find the prefix under which this software's signature tables exist."""
         best: Recognition | None = None
         prefixes = {name[: -len(suf)] for name in defs for suf in self.signature if name.endswith(suf)}
@@ -93,7 +93,7 @@ class Adapter:
                 if tmap is None or tmap.requires <= set(tdef.column_names):
                     found += 1
             score = found / len(self.signature)
-            if score < 0.6:
+            if score < min_score or found == 0:
                 continue
             mapped: dict[str, TableMap] = {}
             for tmap in self.tables:

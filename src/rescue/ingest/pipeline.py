@@ -21,6 +21,7 @@ from rescue.adapters import generic
 from rescue.errors import RescueError, SourceError
 from rescue.ingest.mapping import Conservation, RowMapper
 from rescue.ingest.sources import is_url, open_reader
+from rescue.ingest.templates import fill_missing
 from rescue.operation import Operation, append_register, sha256_file, utcnow
 from rescue.readers.base import RawRow
 from rescue.store import duck, schema
@@ -79,7 +80,13 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
             if not rec.tables:
                 raise SourceError(src, "generic mode found no table it could map by its column names")
         else:
-            adapter, rec = adapters.recognise(structure.defs, software=software, path=src)
+            template = fill_missing(structure)
+            if template and software == "auto":
+                # a data-only dump: the template that supplied the columns also names the software
+                software = template.split("-", 1)[0]
+                adapter, rec = adapters.recognise(structure.defs, software=software, path=src, min_score=0.0)
+            else:
+                adapter, rec = adapters.recognise(structure.defs, software=software, path=src)
             gen_tables = []
         # a live database has no file to hash: its id comes from the content, hashed while streaming
         sid = source_id_for(digest) if digest else "pending"
