@@ -62,9 +62,11 @@ ALTER USER 'rescue'@'127.0.0.1' IDENTIFIED BY 'rescue';
 ALTER USER 'rescue'@'localhost' IDENTIFIED BY 'rescue';
 GRANT ALL PRIVILEGES ON rescue.* TO 'rescue'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON rescue.* TO 'rescue'@'localhost';
+GRANT ALL PRIVILEGES ON `rescue\_%`.* TO 'rescue'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON `rescue\_%`.* TO 'rescue'@'localhost';
 FLUSH PRIVILEGES;
 SQL
-log "MariaDB: database rescue, user rescue@127.0.0.1 (password rescue)"
+log "MariaDB: database rescue, user rescue@127.0.0.1 (password rescue), may create databases rescue_*"
 
 # --- PostgreSQL ------------------------------------------------------------------------
 PGVER=$(ls /usr/lib/postgresql | sort -n | tail -n 1)

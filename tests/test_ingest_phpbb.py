@@ -46,7 +46,7 @@ def test_phpbb30_fixture_hand_checked(op: operation.Operation, dumps: Path) -> N
         ("yim", "yimname")]
     posts = q(op, "select post_id, thread_id, account_id, ip, subject, body_text from posts order by post_id")
     assert posts[0][:5] == ("1", "1", "2", "192.0.2.10", 'Placeholder topic with "quotes"')
-    assert posts[0][5] == ("First line with bold and café\nSecond line: it's a back\\slash, tab\there, "
+    assert posts[0][5] == ("First line with bold and café\nSecond line: it's a back\\slash, tab here, "
                            "emoji as NCR \U0001F600")
     assert posts[1][3] == "2001:db8::25" and posts[1][5] == "bold reply in 3.2+ s9e XML form"
     assert q(op, "select message_id, sender_account_id, body_text, to_raw from messages") == [
@@ -114,7 +114,7 @@ def test_bad_rows_are_quarantined_not_lost(op: operation.Operation, dumps: Path,
     text = (dumps / "phpbb30_default.sql").read_text(encoding="utf-8")
     # a posts row with one value too few, and a row whose id is not a number
     text = text.replace("(2,1,2,3,0,'2001:db8::25',", "(2,1,2,3,'2001:db8::25',", 1)
-    text = text.replace("(1,2,2,0,'192.0.2.10',1262739600", "('x',2,2,0,'192.0.2.10',1262739600", 1)
+    text = text.replace("(1,0,2,0,'192.0.2.10',1262739600", "('x',0,2,0,'192.0.2.10',1262739600", 1)
     bad = tmp_path / "bad.sql"
     bad.write_text(text, encoding="utf-8")
     res = ingest(op, bad)

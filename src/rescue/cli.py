@@ -92,16 +92,18 @@ def summary(directory: Annotated[Path, typer.Argument(help="The operation folder
 
 
 def main() -> None:
-    err = Console(stderr=True)
+    def say(line: str) -> None:  # one line, never wrapped, whatever the terminal width
+        sys.stderr.write(" ".join(line.split()) + "\n")
+
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except RescueError as exc:
-        err.print(f"rescue: error: {exc.one_line()}", markup=False, highlight=False)
+        say(f"rescue: error: {exc.one_line()}")
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("rescue: interrupted", markup=False)
+        say("rescue: interrupted")
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (bad option, missing argument)
         if type(exc).__name__ == "NoArgsIsHelpError":
@@ -109,13 +111,13 @@ def main() -> None:
             sys.exit(0)
         fmt = getattr(exc, "format_message", None)
         message = fmt() if callable(fmt) else str(exc)
-        err.print(f"rescue: error: {' '.join(str(message).split())}", markup=False, highlight=False)
+        say(f"rescue: error: {' '.join(str(message).split())}")
         sys.exit(UsageError.exit_code)
     except Exception as exc:  # a bug: still one line, never a traceback (RESCUE_DEBUG=1 shows it)
         if os.environ.get("RESCUE_DEBUG"):
             raise
-        err.print(f"rescue: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-                  "(set RESCUE_DEBUG=1 for the traceback)", markup=False, highlight=False)
+        say(f"rescue: internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+            "(set RESCUE_DEBUG=1 for the traceback)")
         sys.exit(3)
 
 

@@ -16,19 +16,24 @@ REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOU
 
 
 def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "",
-              min_score: float = 0.6) -> tuple[Adapter, Recognition]:
-    """Pick the adapter whose signature tables the source holds (by structure, never by name)."""
+              min_score: float | None = None) -> tuple[Adapter, Recognition]:
+    """Pick the adapter whose signature tables the source holds (by structure, never by name).
+
+    Automatic recognition needs 60 % of an adapter's signature tables; when the user names the
+    software, one of them is enough (a partial dump or a subset of tables).
+    """
     if software != "auto":
         adapter = REGISTRY.get(software)
         if adapter is None:
             raise AdapterError(path, f"unknown software {software!r} (known: {', '.join(sorted(REGISTRY))}, "
                                      "generic)")
-        rec = adapter.recognise(defs, min_score)
+        rec = adapter.recognise(defs, 0.0 if min_score is None else min_score)
         if rec is None:
             raise AdapterError(path, f"the source does not have the tables of {software} "
                                      f"(needs {', '.join(sorted(adapter.signature))})")
         return adapter, rec
-    found = [(a, r) for a in REGISTRY.values() if (r := a.recognise(defs)) is not None]
+    floor = 0.6 if min_score is None else min_score
+    found = [(a, r) for a in REGISTRY.values() if (r := a.recognise(defs, floor)) is not None]
     if not found:
         names = ", ".join(sorted(defs)[:8]) + ("…" if len(defs) > 8 else "")
         raise AdapterError(path, f"no adapter recognises these tables ({len(defs)} tables: {names}); "

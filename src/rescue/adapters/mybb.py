@@ -244,6 +244,9 @@ FINALIZE = (
        WHERE accounts.source_id = ? AND g.source_id = accounts.source_id AND g.group_id = accounts.group_id""",
     """UPDATE accounts SET is_staff = TRUE WHERE source_id = ? AND group_name IN ('Administrators',
        'Super Moderators', 'Moderators')""",
+    # no usergroups rows: MyBB's default ids (3 super moderators, 4 administrators, 6 moderators)
+    """UPDATE accounts SET is_staff = TRUE WHERE source_id = ? AND group_name IS NULL
+       AND group_id IN ('3', '4', '6')""",
     """UPDATE accounts SET is_banned = TRUE WHERE source_id = ? AND (group_name = 'Banned' OR account_id IN
        (SELECT account_id FROM bans WHERE bans.source_id = accounts.source_id AND account_id IS NOT NULL))""",
     """UPDATE accounts SET location = p.value FROM profile_fields p WHERE accounts.source_id = ?

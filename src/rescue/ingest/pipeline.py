@@ -18,10 +18,10 @@ import duckdb
 
 from rescue import adapters
 from rescue.adapters import generic
-from rescue.errors import RescueError, SourceError
+from rescue.errors import AdapterError, RescueError, SourceError
 from rescue.ingest.mapping import Conservation, RowMapper
 from rescue.ingest.sources import is_url, open_reader
-from rescue.ingest.templates import fill_missing
+from rescue.ingest.templates import fill_missing, identify
 from rescue.operation import Operation, append_register, sha256_file, utcnow
 from rescue.readers.base import RawRow
 from rescue.store import duck, schema
@@ -86,7 +86,14 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
                 software = template.split("-", 1)[0]
                 adapter, rec = adapters.recognise(structure.defs, software=software, path=src, min_score=0.0)
             else:
-                adapter, rec = adapters.recognise(structure.defs, software=software, path=src)
+                try:
+                    adapter, rec = adapters.recognise(structure.defs, software=software, path=src)
+                except AdapterError:
+                    # signature tables missing (a truncated dump): recognise by the install schema
+                    known = identify(structure.defs) if software == "auto" else None
+                    if known is None:
+                        raise
+                    adapter, rec = adapters.recognise(structure.defs, software=known, path=src)
             gen_tables = []
         # a live database has no file to hash: its id comes from the content, hashed while streaming
         sid = source_id_for(digest) if digest else "pending"

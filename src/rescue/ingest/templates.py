@@ -55,3 +55,26 @@ def fill_missing(structure: DumpStructure) -> str | None:
     for table, d in best[2].items():
         structure.defs[table] = TableDef(table, d.columns, d.charset)
     return best[1]
+
+
+def identify(defs: dict[str, TableDef], threshold: float = 0.8) -> str | None:
+    """The software whose install schema holds most of these tables with the same columns.
+
+    Used when the signature tables are missing (a truncated dump): if at least three tables and
+    ``threshold`` of all tables match one template by name suffix and column list, that template's
+    software is the answer; otherwise None.
+    """
+    best: tuple[float, str] | None = None
+    for name, (prefix, tdefs) in templates().items():
+        by_suffix = {t[len(prefix):]: d.column_names for t, d in tdefs.items()}
+        hits = 0
+        for table, d in defs.items():
+            for suffix, cols in by_suffix.items():
+                head = table[: -len(suffix)]
+                if table.endswith(suffix) and (not head or head.endswith("_")) and d.column_names == cols:
+                    hits += 1
+                    break
+        share = hits / len(defs) if defs else 0.0
+        if hits >= 3 and share >= threshold and (best is None or share > best[0]):
+            best = (share, name)
+    return best[1].split("-", 1)[0] if best else None

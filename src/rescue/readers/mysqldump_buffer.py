@@ -29,11 +29,14 @@ class DumpBuffer:
         self.line = 1  # line number of buf[lpos]
         self.lpos = 0
 
-    def fill(self) -> bool:
-        """Read one more chunk, dropping the consumed bytes before ``pos``. False at EOF."""
+    def fill(self, at_least: int = 0) -> bool:
+        """Read one more chunk (or ``at_least`` bytes), dropping the bytes before ``pos``.
+
+        False at EOF.
+        """
         if self.eof:
             return False
-        data = self.stream.read(self.chunk)
+        data = self.stream.read(max(self.chunk, at_least))
         if not data:
             self.eof = True
             return False
@@ -50,7 +53,7 @@ class DumpBuffer:
 
     def ensure(self, n: int) -> int:
         """Read until ``n`` bytes are available after ``pos`` (or EOF); return what is available."""
-        while len(self.buf) - self.pos < n and self.fill():
+        while (missing := n - len(self.buf) + self.pos) > 0 and self.fill(missing):
             pass
         return len(self.buf) - self.pos
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Callable, Iterator
-from typing import Any, cast
+from collections.abc import Callable
 
 WS = rb"[ \t\r\n]*+"
 _STR_BODY = rb"[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+"
@@ -35,8 +34,8 @@ VALUE_SEP = re.compile(
 K_INT, K_STR, K_NULL, K_HEX, K_NUM, K_XHEX, K_BIT, K_BIT0 = range(1, 9)
 
 # Single tokens for the slow path (value crossing a buffer boundary, or malformed input).
-SHORT_VALUE = re.compile(rb"(-?\d++)(?![\d.eE])|([Nn][Uu][Ll][Ll])(?![A-Za-z0-9_])"
-                         rb"|([-+]?(?:\d++\.?\d*+|\.\d++)(?:[eE][-+]?\d++)?)|0b([01]++)")
+SHORT_VALUE = re.compile(rb"0b(?P<bits>[01]++)|(?P<int>-?\d++)(?![\d.eE])|(?P<null>[Nn][Uu][Ll][Ll])(?![A-Za-z0-9_])"
+                         rb"|(?P<num>[-+]?(?:\d++\.?\d*+|\.\d++)(?:[eE][-+]?\d++)?)")
 INTRODUCER = re.compile(_INTRO)
 HEX_RUN = re.compile(rb"[0-9A-Fa-f]*+")
 BITS_FULL = re.compile(rb"[01]*+")
@@ -47,44 +46,38 @@ QUOTED_BODY: dict[int, re.Pattern[bytes]] = {
     0x22: re.compile(rb'[^"\\]*+(?:(?:\\.|"")[^"\\]*+)*+', re.S),
     0x60: re.compile(rb"[^`]*+(?:``[^`]*+)*+"),
 }
+# The separator after a quoted string that the hot loop found by itself.
+ROW_SEP = re.compile(WS + rb"(?:,|\)" + WS + rb"(?:," + WS + rb"\(|;))")
 # Where to pick up again after a malformed row: the next row start or the statement end.
 RESYNC = re.compile(rb"\)" + WS + rb"(?:," + WS + rb"\(|;)")
 
 _ESCAPES = {ord("0"): b"\0", ord("b"): b"\b", ord("n"): b"\n", ord("r"): b"\r",
             ord("t"): b"\t", ord("Z"): b"\x1a", ord("%"): b"\\%", ord("_"): b"\\_"}
 # '\x' -> x for every byte x without a meaning of its own; MySQL keeps '\%' and '\_' as is.
-_ESC_MAP: dict[bytes, bytes] = {b"\\" + bytes([i]): _ESCAPES.get(i, bytes([i])) for i in range(256)}
+_CODE = {bytes([i]): _ESCAPES.get(i, bytes([i])) for i in range(256)}
+_CODE_OF = _CODE.__getitem__
+_ESC_MAP: dict[bytes, bytes] = {b"\\" + k: v for k, v in _CODE.items()}
 _ESC_MAP[b"''"] = b"'"
 _ESC_RE = re.compile(rb"\\.|''", re.S)
+_ESC_SPLIT = re.compile(rb"\\(.)", re.S)
 
 
 def _replace(m: re.Match[bytes]) -> bytes:
     return _ESC_MAP[m[0]]
 
 
-def _unescape_piece(s: bytes) -> bytes:
-    """Undo escapes in a piece where every backslash starts an escape (no '\\\\' inside)."""
-    s = s.replace(b"\\n", b"\n").replace(b"\\r", b"\r").replace(b"\\'", b"'").replace(b'\\"', b'"')
-    if b"\\" not in s:
-        return s
-    s = s.replace(b"\\0", b"\0").replace(b"\\t", b"\t").replace(b"\\Z", b"\x1a")
-    if b"\\" not in s:
-        return s
-    return _ESC_RE.sub(_replace, s)
-
-
 def unescape(s: bytes) -> bytes:
     """The bytes a quoted mysqldump string stands for (``s`` is the text between the quotes).
 
-    Chained ``bytes.replace`` is exact here because escapes never overlap once the escaped
-    backslashes are split out (left to right, as the SQL lexer pairs them); strings with a
-    doubled quote (``''``, never written by mysqldump itself) take the general regex path.
+    ``re.split`` pairs each backslash with the next byte left to right, as the SQL lexer
+    does, and the codes are mapped and joined in C; strings with a doubled quote (``''``,
+    never written by mysqldump itself) take the slower general path.
     """
     if b"''" in s:
         return _ESC_RE.sub(_replace, s)
-    if b"\\\\" in s:
-        return b"\\".join([_unescape_piece(p) for p in s.split(b"\\\\")])
-    return _unescape_piece(s)
+    parts = _ESC_SPLIT.split(s)
+    parts[1::2] = map(_CODE_OF, parts[1::2])
+    return b"".join(parts)
 
 
 def hex_bytes(h: bytes) -> bytes:
@@ -103,24 +96,6 @@ def number_text(b: bytes) -> str:
 # Converters for the kinds the hot loop does not handle inline.
 RARE: dict[int, Callable[[bytes], int | str | bytes]] = {
     K_NUM: number_text, K_XHEX: hex_bytes, K_BIT: bits_int, K_BIT0: bits_int}
-
-
-def anchored_matches(pattern: re.Pattern[bytes], buf: bytes, pos: int) -> Iterator[re.Match[bytes]]:
-    """Consecutive matches of ``pattern`` starting exactly at ``pos``; stops at the first miss.
-
-    Uses the C-level SRE scanner (what ``re.Scanner`` is built on) when present: unlike
-    ``finditer`` it never searches ahead, which could be quadratic inside a long string.
-    """
-    scanner = getattr(pattern, "scanner", None)
-    if scanner is not None:
-        return iter(cast(Any, scanner(buf, pos)).match, None)
-    return _match_loop(pattern, buf, pos)
-
-
-def _match_loop(pattern: re.Pattern[bytes], buf: bytes, pos: int) -> Iterator[re.Match[bytes]]:
-    while (m := pattern.match(buf, pos)) is not None:
-        yield m
-        pos = m.end()
 
 
 def decode_identifier(raw: bytes) -> str:

@@ -105,9 +105,12 @@ _NEXT_TUPLE = re.compile(rb"\s*(?:(,)\s*\(|(?:ON\s+CONFLICT\s+DO\s+NOTHING\s*)?;
 
 
 class ValuesError(ValueError):
-    def __init__(self, message: str, pos: int) -> None:
+    """VALUES that cannot be tokenised: ``pos`` where it failed, ``row_start`` the row's ``(``."""
+
+    def __init__(self, message: str, pos: int, row_start: int) -> None:
         super().__init__(message)
         self.pos = pos
+        self.row_start = row_start
 
 
 def iter_tuples(stmt: bytes, pos: int, *, std_strings: bool = True) -> Iterator[tuple[int, list[Token]]]:
@@ -115,7 +118,7 @@ def iter_tuples(stmt: bytes, pos: int, *, std_strings: bool = True) -> Iterator[
     value_re = _VALUE_STD if std_strings else _VALUE_ESC
     while True:
         if stmt[pos:pos + 1] != b"(":
-            raise ValuesError("expected '(' at the start of a row", pos)
+            raise ValuesError("expected '(' at the start of a row", pos, pos)
         start, pos = pos, pos + 1
         tokens: list[Token] = []
         while True:
@@ -124,7 +127,7 @@ def iter_tuples(stmt: bytes, pos: int, *, std_strings: bool = True) -> Iterator[
                 if not tokens and re.match(rb"\s*\)", stmt[pos:pos + 64]):
                     pos = stmt.index(b")", pos) + 1
                     break
-                raise ValuesError("unreadable value", pos)
+                raise ValuesError("unreadable value", pos, start)
             tokens.append(_token(m, std_strings))
             pos = m.end()
             if m.group("sep") == b")":
@@ -132,7 +135,7 @@ def iter_tuples(stmt: bytes, pos: int, *, std_strings: bool = True) -> Iterator[
         yield start, tokens
         nxt = _NEXT_TUPLE.match(stmt, pos)
         if nxt is None:
-            raise ValuesError("unexpected text after a row", pos)
+            raise ValuesError("unexpected text after a row", pos, pos)
         if nxt.group(1) is None:
             return
         pos = nxt.end() - 1

@@ -110,9 +110,8 @@ class _Converter:
         if name in _BLOCK:
             b.block()
             undo |= _BLOCKED
-        if parent is not None and parent.undo & _ASIDE_QUOTE and "title" in classes:
-            undo |= _SUPPRESS
-        elif parent is not None and "lightbox" in parent.classes and "meta" in classes:
+        if parent is not None and ((parent.undo & _ASIDE_QUOTE and "title" in classes)
+                                   or ("lightbox" in parent.classes and "meta" in classes)):
             undo |= _SUPPRESS
         elif name == "aside" and "quote" in classes:
             b.open_quote(*_quote_source(a))

@@ -21,81 +21,79 @@ from rescue.text import bbcode
 from rescue.text._builder import Builder, same_url
 
 _SENTINELS = re.compile("[\U0010fe00-\U0010ffff]")
+_KEEP_OPEN, _KEEP_CLOSE = "\U0010fff4", "\U0010fff5"
+_KEPT = re.compile(f"{_KEEP_OPEN}(\\d+){_KEEP_CLOSE}")
 _QUOTE_PREFIX = re.compile(r" {0,3}>(?: ?)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)([^`\n]{1,5000}?|[^\n]{1,5000}?)\1(?!`)")
+_CODE_SPAN = re.compile(r"(`{1,3})([^`\n]{1,5000})\1(?!`)")
+_BB_TAG = re.compile(r"\[[a-z][a-z0-9]{0,15}[=\s][^\[\]\n]{0,1000}\](?!\()", re.I)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_IMAGE = re.compile(r"!\[([^\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
 _LINK = re.compile(r"\[([^\[\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]{1,2000})>", re.I)
-_STRONG = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,2000}?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,2000}?)(?<=[^\s*])\*(?![\w*])")
-_EM_UNDER = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,2000}?)(?<=[^\s_])_(?![\w_])")
+_STRONG = re.compile(r"(?<=\S)(?:\*\*|~~)|(?:\*\*|~~)(?=\S)|(?<!\w)__(?=[^\s_])|(?<=[^\s_])__(?!\w)")
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")
+_EM_UNDER = re.compile(r"(?<!\w)_(?=[^\s_])|(?<=[^\s_])_(?!\w)")
 _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|$)")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|={3,}[ \t]*)")
 _LIST_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 
-def _escape(m: re.Match[str]) -> str:
-    return chr(bbcode.MD_ESCAPE_BASE + ord(m.group(1)))
-
-
 def _raw(s: str) -> str:
     return f"{bbcode.MD_RAW_START}{s}{bbcode.MD_RAW_END}"
 
 
-def _image(m: re.Match[str]) -> str:
-    return m.group(2) or m.group(1)
+class _Line:
+    """One line of ordinary (non-fenced) Markdown; protected pieces wait in ``keep``."""
 
+    def __init__(self) -> None:
+        self.keep: list[str] = []
 
-def _link(m: re.Match[str]) -> str:
-    label, url = m.group(1).strip(), m.group(2)
-    if not url or url.startswith("#"):
-        return label
-    if not label or same_url(label, url):
-        return url
-    return f"{label} ({url})"
+    def protect(self, final: str) -> str:
+        self.keep.append(final)
+        return f"{_KEEP_OPEN}{len(self.keep) - 1}{_KEEP_CLOSE}"
 
+    def image(self, m: re.Match[str]) -> str:
+        return self.protect(_raw(m.group(2) or m.group(1)))
 
-def _inline(s: str) -> str:
-    """One line's text outside code spans."""
-    s = _ESCAPE.sub(_escape, s)
-    if "](" in s:
-        s = _IMAGE.sub(_image, s)
-        s = _LINK.sub(_link, s)
-    if "<" in s:
-        s = _AUTOLINK.sub(r"\1", s)
-    if "**" in s or "__" in s or "~~" in s:
-        s = _STRONG.sub(r"\2", s)
-    if "*" in s:
-        s = _EM_STAR.sub(r"\1", s)
-    if "_" in s:
-        s = _EM_UNDER.sub(r"\1", s)
-    return s
+    def link(self, m: re.Match[str]) -> str:
+        label, url = m.group(1).strip(), m.group(2)
+        if not url or url.startswith("#"):
+            return label
+        if not label or same_url(label, url):
+            return self.protect(_raw(url))
+        return f"{label} ({self.protect(_raw(url))})"
 
-
-def _line(s: str) -> str:
-    """One line of ordinary (non-code) Markdown."""
-    if _RULE.fullmatch(s):
-        return ""
-    m = _HEADING.match(s)
-    if m:
-        s = _CLOSING_HASHES.sub("", s[m.end():])
-    else:
-        m = _LIST_MARK.match(s)
+    def convert(self, s: str) -> str:
+        if _RULE.fullmatch(s):
+            return ""
+        m = _HEADING.match(s)
         if m:
-            s = s[m.end():]
-    if "`" not in s:
-        return _inline(s)
-    out: list[str] = []
-    pos = 0
-    for cm in _CODE_SPAN.finditer(s):
-        out.append(_inline(s[pos:cm.start()]))
-        out.append(_raw(cm.group(2).strip(" ")))
-        pos = cm.end()
-    out.append(_inline(s[pos:]))
-    return "".join(out)
+            s = _CLOSING_HASHES.sub("", s[m.end():])
+        else:
+            m = _LIST_MARK.match(s)
+            if m:
+                s = s[m.end():]
+        if "`" in s:
+            s = _CODE_SPAN.sub(lambda c: self.protect(_raw(c.group(2).strip(" "))), s)
+        s = _ESCAPE.sub(lambda e: chr(bbcode.MD_ESCAPE_BASE + ord(e.group(1))), s)
+        if "[" in s:
+            s = _BB_TAG.sub(lambda t: self.protect(t.group(0)), s)
+        if "](" in s:
+            s = _IMAGE.sub(self.image, s)
+            s = _LINK.sub(self.link, s)
+        if "<" in s:
+            s = _AUTOLINK.sub(lambda a: self.protect(_raw(a.group(1))), s)
+        if "**" in s or "__" in s or "~~" in s:
+            s = _STRONG.sub("", s)
+        if "*" in s:
+            s = _EM_STAR.sub("", s)
+        if "_" in s:
+            s = _EM_UNDER.sub("", s)
+        if self.keep:
+            s = _KEPT.sub(lambda k: self.keep[int(k.group(1))], s)
+        return s
 
 
 def _quote_level(line: str) -> tuple[int, str]:
@@ -143,7 +141,7 @@ def to_intermediate(raw: str) -> str:
             out.append("\n")
             continue
         lazy = depth > 0 and bool(rest.strip())
-        out.append(_line(rest) + "\n")
+        out.append(_Line().convert(rest) + "\n")
     if fence is not None:
         out.append(_raw("\n".join(code)))
     out.append(bbcode.MD_QUOTE_CLOSE * depth)

@@ -1,0 +1,74 @@
+"""Selector finders: from a text (or a labelled profile field) to normalised selectors with positions.
+
+Order matters: the most specific shapes take their characters first (crypto addresses, Session
+ids, URLs, e-mail addresses), then labelled handles, IP addresses and phone numbers, and bare domains
+last; a later finder skips characters already taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rescue.analyse.find.base import Found, Spans
+from rescue.analyse.find.emails import find_emails, normalise_email
+from rescue.analyse.find.messengers import find_labelled, find_self_evident, normalise_handle
+from rescue.analyse.find.phones import find_phones, normalise_phone
+from rescue.analyse.find.web import find_crypto, find_domains, find_ips, find_urls
+
+__all__ = ["TRIGGER_SQL", "Found", "find_all", "find_in_field"]
+
+# A cheap pre-filter (RE2 syntax, run inside DuckDB): a text that does not match holds no selector.
+TRIGGER_SQL = (
+    r"(?i)(@|[\[\(\{<]\s*(at|dot|@|\.)\s*[\]\)\}>]|\sat\s+[a-z0-9\-]+\s*(\.[a-z]|\s+dot\s)|\sdot\s|://|www\.|"
+    r"[a-z0-9\-]\.[a-z]{2,}|(\d[\s\-./()]{0,3}){7,}|skype|icq|telegram|t\s*\.\s*me\s*/|kik|wickr|threema|signal|"
+    r"jabber|xmpp|jid|snap|discord|live:|wire\s*:|session|[a-z0-9]{25,}|05[0-9a-f]{4}\s[0-9a-f]{6})"
+)
+_TRIGGER = re.compile(TRIGGER_SQL[4:], re.I)
+
+
+def find_all(text: str, hints: Sequence[str] = ()) -> list[Found]:
+    """Every selector in ``text``; ``hints`` are likely phone regions (ISO alpha-2), best first."""
+    if not text or not _TRIGGER.search(text):
+        return []
+    taken = Spans()
+    found: list[Found] = []
+    found += find_crypto(text, taken)
+    found += find_self_evident(text, taken)
+    found += find_urls(text, taken)
+    found += find_emails(text, taken)
+    found += find_labelled(text, hints, taken)
+    found += find_ips(text, taken)
+    found += find_phones(text, hints, taken)
+    found += find_domains(text, taken)
+    found.sort(key=lambda f: (f.start, f.kind, f.value))
+    return found
+
+
+# Profile fields that hold one handle of a known service (phpBB, MyBB, SMF, vBulletin, XenForo names).
+FIELD_KINDS: dict[str, str] = {
+    "icq": "icq", "skype": "skype", "jabber": "jabber", "xmpp": "jabber", "telegram": "telegram", "kik": "kik",
+    "wickr": "wickr", "threema": "threema", "session": "session", "signal": "signal", "snapchat": "snapchat",
+    "discord": "discord", "aim": "aim", "yim": "yahoo", "yahoo": "yahoo", "msnm": "msn", "msn": "msn", "wlm": "msn",
+    "twitter": "twitter", "facebook": "facebook", "youtube": "youtube", "instagram": "instagram",
+    "googleplus": "googleplus", "email": "email", "phone": "phone", "mobile": "phone", "website": "url",
+}
+
+
+def find_in_field(field: str, value: str, hints: Sequence[str] = ()) -> list[Found]:
+    """Selectors in a profile field: the field's own service when its name says so, else a text search."""
+    name = field.lower().removeprefix("pf_").removeprefix("phpbb_").removeprefix("user_")
+    kind = FIELD_KINDS.get(name)
+    v = value.strip()
+    end = len(value)
+    if kind in ("email", "msn", "jabber") and (e := normalise_email(v)):
+        return [Found("jabber" if kind == "jabber" else "email", e, 0, end, False, f"field:{name}")]
+    if kind == "phone" and (p := normalise_phone(v, hints)):
+        return [Found("phone", p[0], 0, end, False, p[1])]
+    if kind in ("icq", "skype", "telegram", "kik", "wickr", "threema", "session", "snapchat", "discord") \
+            and (h := normalise_handle(kind, v)):
+        return [Found(kind, h, 0, end, False, f"field:{name}")]
+    if kind in ("aim", "yahoo", "twitter", "facebook", "instagram", "youtube", "googleplus", "signal") \
+            and "/" not in v and " " not in v and v:
+        return [Found(kind, v.lstrip("@").lower(), 0, end, False, f"field:{name}")]
+    return find_all(value, hints)

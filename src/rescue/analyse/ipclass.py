@@ -1,0 +1,206 @@
+"""IP enrichment: country and network operator of every address seen, and its class.
+
+Classes, in order of precedence (the first that applies wins), each with the evidence for it:
+
+- ``private`` / ``reserved``: not a public address (RFC 1918, loopback, documentation ranges…);
+- ``cgnat``: RFC 6598 shared address space, or an address shared by at least ``cgnat_min_accounts``
+  unrelated persons within ``cgnat_window_days`` (carrier-grade NAT, campus or café networks);
+- ``tor``: listed in the operator's Tor exit list (``tor_exit_list``);
+- ``vpn``: in MISP's VPN-provider ranges;
+- ``hosting``: in MISP's cloud/CDN/scanner ranges, or its network operator is a known hosting company;
+- ``residential``: none of the above (consumer access: the only class that carries country weight).
+
+The shared-address test runs before ``tor``/``vpn``/``hosting`` only for RFC 6598; a VPN exit
+shared by many stays ``vpn``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from rescue.analyse import resources
+from rescue.analyse.config import AnalyseConfig
+from rescue.analyse.geo import GeoProvider
+from rescue.analyse.netsets import Addresses, NetSet
+from rescue.errors import OperationError
+
+_SHARED = ipaddress.ip_network("100.64.0.0/10")
+
+IP_ENRICHMENT_SCHEMA = pa.schema([
+    ("ip", pa.string()), ("version", pa.int8()), ("country", pa.string()), ("asn", pa.int64()),
+    ("asn_name", pa.string()), ("network", pa.string()), ("class", pa.string()), ("class_evidence", pa.string()),
+    ("accounts", pa.int64()), ("persons", pa.int64()), ("events", pa.int64()), ("max_persons_window", pa.int64()),
+    ("first_seen", pa.timestamp("us")), ("last_seen", pa.timestamp("us")), ("geo_provider", pa.string()),
+])
+
+
+def load_tor_list(path: Path) -> NetSet:
+    """One address per line, or Tor's ``exit-addresses`` format (``ExitAddress 1.2.3.4 date``); # comments."""
+    if not path.is_file():
+        raise OperationError(f"{path}: Tor exit list (operation.toml [analyse] tor_exit_list) not found")
+    ips: list[str] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        token = parts[1] if parts[0].lower() == "exitaddress" and len(parts) > 1 else parts[0]
+        try:
+            ips.append(str(ipaddress.ip_network(token, strict=False)))
+        except ValueError:
+            continue
+    return NetSet(f"tor exit list {path.name}", ips)
+
+
+def _special(a: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> tuple[str, str] | None:
+    if a is None:
+        return ("reserved", "not a valid IP address")
+    if isinstance(a, ipaddress.IPv4Address) and a in _SHARED:
+        return ("cgnat", "RFC 6598 shared address space (100.64.0.0/10)")
+    if a.is_loopback:
+        return ("private", "loopback")
+    if a.is_link_local:
+        return ("private", "link-local")
+    if a.is_private:
+        return ("private", "private-use or documentation range (RFC 1918/5737/3849/4193)")
+    if a.is_multicast or a.is_reserved or a.is_unspecified or not a.is_global:
+        return ("reserved", "reserved or special-purpose range (IANA)")
+    return None
+
+
+def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
+    """Per address: accounts, persons, events, first/last seen and the most persons within one window."""
+    w = max(1, cfg.cgnat_window_days) * 86400
+    ignored = list(cfg.ignore_ip_kinds) or ["\x00"]
+    return con.execute(
+        """
+        WITH ev AS (
+            SELECT e.ip, e.source_id, e.account_id, pa.person_id, e.seen_at
+            FROM ip_events e LEFT JOIN person_accounts pa
+              ON pa.source_id = e.source_id AND pa.account_id = e.account_id
+            WHERE e.ip IS NOT NULL AND NOT list_contains(?, coalesce(e.kind, ''))
+        ),
+        win AS (
+            SELECT ip, person_id, floor(epoch(seen_at) / ?) AS b1, floor((epoch(seen_at) + ? / 2) / ?) AS b2
+            FROM ev WHERE seen_at IS NOT NULL AND person_id IS NOT NULL
+        ),
+        counts AS (
+            SELECT ip, count(DISTINCT person_id) AS n FROM win GROUP BY ip, b1
+            UNION ALL
+            SELECT ip, count(DISTINCT person_id) AS n FROM win GROUP BY ip, b2
+        ),
+        mx AS (SELECT ip, max(n) AS max_persons_window FROM counts GROUP BY ip),
+        base AS (
+            SELECT ip, count(DISTINCT (source_id, account_id)) AS accounts, count(DISTINCT person_id) AS persons,
+                   count(*) AS events, min(seen_at) AS first_seen, max(seen_at) AS last_seen
+            FROM ev GROUP BY ip
+        )
+        SELECT b.ip, b.accounts, b.persons, b.events, coalesce(m.max_persons_window, 0) AS max_persons_window,
+               b.first_seen, b.last_seen
+        FROM base b LEFT JOIN mx m USING (ip)
+        ORDER BY 1
+        """, [ignored, w, w, w]).fetch_arrow_table()
+
+
+class Classifier:
+    """The lists an address is checked against, loaded once per run."""
+
+    def __init__(self, cfg: AnalyseConfig) -> None:
+        self.lists: list[tuple[str, NetSet]] = []
+        if cfg.tor_exit_list is not None:
+            self.lists.append(("tor", load_tor_list(cfg.tor_exit_list)))
+        if cfg.use_misp:
+            for cls, named in resources.misp_ranges().items():
+                for name, cidrs in named:
+                    self.lists.append((cls, NetSet(f"MISP warning list {name}", cidrs)))
+        self.patterns = resources.hosting_asn_patterns()
+        self._asn_memo: dict[str, str | None] = {}
+
+    def hosting_asn(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        got = self._asn_memo.get(name)
+        if got is None and name not in self._asn_memo:
+            low = name.lower()
+            got = next((p for p in self.patterns if p in low), None)
+            self._asn_memo[name] = got
+        return got
+
+
+def _unused(ips: list[str]) -> pa.Table:
+    n = len(ips)
+    z = pa.array([0] * n, pa.int64())
+    t = pa.array([None] * n, pa.timestamp("us"))
+    return pa.Table.from_pydict({"ip": pa.array(ips, pa.string()), "accounts": z, "persons": z, "events": z,
+                                 "max_persons_window": z, "first_seen": t, "last_seen": t})
+
+
+def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: GeoProvider,
+               only: list[str] | None = None) -> pa.Table:
+    """Enrichment of every address in ``ip_events`` (or, with ``only``, of those addresses, unused)."""
+    usage = _usage(con, cfg) if only is None else _unused(only)
+    ips = [str(x) for x in usage.column("ip").to_pylist()]
+    addrs = Addresses(ips)
+    clf = Classifier(cfg)
+    listed: list[tuple[str, str, np.ndarray]] = [(cls, nets.label, addrs.member_of(nets)) for cls, nets in clf.lists]
+    max_win = usage.column("max_persons_window").to_pylist()
+    cols: dict[str, list[object]] = {k: [] for k in ("version", "country", "asn", "asn_name", "network", "class",
+                                                     "class_evidence", "ip")}
+    for k, ip in enumerate(ips):
+        a = addrs.parsed[k]
+        rec = provider.lookup(addrs.text[k]) if a is not None else None
+        cls_ev = _special(a)
+        if cls_ev is None:
+            order = {"tor": 0, "vpn": 1, "hosting": 2}
+            hits = sorted(((order[c], c, label) for c, label, mask in listed if mask[k]))
+            if hits:
+                cls_ev = (hits[0][1], hits[0][2])
+            elif rec is not None and (pat := clf.hosting_asn(rec.asn_name)):
+                cls_ev = ("hosting", f"network operator {rec.asn_name!r} is a hosting company (matches {pat!r})")
+            elif int(max_win[k] or 0) >= cfg.cgnat_min_accounts:
+                cls_ev = ("cgnat", f"shared by {max_win[k]} persons within {cfg.cgnat_window_days} days "
+                                   f"(threshold {cfg.cgnat_min_accounts})")
+            else:
+                cls_ev = ("residential", "public address, in no VPN/hosting/Tor list, not shared")
+        cols["ip"].append(addrs.text[k] if a is not None else ip)
+        cols["version"].append(int(addrs.version[k]) or None)
+        cols["country"].append(rec.country if rec else None)
+        cols["asn"].append(rec.asn if rec else None)
+        cols["asn_name"].append(rec.asn_name if rec else None)
+        cols["network"].append(rec.network if rec else None)
+        cols["class"].append(cls_ev[0])
+        cols["class_evidence"].append(cls_ev[1])
+    n = len(ips)
+    arrays = {
+        "ip": pa.array(ips, pa.string()), "version": pa.array(cols["version"], pa.int8()),
+        "country": pa.array(cols["country"], pa.string()), "asn": pa.array(cols["asn"], pa.int64()),
+        "asn_name": pa.array(cols["asn_name"], pa.string()), "network": pa.array(cols["network"], pa.string()),
+        "class": pa.array(cols["class"], pa.string()), "class_evidence": pa.array(cols["class_evidence"], pa.string()),
+        "accounts": usage.column("accounts").cast(pa.int64()), "persons": usage.column("persons").cast(pa.int64()),
+        "events": usage.column("events").cast(pa.int64()),
+        "max_persons_window": usage.column("max_persons_window").cast(pa.int64()),
+        "first_seen": usage.column("first_seen").cast(pa.timestamp("us")),
+        "last_seen": usage.column("last_seen").cast(pa.timestamp("us")),
+        "geo_provider": pa.array([provider.name] * n, pa.string()),
+    }
+    return pa.Table.from_pydict(arrays, schema=IP_ENRICHMENT_SCHEMA)
+
+
+def geo_history(con: duckdb.DuckDBPyConnection, provider: GeoProvider) -> pa.Table:
+    """For a time-aware provider: the country of each address per month it was seen (else empty)."""
+    schema = pa.schema([("ip", pa.string()), ("month", pa.timestamp("us")), ("country", pa.string())])
+    if not provider.time_aware:
+        return schema.empty_table()
+    rows = con.execute("SELECT DISTINCT ip, date_trunc('month', seen_at) AS month FROM ip_events "
+                       "WHERE ip IS NOT NULL AND seen_at IS NOT NULL ORDER BY 1, 2").fetchall()
+    out_ip, out_m, out_c = [], [], []
+    for ip, month in rows:
+        out_ip.append(ip)
+        out_m.append(month)
+        out_c.append(provider.lookup(ip, month).country)
+    return pa.Table.from_pydict({"ip": out_ip, "month": out_m, "country": out_c}, schema=schema)

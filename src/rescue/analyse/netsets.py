@@ -1,0 +1,110 @@
+"""Sets of IP networks (CIDR lists) with fast vectorised membership tests.
+
+IPv4 and IPv6 ranges are merged into sorted, disjoint intervals of integers; membership of many
+addresses at once is one ``searchsorted`` (IPv4, numpy) or ``bisect`` per address (IPv6, Python ints).
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    ranges.sort()
+    out: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if out and lo <= out[-1][1] + 1:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+class NetSet:
+    """A set of networks, labelled by where it came from (``label`` is reported as evidence)."""
+
+    def __init__(self, label: str, cidrs: Iterable[str]) -> None:
+        self.label = label
+        v4: list[tuple[int, int]] = []
+        v6: list[tuple[int, int]] = []
+        for c in cidrs:
+            try:
+                net = ipaddress.ip_network(c.strip(), strict=False)
+            except ValueError:
+                continue
+            span = (int(net.network_address), int(net.broadcast_address))
+            (v4 if net.version == 4 else v6).append(span)
+        m4 = _merge(v4)
+        self._v4_lo = np.array([a for a, _ in m4], dtype=np.uint64)
+        self._v4_hi = np.array([b for _, b in m4], dtype=np.uint64)
+        m6 = _merge(v6)
+        self._v6_lo = [a for a, _ in m6]
+        self._v6_hi = [b for _, b in m6]
+
+    def __len__(self) -> int:
+        return len(self._v4_lo) + len(self._v6_lo)
+
+    def contains_v4(self, ints: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+        if not len(self._v4_lo) or not len(ints):
+            return np.zeros(len(ints), dtype=bool)
+        i = np.searchsorted(self._v4_lo, ints, side="right") - 1
+        ok = i >= 0
+        res = np.zeros(len(ints), dtype=bool)
+        res[ok] = ints[ok] <= self._v4_hi[i[ok]]
+        return res
+
+    def contains_v6(self, ints: Sequence[int]) -> npt.NDArray[np.bool_]:
+        res = np.zeros(len(ints), dtype=bool)
+        if not self._v6_lo:
+            return res
+        for k, x in enumerate(ints):
+            i = bisect.bisect_right(self._v6_lo, x) - 1
+            res[k] = i >= 0 and x <= self._v6_hi[i]
+        return res
+
+
+class Addresses:
+    """Parsed addresses of one column: canonical text, version and integer value."""
+
+    def __init__(self, ips: Sequence[str]) -> None:
+        self.text: list[str] = []
+        self.valid = np.zeros(len(ips), dtype=bool)
+        self.version = np.zeros(len(ips), dtype=np.int8)
+        self.v4_index: list[int] = []
+        self.v4_int: list[int] = []
+        self.v6_index: list[int] = []
+        self.v6_int: list[int] = []
+        self.parsed: list[ipaddress.IPv4Address | ipaddress.IPv6Address | None] = []
+        for k, ip in enumerate(ips):
+            try:
+                a = ipaddress.ip_address(ip)
+            except ValueError:
+                self.text.append(ip)
+                self.parsed.append(None)
+                continue
+            if isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped is not None:
+                a = a.ipv4_mapped
+            self.parsed.append(a)
+            self.text.append(a.compressed)
+            self.valid[k] = True
+            self.version[k] = a.version
+            if a.version == 4:
+                self.v4_index.append(k)
+                self.v4_int.append(int(a))
+            else:
+                self.v6_index.append(k)
+                self.v6_int.append(int(a))
+
+    def member_of(self, nets: NetSet) -> npt.NDArray[np.bool_]:
+        out = np.zeros(len(self.text), dtype=bool)
+        if self.v4_index:
+            out[np.array(self.v4_index)] = nets.contains_v4(np.array(self.v4_int, dtype=np.uint64))
+        if self.v6_index:
+            out[np.array(self.v6_index)] = nets.contains_v6(self.v6_int)
+        return out

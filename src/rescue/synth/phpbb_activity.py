@@ -1,0 +1,186 @@
+"""phpBB sessions, login attempts, moderation/admin/user logs, bans and attachments."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from rescue.synth.accounts import BANNED, DELETED
+from rescue.synth.body import Plant
+from rescue.synth.common import DAY, np_rng, py_rng
+from rescue.synth.countries import COUNTRIES, HOSTING_ASNS
+from rescue.synth.events import BROWSERS, LogEvent, log_events, visits
+from rescue.synth.phpbb_text import php_serialize, username_clean
+from rescue.synth.png import generated_image
+from rescue.synth.world import BOTS
+
+if TYPE_CHECKING:
+    from rescue.synth.phpbb import PhpbbWriter
+    from rescue.synth.phpbb_content import Content
+
+LOG_TYPES = {"admin_auth": (0, "LOG_ADMIN_AUTH_SUCCESS"), "user_active": (0, "LOG_USER_ACTIVE"),
+             "ban_user": (0, "LOG_BAN_USER"), "email_change": (3, "LOG_USER_UPDATE_EMAIL"),
+             "new_password": (3, "LOG_USER_NEW_PASSWORD"), "lock": (1, "LOG_LOCK"), "move": (1, "LOG_MOVE"),
+             "edit": (1, "LOG_POST_EDITED"), "error_email": (2, "LOG_ERROR_EMAIL")}
+BAN_REASONS = ("Spam", "Repeated rule violations", "Multiple accounts", "Advertising", "Abusive behaviour")
+PAGES = ("index.php", "viewforum.php?f={f}", "viewtopic.php?f={f}&t={t}", "viewtopic.php?f={f}&t={t}&start=15",
+         "ucp.php?i=pm&folder=inbox", "memberlist.php", "search.php?search_id=newposts",
+         "posting.php?mode=reply&f={f}&t={t}", "ucp.php?i=profile")
+PNG_NAMES = ("IMG_{n:04d}.png", "garden.png", "screenshot.png", "cake.png", "new_shed.png", "view.png",
+             "DSC{n:05d}.png", "bike.png")
+TXT_NAMES = ("recipe.txt", "notes.txt", "setup.txt", "packing_list.txt", "playlist.txt")
+
+
+class Activity:
+    def __init__(self, w: PhpbbWriter, content: Content) -> None:
+        self.w, self.content = w, content
+        self.locked: set[int] = set()
+        self.rng = py_rng(w.world.seed, "activity", w.spec.key)
+
+    def logs(self) -> None:
+        w, acc, c = self.w, self.w.acc, self.content
+        tp = c.planner.topics
+        events = log_events(w.world.seed, acc, w.pop, tp.n, tp["time"].tolist())
+        table = w.name("log")
+        forum_names = {f.forum_id: f.name for f in w.forums}
+        for log_id, ev in enumerate(events, start=1):
+            ltype, op = LOG_TYPES[ev.kind]
+            actor = int(acc.user_id[ev.actor]) if ev.actor >= 0 else 1
+            ip = w.ip(ev.actor, ev.time, self.rng.random()) if ev.actor >= 0 else self._guest_ip()
+            forum_id = int(tp["forum"][ev.topic]) if ev.topic >= 0 else 0
+            data = self._data(ev, forum_names)
+            if ev.kind == "lock":
+                self.locked.add(ev.topic)
+            w.add("log", log_id=log_id, log_type=ltype, user_id=actor, forum_id=forum_id,
+                  topic_id=ev.topic + 1 if ev.topic >= 0 else 0,
+                  reportee_id=int(acc.user_id[ev.target]) if ev.target >= 0 and ltype == 3 else 0,
+                  log_ip=ip, log_time=ev.time, log_operation=op, log_data=data)
+            if ev.kind == "email_change":
+                w.truth.plant(acc, Plant("email", ev.old_email, ev.target, "plain", "log-old-address"), table,
+                              log_id, "log_data")
+                w.truth.plant(acc, Plant("email", acc.email[ev.target], ev.target, "plain", "log-new-address"),
+                              table, log_id, "log_data")
+
+    def _data(self, ev: LogEvent, forum_names: dict[int, str]) -> str:
+        acc, c = self.w.acc, self.content
+        if ev.kind in ("admin_auth",):
+            return ""
+        if ev.kind == "user_active":
+            return php_serialize([acc.username[ev.target]])
+        if ev.kind == "ban_user":
+            return php_serialize([self.rng.choice(BAN_REASONS), acc.username[ev.target]])
+        if ev.kind == "email_change":
+            return php_serialize([acc.username[ev.target], ev.old_email, acc.email[ev.target]])
+        if ev.kind == "new_password":
+            return php_serialize([acc.username[ev.target]])
+        if ev.kind == "lock":
+            return php_serialize([c.title(ev.topic)])
+        if ev.kind == "move":
+            names = list(forum_names.values())
+            return php_serialize([self.rng.choice(names), self.rng.choice(names)])
+        if ev.kind == "edit":
+            starter = int(c.planner.topics["starter"][ev.topic])
+            return php_serialize([c.title(ev.topic), acc.username[starter]])
+        return php_serialize(["<strong>EMAIL/SMTP</strong><br /><em>/ucp.php</em><br /><br />"
+                              "Could not connect to smtp host : 110 : Connection timed out<br />"])
+
+    def _guest_ip(self) -> str:
+        cc = COUNTRIES[self.rng.randrange(len(COUNTRIES))].code
+        return self.w.world.geo.draw_v4(self.rng, cc)
+
+    def sessions(self) -> None:
+        w, acc, rng = self.w, self.w.acc, self.rng
+        n_topics = max(1, self.content.n_topics)
+        fids = [f.forum_id for f in w.forums if not f.is_category]
+        failed: list[tuple[int, int, str, str]] = []
+        n = 0
+        for v in visits(w.world.seed, acc, w.pop, w.net):
+            a = v.account
+            w.truth.seen_ip(acc, a, v.ip)
+            page = rng.choice(PAGES).format(f=rng.choice(fids), t=rng.randrange(1, n_topics + 1))
+            w.add("sessions", session_id=f"{rng.getrandbits(128):032x}", session_user_id=int(acc.user_id[a]),
+                  session_forum_id=0, session_last_visit=v.previous, session_start=v.start, session_time=v.end,
+                  session_ip=v.ip, session_browser=v.browser[:150], session_page=page,
+                  session_viewonline=int(rng.random() > 0.05), session_autologin=int(rng.random() < 0.3),
+                  session_admin=int(acc.role[a] > 0 and rng.random() < 0.05))
+            if v.failed_login:
+                failed.append((a, v.start - 30, v.ip, v.browser))
+            n += 1
+            if n % 50000 == 0:
+                w.tick("sessions", n, n)
+        for _ in range(max(20, acc.n // 25)):
+            t = rng.randrange(w.spec.start, w.spec.end)
+            w.add("sessions", session_id=f"{rng.getrandbits(128):032x}", session_user_id=1, session_start=t,
+                  session_time=t + rng.randrange(5, 900), session_ip=self._guest_ip(),
+                  session_browser=rng.choice(BROWSERS)[:150], session_page=rng.choice(PAGES[:3]).format(
+                      f=rng.choice(fids), t=rng.randrange(1, n_topics + 1)))
+        for i, (_name, agent, ip) in enumerate(BOTS, start=1):
+            for _ in range(rng.randrange(2, 8)):
+                t = rng.randrange(w.spec.end - 30 * DAY, w.spec.end)
+                w.add("sessions", session_id=f"{rng.getrandbits(128):032x}", session_user_id=2 + i,
+                      session_start=t, session_time=t + rng.randrange(1, 60), session_ip=ip,
+                      session_browser=f"Mozilla/5.0 (compatible; {agent}; +http://www.example.com/bot.html)",
+                      session_page=f"viewtopic.php?t={rng.randrange(1, n_topics + 1)}")
+        self._login_attempts(failed)
+
+    def _login_attempts(self, failed: list[tuple[int, int, str, str]]) -> None:
+        w, acc, rng = self.w, self.w.acc, self.rng
+        for a, t, ip, ua in failed:
+            typed = acc.username[a] if rng.random() < 0.7 else acc.username[a].lower() + rng.choice(("1", "x", ""))
+            w.add("login_attempts", attempt_ip=ip, attempt_browser=ua[:150], attempt_time=t,
+                  user_id=int(acc.user_id[a]) if typed == acc.username[a] else 0, username=typed,
+                  username_clean=username_clean(typed))
+        for _ in range(max(3, acc.n // 200)):
+            ip, _cc = w.world.geo.draw_asn(rng, rng.choice(HOSTING_ASNS))
+            typed = rng.choice(("admin", "administrator", "test", "root", "webmaster", "guest"))
+            w.add("login_attempts", attempt_ip=ip, attempt_browser="python-requests/2.25.1",
+                  attempt_time=rng.randrange(w.spec.start, w.spec.end), user_id=0, username=typed,
+                  username_clean=typed)
+
+    def bans(self) -> None:
+        w, acc, rng = self.w, self.w.acc, self.rng
+        table = w.name("banlist")
+        ban_id = 0
+        for a in sorted(range(acc.n), key=lambda x: int(acc.user_id[x])):
+            if not acc.flags[a] & BANNED or acc.flags[a] & DELETED:
+                continue
+            start = int(acc.last[a]) + 60
+            end = 0 if rng.random() < 0.7 else start + 30 * DAY
+            reason = rng.choice(BAN_REASONS)
+            ban_id += 1
+            w.add("banlist", ban_id=ban_id, ban_userid=int(acc.user_id[a]), ban_start=start, ban_end=end,
+                  ban_reason=reason)
+            if rng.random() < 0.4:
+                ban_id += 1
+                w.add("banlist", ban_id=ban_id, ban_email=acc.email[a], ban_start=start, ban_end=end,
+                      ban_reason=reason)
+                w.truth.plant(acc, Plant("email", acc.email[a], a, "plain", "ban"), table, ban_id, "ban_email")
+            if rng.random() < 0.3:
+                ban_id += 1
+                w.add("banlist", ban_id=ban_id, ban_ip=w.ip(a, int(acc.last[a]), rng.random()), ban_start=start,
+                      ban_end=end, ban_reason=reason)
+
+    def attachments(self) -> None:
+        w = self.w
+        g = np_rng(w.world.seed, "files", w.spec.key)
+        if w.files_dir is not None and self.content.attach:
+            w.files_dir.mkdir(parents=True, exist_ok=True)
+        for attach_id, (ref, topic, in_msg, a, t) in enumerate(self.content.attach, start=1):
+            poster = w.poster(a)[0] if not in_msg else int(w.acc.user_id[a])
+            physical = f"{poster}_{hashlib.md5(f'{w.world.seed}:{w.spec.key}:{attach_id}'.encode()).hexdigest()}"
+            is_png = g.random() < 0.8
+            if is_png:
+                real = self.rng.choice(PNG_NAMES).format(n=self.rng.randrange(1, 9999))
+                data = generated_image(g) if w.files_dir is not None else b""
+                size = len(data) or int(g.integers(3000, 60000))
+            else:
+                real = self.rng.choice(TXT_NAMES)
+                data = "\n".join(w.world.pools.sentence(self.rng, "en", "cooking") for _ in range(6)).encode()
+                size = len(data)
+            if w.files_dir is not None:
+                (w.files_dir / physical).write_bytes(data)
+            w.add("attachments", attach_id=attach_id, post_msg_id=ref, topic_id=topic, in_message=in_msg,
+                  poster_id=poster, is_orphan=0, physical_filename=physical, real_filename=real,
+                  download_count=int(g.integers(0, 40)), attach_comment="", extension="png" if is_png else "txt",
+                  mimetype="image/png" if is_png else "text/plain", filesize=size, filetime=t)
+        self.content.n_files = len(self.content.attach)
