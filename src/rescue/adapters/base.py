@@ -22,14 +22,16 @@ class MappingError(ValueError):
 class Row(dict[str, Any]):
     """One source row: column name → value (text decoded, binary kept as bytes).
 
-    ``memo`` caches work shared by several emits of the same row (e.g. parsed markup).
+    ``memo`` caches work shared by several emits of the same row (e.g. parsed markup); it is
+    created on first use so that building a row stays a C-level ``dict`` construction.
     """
 
-    __slots__ = ("memo",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.memo: dict[str, Any] = {}
+    @property
+    def memo(self) -> dict[str, Any]:
+        m: dict[str, Any] | None = self.__dict__.get("_memo")
+        if m is None:
+            m = self.__dict__["_memo"] = {}
+        return m
 
 
 # A field is the name of a source column (copied, numbers turned into text) or a function.

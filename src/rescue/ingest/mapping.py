@@ -78,8 +78,10 @@ class RowMapper:
         self.writer = writer
         self.charset = connection_charset
         self.counts = Conservation()
-        self._kind_cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._plans: dict[tuple[str, tuple[str, ...] | None], tuple[
+            tuple[str, ...] | None, tuple[bool, ...], tuple[int, ...], bool]] = {}
         self._recoded = False
+        self._utf8 = self.charset.startswith("utf8")
         self._data_cols = {t: [c for c in schema.column_names(t)[1:] if not c.startswith("prov_")]
                            for t in schema.TABLES if t not in schema.NO_PROV}
         for name, tmap in rec.tables.items():
@@ -93,13 +95,17 @@ class RowMapper:
         if isinstance(event, RawRow):
             self._row(event)
         elif isinstance(event, TableDef):
-            self.defs[event.name] = event
+            if event.columns:
+                self.defs[event.name] = event
+                for key in [k for k in self._plans if k[0] == event.name]:
+                    del self._plans[key]
             self.counts.of(event.name)
         elif isinstance(event, BadRow):
             self.counts.of(event.table).read += 1
             self._quarantine(event.table, event.offset, event.line, event.reason, event.raw)
         elif isinstance(event, ConnectionCharset):
             self.charset = event.charset
+            self._utf8 = self.charset.startswith("utf8")
 
     def _quarantine(self, table: str, offset: int, line: int, reason: str, raw: bytes) -> None:
         tc = self.counts.of(table)
@@ -127,50 +133,62 @@ class RowMapper:
         return s
 
     def _row(self, ev: RawRow) -> None:
-        tc = self.counts.of(ev.table)
+        table = ev.table
+        tc = self.counts.of(table)
         tc.read += 1
-        tmap = self.rec.tables.get(ev.table)
+        tmap = self.rec.tables.get(table)
         if tmap is None:
             return
-        tdef = self.defs.get(ev.table)
-        names = ev.columns or (tdef.column_names if tdef else None)
-        if names is None or len(names) != len(ev.values):
+        plan = self._plans.get((table, ev.columns))
+        if plan is None:
+            plan = self._plans[(table, ev.columns)] = self._plan(table, ev.columns)
+        names, is_text, int_idx, latin1 = plan
+        values = ev.values
+        if names is None or len(names) != len(values):
             got = len(names) if names else 0
-            self._quarantine(ev.table, ev.offset, ev.line,
-                             f"row has {len(ev.values)} values, table declares {got} columns",
-                             _render_raw(ev.values))
+            self._quarantine(table, ev.offset, ev.line, f"row has {len(values)} values, table declares {got} columns",
+                             _render_raw(values))
             return
-        binary, integers = self._kinds(ev.table, tdef)
-        latin1 = bool(tdef and tdef.charset and tdef.charset.startswith("latin1"))
         self._recoded = False
-        row = Row((n, self._decode(v, n in binary, latin1)) for n, v in zip(names, ev.values, strict=True))
+        try:
+            if self._utf8 and not latin1:
+                dec = [v.decode() if t and v.__class__ is bytes else v for v, t in zip(values, is_text, strict=True)]
+            else:
+                raise UnicodeDecodeError("utf-8", b"", 0, 0, "slow path")
+        except UnicodeDecodeError:
+            dec = [self._decode(v, not t, latin1) for v, t in zip(values, is_text, strict=True)]
         if self._recoded:
             tc.recoded += 1
         try:
-            for n in integers:
-                v = row.get(n)
-                if v is not None and not isinstance(v, int):
-                    row[n] = _as_int(n, v)
+            for i in int_idx:
+                v = dec[i]
+                if v is not None and v.__class__ is not int:
+                    dec[i] = _as_int(names[i], v)
+            row = Row(zip(names, dec, strict=True))
             out = list(self._emit(tmap, row))
         except (MappingError, ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
-            self._quarantine(ev.table, ev.offset, ev.line, f"{type(exc).__name__}: {exc}"[:500],
-                             _render_raw(ev.values))
+            self._quarantine(table, ev.offset, ev.line, f"{type(exc).__name__}: {exc}"[:500], _render_raw(values))
             return
         key = ":".join(text_of(row.get(k)) or "" for k in tmap.key)
-        for table, values in out:
-            cols = self._data_cols[table]
-            self.writer.add(table, (self.source_id, *[values.get(c) for c in cols], ev.table, key, ev.offset,
-                                    ev.line))
+        add = self.writer.add
+        sid, offset, line = self.source_id, ev.offset, ev.line
+        for out_table, got in out:
+            add(out_table, (sid, *[got.get(c) for c in self._data_cols[out_table]], table, key, offset, line))
         tc.mapped += 1
 
-    def _kinds(self, table: str, tdef: TableDef | None) -> tuple[frozenset[str], frozenset[str]]:
-        got = self._kind_cache.get(table)
-        if got is None:
-            cols = tdef.columns if tdef else ()
-            got = (frozenset(c.name for c in cols if c.is_binary),
-                   frozenset(c.name for c in cols if c.sql_type.split("(")[0] in _INT_TYPES))
-            self._kind_cache[table] = got
-        return got
+    def _plan(self, table: str, columns: tuple[str, ...] | None) -> tuple[
+            tuple[str, ...] | None, tuple[bool, ...], tuple[int, ...], bool]:
+        """Per table (and column list): names, which values are text, which must be integers."""
+        tdef = self.defs.get(table)
+        names = columns or (tdef.column_names if tdef else None)
+        kinds = {c.name: c for c in tdef.columns} if tdef else {}
+        if names is None:
+            return None, (), (), False
+        is_text = tuple(not (n in kinds and kinds[n].is_binary) for n in names)
+        int_idx = tuple(i for i, n in enumerate(names)
+                        if n in kinds and kinds[n].sql_type.split("(")[0] in _INT_TYPES)
+        latin1 = bool(tdef and tdef.charset and tdef.charset.startswith("latin1"))
+        return names, is_text, int_idx, latin1
 
     @staticmethod
     def _emit(tmap: TableMap, row: Row) -> Iterable[tuple[str, dict[str, Any]]]:

@@ -22,7 +22,7 @@ from rescue.errors import AdapterError, RescueError, SourceError
 from rescue.ingest.mapping import Conservation, RowMapper
 from rescue.ingest.sources import is_url, open_reader
 from rescue.ingest.templates import fill_missing, identify
-from rescue.operation import Operation, append_register, sha256_file, utcnow
+from rescue.operation import Operation, append_register, read_register, sha256_file, utcnow
 from rescue.readers.base import RawRow
 from rescue.store import duck, schema
 
@@ -69,6 +69,7 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
         if digest:
             prior = con.execute("SELECT software, format FROM sources WHERE sha256 = ?", [digest]).fetchone()
             if prior is not None:
+                _repair_register(op, con, digest)
                 return IngestResult(source_id_for(digest), src, digest, str(prior[1]), str(prior[0]), "", "",
                                     Conservation(), {}, time.monotonic() - t0, already=True)
         if progress:
@@ -151,6 +152,24 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
     })
     return IngestResult(sid, display, digest, reader.format, adapter.software, version, rec.prefix, counts,
                         canonical, time.monotonic() - t0, unmapped=unmapped)
+
+
+def _repair_register(op: Operation, con: duckdb.DuckDBPyConnection, digest: str) -> None:
+    """A run killed between its commit and its register line: write the line from the store."""
+    if any(e.get("sha256") == digest for e in read_register(op)):
+        return
+    row = con.execute("SELECT source_id, path, bytes, format, software, version, table_prefix, received_at, "
+                      "ingested_at, rows_read, rows_mapped, rows_quarantined, rows_skipped FROM sources "
+                      "WHERE sha256 = ?", [digest]).fetchone()
+    if row is None:
+        return
+    keys = ("source_id", "path", "bytes", "format", "software", "version", "table_prefix", "received_at",
+            "ingested_at", "rows_read", "rows_mapped", "rows_quarantined", "rows_skipped")
+    entry = {k: (v.isoformat(timespec="seconds") + "Z" if hasattr(v, "isoformat") else v) for k, v in zip(keys, row,
+                                                                                                         strict=True)}
+    entry["sha256"] = digest
+    entry["note"] = "register line written on re-run: the first run ended between its commit and this line"
+    append_register(op, entry)
 
 
 def _write_mapping_report(con: duckdb.DuckDBPyConnection, sid: str, tables: list[generic.GenericTable],
