@@ -1,11 +1,6 @@
-"""The live reader against real MariaDB and PostgreSQL servers, checked against real dumps of them.
-
-Needs the servers of ``.ci/install-servers.sh``: ``RESCUE_TEST_MYSQL_URL`` and
-``RESCUE_TEST_PG_URL`` (SQLAlchemy URLs of a role that may create databases ``rescue_*``).
-Each test makes its own database, fills it with forum tables (MyBB on MariaDB, Discourse on
-PostgreSQL) and drops it afterwards. The rows read live must equal the rows the dump readers
-read from what the real ``mariadb-dump`` / ``pg_dump`` write of the same database.
-"""
+"""The live reader on real MariaDB/PostgreSQL servers (``RESCUE_TEST_MYSQL_URL``, ``RESCUE_TEST_PG_URL``
+from ``.ci/install-servers.sh``): each test fills its own database with forum tables (MyBB, Discourse);
+rows read live must equal what the dump readers read from real ``mariadb-dump`` / ``pg_dump`` output."""
 
 from __future__ import annotations
 
@@ -45,8 +40,7 @@ def by_table(events: Iterable[Event]) -> Rows:
 def server_url(var: str) -> sa.URL:
     text = os.environ.get(var)
     if not text:
-        pytest.skip(f"{var} is not set: no live server for this test (run .ci/install-servers.sh and export "
-                    f"what it prints)")
+        pytest.skip(f"{var} is not set: no live server (run .ci/install-servers.sh, export what it prints)")
     return sa.make_url(text)
 
 
@@ -55,8 +49,18 @@ def sorted_rows(rows: Rows, *unordered: str) -> Rows:
     return {t: sorted(v, key=repr) if t in unordered else v for t, v in rows.items()}
 
 
-def masked(url: sa.URL) -> str:
+def url_text(url: sa.URL) -> str:
     return url.render_as_string(hide_password=False)
+
+
+def fill(url: sa.URL, ddl: Iterable[str], data: Rows) -> None:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as con:
+        for stmt in ddl:
+            con.exec_driver_sql(stmt)
+        for table, rows in data.items():
+            con.exec_driver_sql(f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
+    engine.dispose()
 
 
 # -- MariaDB: MyBB 1.8 tables -------------------------------------------------------------------
@@ -119,14 +123,7 @@ def mysql_db() -> Iterator[sa.URL]:
         con.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
     url = base.set(database=name)
     try:
-        engine = sa.create_engine(url.update_query_dict({"charset": "utf8mb4"}), poolclass=sa.pool.NullPool)
-        with engine.begin() as con:
-            for ddl in MYBB_DDL:
-                con.exec_driver_sql(ddl)
-            for table, rows in MYBB_ROWS.items():
-                marks = ", ".join(["%s"] * len(rows[0]))
-                con.exec_driver_sql(f"INSERT INTO {table} VALUES ({marks})", rows)
-        engine.dispose()
+        fill(url.update_query_dict({"charset": "utf8mb4"}), MYBB_DDL, MYBB_ROWS)
         yield url
     finally:
         with admin.begin() as con:
@@ -151,7 +148,7 @@ def mariadb_dump(url: sa.URL, out: Path, *options: str) -> Rows:
 
 
 def test_mysql_live_equals_mariadb_dumps(mysql_db: sa.URL, tmp_path: Path) -> None:
-    reader = LiveReader(masked(mysql_db))
+    reader = LiveReader(url_text(mysql_db))
     assert reader.format == "mysql-live" and "***" in reader.display_name
     s = reader.structure()
     assert sorted(s.defs) == sorted(MYBB_ROWS) and s.insert_tables == set(MYBB_ROWS)
@@ -175,7 +172,7 @@ def test_mysql_live_equals_mariadb_dumps(mysql_db: sa.URL, tmp_path: Path) -> No
 
 
 def test_mysql_live_reader_cannot_write(mysql_db: sa.URL) -> None:
-    reader = LiveReader(masked(mysql_db))
+    reader = LiveReader(url_text(mysql_db))
     before = by_table(reader.events())
     with pytest.raises(SourceError, match="not read-only"), reader.connection() as con:
         con.exec_driver_sql("INSERT INTO mybb_users (uid, username, signature) VALUES (99, 'x', '')")
@@ -188,7 +185,7 @@ def test_mysql_live_reader_cannot_write(mysql_db: sa.URL) -> None:
 
 def test_mysql_password_never_shown(mysql_db: sa.URL) -> None:
     secret = "wrong-" + uuid.uuid4().hex
-    reader = LiveReader(masked(mysql_db.set(password=secret)))
+    reader = LiveReader(url_text(mysql_db.set(password=secret)))
     assert secret not in reader.display_name and "***" in reader.display_name
     with pytest.raises(SourceError) as err:
         reader.structure()
@@ -244,14 +241,7 @@ def pg_db() -> Iterator[sa.URL]:
         con.exec_driver_sql(f"ALTER DATABASE {name} SET timezone TO 'UTC'")
     url = base.set(database=name)
     try:
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-        with engine.begin() as con:
-            for ddl in DISCOURSE_DDL:
-                con.exec_driver_sql(ddl)
-            for table, rows in DISCOURSE_ROWS.items():
-                marks = ", ".join(["%s"] * len(rows[0]))
-                con.exec_driver_sql(f"INSERT INTO {table} VALUES ({marks})", rows)
-        engine.dispose()
+        fill(url, DISCOURSE_DDL, DISCOURSE_ROWS)
         yield url
     finally:
         with admin.connect() as con:
@@ -269,7 +259,7 @@ def pg_dump(url: sa.URL, out: Path, *options: str) -> Rows:
 
 
 def test_postgresql_live_equals_pg_dumps(pg_db: sa.URL, tmp_path: Path) -> None:
-    reader = LiveReader(masked(pg_db))
+    reader = LiveReader(url_text(pg_db))
     assert reader.format == "postgresql-live" and "***" in reader.display_name
     s = reader.structure()
     assert sorted(s.defs) == sorted(DISCOURSE_ROWS) and s.insert_tables == set(DISCOURSE_ROWS)
@@ -292,7 +282,7 @@ def test_postgresql_live_equals_pg_dumps(pg_db: sa.URL, tmp_path: Path) -> None:
 
 
 def test_postgresql_live_reader_cannot_write(pg_db: sa.URL) -> None:
-    reader = LiveReader(masked(pg_db))
+    reader = LiveReader(url_text(pg_db))
     before = by_table(reader.events())
     with pytest.raises(SourceError, match="not read-only"), reader.connection() as con:
         con.exec_driver_sql("DELETE FROM users")
@@ -304,7 +294,6 @@ def test_postgresql_live_reader_cannot_write(pg_db: sa.URL) -> None:
 
 
 def test_live_reader_rejects_other_urls() -> None:
-    with pytest.raises(SourceError):
-        LiveReader("sqlite:///x.db")
-    with pytest.raises(SourceError):
-        LiveReader("not a url")
+    for url in ("sqlite:///x.db", "not a url"):
+        with pytest.raises(SourceError):
+            LiveReader(url)

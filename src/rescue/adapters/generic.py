@@ -108,7 +108,7 @@ def build(defs: Mapping[str, TableDef]) -> tuple[Adapter, Recognition, list[Gene
                                      "is_guest": f.const(False), "is_bot": f.const(False), "is_staff": f.const(False),
                                      "is_banned": f.const(False), "is_inactive": f.const(False),
                                      "is_deleted": f.const(False), "user_type": f.const("generic")})
-            key = (c["user_id"],)
+            key: tuple[str, ...] = (c["user_id"],)
         elif g.canonical == "posts":
             body = f.markup(c["body"], "auto")
             emit = Emit("posts", {"post_id": f.ident(c["post_id"]), "thread_id": f.ident(c["thread_id"]),

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Mapping
 
 from rescue.adapters import fields as f
-from rescue.adapters.base import Adapter, Emit, Row, TableMap, id_of, int_of, nonempty, text_of
+from rescue.adapters.base import Adapter, Emit, Field, Row, TableMap, id_of, int_of, nonempty, text_of
 from rescue.readers.base import TableDef
 from rescue.text.times import php_unserialize
 
@@ -158,8 +158,8 @@ SESSIONS = TableMap(
 )
 
 
-def _log(kind: str, suffix: str, key: tuple[str, ...], op_col: str, extra: dict[str, f.Field]) -> TableMap:
-    fields: dict[str, f.Field] = {
+def _log(kind: str, suffix: str, key: tuple[str, ...], op_col: str, extra: dict[str, Field]) -> TableMap:
+    fields: dict[str, Field] = {
         "log_id": lambda r: ":".join(text_of(r.get(k)) or "" for k in key), "account_id": f.ident_keep_zero("uid"),
         "kind": f.const(kind), "ip": f.ip("ipaddress"), "logged_at": f.unix("dateline"),
         "operation": f.text(op_col), "data": f.opt_text("data"), **extra}

@@ -51,7 +51,7 @@ class AnalyseConfig:
     # Shared addresses (CGNAT, campus NAT): this many unrelated persons within the window.
     cgnat_min_accounts: int = 8
     cgnat_window_days: int = 30
-    cgnat_weight: float = 0.0  # country weight of a shared address (0: none)
+    cgnat_factor: float = 0.0  # share of the residential weight a shared address keeps (0: none)
     # IP kinds that do not count as the member's own connection.
     ignore_ip_kinds: tuple[str, ...] = ("login_attempt",)
     # IP evidence: days of sightings at which the weight saturates; short stays in a minority country.
@@ -62,7 +62,7 @@ class AnalyseConfig:
     quote_factor: float = 0.5
     # Language of the member's own text (lingua, offline): minimum characters, characters read.
     language_min_chars: int = 200
-    language_max_chars: int = 2000
+    language_max_chars: int = 600
     language_min_confidence: float = 0.5
     # Decision: the top country needs this much strong weight, this share of all weight, and the
     # confidence must reach min_confidence; otherwise the attribution abstains (country NULL).

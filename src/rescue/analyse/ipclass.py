@@ -77,7 +77,7 @@ def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
     """Per address: accounts, persons, events, first/last seen and the most persons within one window."""
     w = max(1, cfg.cgnat_window_days) * 86400
     ignored = list(cfg.ignore_ip_kinds) or ["\x00"]
-    return con.execute(
+    rel = con.sql(
         """
         WITH ev AS (
             SELECT e.ip, e.source_id, e.account_id, pa.person_id, e.seen_at
@@ -104,7 +104,9 @@ def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
                b.first_seen, b.last_seen
         FROM base b LEFT JOIN mx m USING (ip)
         ORDER BY 1
-        """, [ignored, w, w, w]).fetch_arrow_table()
+        """, params=[ignored, w, w, w])
+    assert rel is not None
+    return rel.to_arrow_table()
 
 
 class Classifier:

@@ -37,7 +37,7 @@ def email_providers() -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def _misp_list(name: str) -> list[str]:
+def misp_list(name: str) -> list[str]:
     try:
         import pymispwarninglists
     except ImportError:  # pragma: no cover - optional at run time
@@ -51,12 +51,12 @@ def _misp_list(name: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def disposable_domains() -> frozenset[str]:
-    return frozenset(d.lower().lstrip(".") for d in _misp_list("disposable-email") + _data_lines("disposable.txt"))
+    return frozenset(d.lower().lstrip(".") for d in misp_list("disposable-email") + _data_lines("disposable.txt"))
 
 
 @functools.lru_cache(maxsize=1)
 def iana_tlds() -> frozenset[str]:
-    got = _misp_list("tlds")
+    got = misp_list("tlds")
     if not got:  # pragma: no cover - without pymispwarninglists: the country codes and common gTLDs
         got = [c.alpha_2.lower() for c in pycountry.countries] + ["com", "net", "org", "info", "biz", "edu",
                                                                    "gov", "io", "me", "app", "online", "xyz"]
@@ -85,7 +85,7 @@ def misp_ranges() -> dict[str, list[tuple[str, list[str]]]]:
     }
     out: dict[str, list[tuple[str, list[str]]]] = {}
     for cls, names in groups.items():
-        out[cls] = [(n, lst) for n in names if (lst := _misp_list(n))]
+        out[cls] = [(n, lst) for n in names if (lst := misp_list(n))]
     return out
 
 

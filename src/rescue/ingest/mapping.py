@@ -172,8 +172,8 @@ class RowMapper:
         key = ":".join(text_of(row.get(k)) or "" for k in tmap.key)
         add = self.writer.add
         sid, offset, line = self.source_id, ev.offset, ev.line
-        for out_table, got in out:
-            add(out_table, (sid, *[got.get(c) for c in self._data_cols[out_table]], table, key, offset, line))
+        for out_table, fields in out:
+            add(out_table, (sid, *[fields.get(c) for c in self._data_cols[out_table]], table, key, offset, line))
         tc.mapped += 1
 
     def _plan(self, table: str, columns: tuple[str, ...] | None) -> tuple[

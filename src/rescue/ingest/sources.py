@@ -95,11 +95,9 @@ def detect_format(path: Path) -> str:
 
     if looks_like_mysqldump(head):
         return "mysqldump"
-    try:
-        from rescue.readers.pgdump import looks_like_pgdump
-    except ImportError:  # pragma: no cover - reader module missing
-        looks_like_pgdump = None
-    if looks_like_pgdump is not None and looks_like_pgdump(head):
+    from rescue.readers.pgdump import looks_like_pgdump
+
+    if looks_like_pgdump(head):
         return "pgdump"
     raise SourceError(path, "unrecognised source format (not a MySQL/MariaDB dump, pg_dump or SQLite file)",
                       offset=0)

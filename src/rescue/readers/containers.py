@@ -17,7 +17,7 @@ import io
 import lzma
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -54,6 +54,8 @@ def open_source(path: Path, *, tolerate_truncation: bool = False) -> Iterator[Bi
         while True:
             try:
                 head = _peek(stream)
+            except EOFError as exc:
+                raise SourceError(path, f"{'/'.join(layers)} stream is truncated: {exc}") from exc
             except _CORRUPT as exc:
                 raise SourceError(path, f"corrupt {'/'.join(layers)} data: {exc}") from exc
             kind = detect_wrapping(head)
@@ -129,6 +131,7 @@ class _Guarded(io.RawIOBase):
     def __init__(self, inner: BinaryIO, path: Path, kind: str, tolerate_truncation: bool) -> None:
         super().__init__()
         self.inner, self.path, self.kind, self.tolerate = inner, path, kind, tolerate_truncation
+        self.read_step: Callable[[int], bytes] = getattr(inner, "read1", inner.read)
         self.position = 0
         self.truncated = False
 
@@ -138,8 +141,8 @@ class _Guarded(io.RawIOBase):
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         if self.truncated:
             return 0
-        try:
-            data = self.inner.read(len(buffer))
+        try:  # read1: at most one step of the decompressor, so a failure loses little
+            data = self.read_step(len(buffer))
         except EOFError as exc:
             if not self.tolerate:
                 raise SourceError(self.path, f"{self.kind} stream is truncated: {exc}",

@@ -29,6 +29,7 @@ from .mysqldump_sql import (
     END_VALUES,
     INSERT_HEAD,
     Statement,
+    create_table_name,
     insert_target,
     insert_target_text,
     is_line_comment,
@@ -101,7 +102,7 @@ class MysqldumpReader:
         try:
             yield from self._statements()
         finally:
-            self.stats.bytes_read = self.b.offset()
+            self.stats.bytes_read = self.b.base + len(self.b.buf)
 
     def _error(self, message: str, offset: int, line: int) -> DumpSyntaxError:
         return DumpSyntaxError(self.name, message, offset=offset, line=line)
@@ -162,9 +163,7 @@ class MysqldumpReader:
                                   off, line)
             self.stats.truncated = True
             self.stats.bad_rows += 1
-            table = ""
-            if kind == "CREATE TABLE" and (parsed := parse_create_table(stmt.text)) is not None:
-                table = parsed[0]
+            table = (create_table_name(stmt.text) or "") if kind == "CREATE TABLE" else ""
             yield BadRow(table, off, line, f"unexpected end of file inside {kind} statement",
                          stmt.text[:RAW_CAP])
             self.rows.done = True

@@ -17,7 +17,8 @@ class UnexpectedEOF(Exception):
 
 
 class DumpBuffer:
-    __slots__ = ("base", "buf", "chunk", "eof", "line", "lpos", "pos", "stream")
+    __slots__ = ("base", "buf", "chunk", "eof", "line", "lpos", "pos", "rec", "rec_from", "rec_start", "stream")
+    RECORD_CAP = 4096  # bytes kept of a recorded stretch (the raw text of a BadRow)
 
     def __init__(self, stream: BinaryIO, chunk: int = 1 << 20) -> None:
         self.stream = stream
@@ -28,6 +29,9 @@ class DumpBuffer:
         self.eof = False
         self.line = 1  # line number of buf[lpos]
         self.lpos = 0
+        self.rec_start = -1  # stream offset whose bytes are being recorded (see record())
+        self.rec_from = 0  # next offset to record
+        self.rec: list[bytes] = []
 
     def fill(self, at_least: int = 0) -> bool:
         """Read one more chunk (or ``at_least`` bytes), dropping the bytes before ``pos``.
@@ -42,6 +46,7 @@ class DumpBuffer:
             return False
         pos = self.pos
         if pos:
+            self._keep_recorded(pos)
             self.line_at(pos)
             self.lpos = 0
             self.base += pos
@@ -50,6 +55,30 @@ class DumpBuffer:
         else:
             self.buf += data
         return True
+
+    def record(self, start: int) -> None:
+        """Keep the first bytes from stream offset ``start`` even once the window moves past them."""
+        if self.rec_start != start:
+            self.rec_start, self.rec_from, self.rec = start, start, []
+
+    def recorded(self, start: int, end: int, cap: int) -> bytes:
+        """Stream bytes ``start:end`` (at most ``cap``), from the window and what was recorded."""
+        cap = min(cap, max(0, end - start))
+        if self.rec_start == start:
+            tail = self.buf[max(0, self.rec_from - self.base):end - self.base]
+            return b"".join([*self.rec, tail])[:cap]
+        i = start - self.base
+        return self.buf[i:i + cap] if i >= 0 else b""
+
+    def _keep_recorded(self, drop: int) -> None:
+        """Before ``buf[:drop]`` is dropped: save the part being recorded."""
+        if self.rec_start < 0:
+            return
+        kept = sum(map(len, self.rec))
+        lo = self.rec_from - self.base
+        if kept < self.RECORD_CAP and lo < drop:
+            self.rec.append(self.buf[lo:min(drop, lo + self.RECORD_CAP - kept)])
+        self.rec_from = max(self.rec_from, self.base + drop)
 
     def ensure(self, n: int) -> int:
         """Read until ``n`` bytes are available after ``pos`` (or EOF); return what is available."""

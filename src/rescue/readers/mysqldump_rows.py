@@ -62,7 +62,6 @@ class RowReader:
         b.pos += 1
         vals: list[Value] = []
         bad: str | None = None
-        head, head_off = b"", -1  # start of the current row, kept while the buffer moves on
         while True:
             buf, base, pos, line, lpos = b.buf, b.base, b.pos, b.line, b.lpos
             n, find, ap = len(buf), buf.find, vals.append
@@ -130,7 +129,7 @@ class RowReader:
                     st.rows += 1
                     yield RawRow(table, tuple(vals), row_off, row_line, cols)
                 else:
-                    yield self._bad(table, row_off, row_line, bad, head, head_off)
+                    yield self._bad(table, row_off, row_line, bad, base + pos - (c == NEXT_ROW))
                     bad = None
                 vals = []
                 ap = vals.append
@@ -148,19 +147,18 @@ class RowReader:
             if ended:
                 return
             # Slow path: one value (and its separator) that the hot loop could not take.
-            if head_off != row_off and row_off >= b.base:
-                head, head_off = b.buf[row_off - b.base:row_off - b.base + self.raw_cap], row_off
+            b.record(row_off)  # the row may now outlive the buffer: keep its start for a BadRow
             try:
                 value, problem = slow_value(b, maxv)
                 sep = slow_sep(b)
             except UnexpectedEOF:
                 st.truncated = self.done = True
                 yield self._bad(table, row_off, row_line, f"unexpected end of file inside a row of table "
-                                f"`{table}`", head, head_off)
+                                f"`{table}`", b.offset())
                 return
             except Garbage as g:
-                yield self._bad(table, row_off, row_line, g.reason, head, head_off)
                 sep = resync(b)
+                yield self._bad(table, row_off, row_line, g.reason, b.offset() - (sep == NEXT_ROW))
             else:
                 vals.append(value)
                 bad = bad or problem
@@ -170,13 +168,13 @@ class RowReader:
                     st.rows += 1
                     yield RawRow(table, tuple(vals), row_off, row_line, cols)
                 else:
-                    yield self._bad(table, row_off, row_line, bad, head, head_off)
+                    yield self._bad(table, row_off, row_line, bad, b.offset())
                 if sep == ROW_GARBAGE:
-                    at = b.pos
-                    yield BadRow(table, b.offset(at), b.line_at(at), "expected ',' or ';' after a row, found "
-                                 + preview(b.buf, at), b.buf[at:at + self.raw_cap])
-                    st.bad_rows += 1
+                    at, line = b.offset(), b.line_at(b.pos)
+                    reason = "expected ',' or ';' after a row, found " + preview(b.buf, b.pos)
+                    b.record(at)
                     sep = resync(b)
+                    yield self._bad(table, at, line, reason, b.offset() - (sep == NEXT_ROW))
             vals, bad = [], None
             if sep == NEXT_ROW:
                 row_idx = b.pos - 1
@@ -186,8 +184,7 @@ class RowReader:
                 st.truncated = self.done = True
             return
 
-    def _bad(self, table: str, off: int, line: int, reason: str, head: bytes, head_off: int) -> BadRow:
+    def _bad(self, table: str, off: int, line: int, reason: str, end: int) -> BadRow:
+        """A BadRow whose raw text is the stream from ``off`` to ``end``, capped."""
         self.stats.bad_rows += 1
-        i = off - self.b.base
-        raw = self.b.buf[i:i + self.raw_cap] if i >= 0 else (head if head_off == off else b"")
-        return BadRow(table, off, line, reason, raw)
+        return BadRow(table, off, line, reason, self.b.recorded(off, end, self.raw_cap))

@@ -172,6 +172,11 @@ def set_names(text: bytes) -> str | None:
     return m[1].decode("ascii").lower() if m else None
 
 
+def create_table_name(text: bytes) -> str | None:
+    m = _CREATE_TABLE.match(text)
+    return None if m is None else _last_name(m[1])
+
+
 def parse_create_table(text: bytes) -> tuple[str, tuple[Column, ...], str | None] | None:
     """Name, columns (key and constraint lines skipped) and default charset of a CREATE TABLE."""
     m = _CREATE_TABLE.match(text)

@@ -1,9 +1,9 @@
 """Lines of a byte stream with exact positions, and the quote state of SQL across lines.
 
 ``pieces`` reads in chunks and yields each line (without its ``\\n``) with the byte offset
-of its first byte and its 1-based number. A line longer than ``cap`` is never held whole:
-it comes as several pieces flagged ``long`` (the last one flagged ``last``), cut where no
-quote or escape can be split.
+of its first byte and its 1-based number. A line longer than ``window`` is not collected
+here: it comes as several pieces flagged ``split`` (the last one flagged ``last``), cut
+where no quote or escape can be split, so that the caller decides what to keep.
 
 ``scan`` carries the lexical state of a SQL statement from one piece to the next (inside a
 '…' string, an E'…' string, a "…" identifier, a $tag$…$tag$ body or a /* comment */) and
@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 CHUNK = 1 << 20
+WINDOW = 4 << 20
 NORMAL, SQ, ESQ, ESQ_BS, DQ, DOLLAR, BLOCK = range(7)
 _OPEN = re.compile(rb"""[Ee]'|'|"|\$(?:[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)?\$|--|/\*""")
 _ESQ_STOP = re.compile(rb"['\\]")
 _UNSAFE = frozenset(b"'\"$\\-*/Ee\r")
 
-Piece = tuple[int, int, bytes, bool, bool]  # offset, line, data, last piece of its line, long line
+Piece = tuple[int, int, bytes, bool, bool]  # offset, line, data, last piece of its line, line split
 
 
 def _safe_cut(buf: bytes, lo: int, hi: int) -> int:
@@ -33,67 +34,54 @@ def _safe_cut(buf: bytes, lo: int, hi: int) -> int:
     return hi
 
 
-def pieces(stream: BinaryIO, cap: int, progress: Callable[[int], None] | None = None,
-           chunk: int = CHUNK) -> Iterator[Piece]:
-    buf = b""
-    pos = base = done = 0  # base: stream offset of buf[0]
-    line = 1
-    eof = False
-
-    def more() -> bytes:
-        nonlocal done
-        data = stream.read(chunk)
+def pieces(stream: BinaryIO, progress: Callable[[int], None] | None = None, chunk: int = CHUNK,
+           window: int = WINDOW) -> Iterator[Piece]:
+    done = base = 0  # base: stream offset of data[0]
+    line, start = 1, 0  # number and offset of the current line
+    pending: list[bytes] = []  # what was read of the current line (joined once, never re-copied)
+    plen = 0
+    split = False  # the current line is being handed on in pieces
+    while data := stream.read(chunk):
         done += len(data)
         if progress is not None:
             progress(done)
-        return data
-
-    while True:
-        nl = buf.find(b"\n", pos)
-        if nl >= 0:
-            yield base + pos, line, buf[pos:nl], True, nl - pos > cap
-            line += 1
-            pos = nl + 1
-            continue
-        if len(buf) - pos > cap:
+        pos = 0
+        while (nl := data.find(b"\n", pos)) >= 0:
+            seg = data[pos:nl]
+            if pending:
+                seg = b"".join(pending) + seg
+                pending, plen = [], 0
+            yield start, line, seg, True, split
+            split = False
+            line, pos = line + 1, nl + 1
             start = base + pos
-            while True:  # a long line: hand it on in pieces, never whole
-                nl = buf.find(b"\n", pos)
-                if nl >= 0:
-                    yield start, line, buf[pos:nl], True, True
-                    line += 1
-                    pos = nl + 1
-                    break
-                data = b"" if eof else more()
-                if not data:
-                    eof = True
-                    yield start, line, buf[pos:], True, True
-                    buf, pos = b"", 0
-                    break
-                cut = _safe_cut(buf, pos, len(buf))
-                if cut > pos:
-                    yield start, line, buf[pos:cut], False, True
-                base += cut
-                buf, pos = buf[cut:] + data, 0
-            continue
-        if eof:
-            if pos < len(buf):
-                yield base + pos, line, buf[pos:], True, len(buf) - pos > cap
-            return
-        data = more()
-        if not data:
-            eof = True
-            continue
-        base += pos
-        buf, pos = buf[pos:] + data, 0
+        if pos < len(data):
+            pending.append(data[pos:])
+            plen += len(data) - pos
+            if plen > window:  # hand on all but a tail that could split a quote or an escape
+                joined = b"".join(pending)
+                cut = _safe_cut(joined, 0, len(joined))
+                yield start, line, joined[:cut], False, True
+                pending, plen, split = [joined[cut:]], len(joined) - cut, True
+        base += len(data)
+    if pending or split:
+        yield start, line, b"".join(pending), True, split
 
 
 def _ident_char(prev: bytes) -> bool:
     return bool(prev) and (prev.isalnum() or prev in (b"_", b"$") or prev[0] >= 0x80)
 
 
-def scan(data: bytes, mode: int, tag: bytes, std_strings: bool) -> tuple[int, bytes, bool]:
-    """(mode, dollar tag, ends the statement) after ``data``, starting in ``mode``."""
+def _ends(code: bytes) -> bool | None:
+    code = code.rstrip()
+    return code.endswith(b";") if code else None
+
+
+def scan(data: bytes, mode: int, tag: bytes, std_strings: bool) -> tuple[int, bytes, bool | None]:
+    """(mode, dollar tag, ends the statement) after ``data``, starting in ``mode``.
+
+    "Ends" is None when ``data`` has no code after its last quote or comment: the answer is
+    then the one for the piece before (a line may be cut right after its ``;``)."""
     i = seg = 0  # seg: start of the text outside quotes, for the final ';' test
     n = len(data)
     if mode == ESQ_BS:  # the previous line ended with a backslash inside E'…': it escaped the newline
@@ -106,7 +94,7 @@ def scan(data: bytes, mode: int, tag: bytes, std_strings: bool) -> tuple[int, by
             tok, s = m.group(), m.start()
             prev = data[s - 1:s]
             if tok == b"--":
-                return mode, tag, data[seg:s].rstrip().endswith(b";")
+                return mode, tag, _ends(data[seg:s])
             if tok == b"/*":
                 mode = BLOCK
             elif tok == b'"':
@@ -158,4 +146,4 @@ def scan(data: bytes, mode: int, tag: bytes, std_strings: bool) -> tuple[int, by
                 break
             mode, i = NORMAL, j + 2
             seg = i
-    return mode, tag, mode == NORMAL and data[seg:].rstrip().endswith(b";")
+    return mode, tag, _ends(data[seg:]) if mode == NORMAL else False

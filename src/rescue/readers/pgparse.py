@@ -30,7 +30,7 @@ from rescue.readers.base import (
     TableDef,
     Value,
 )
-from rescue.readers.pglines import NORMAL, pieces, scan
+from rescue.readers.pglines import CHUNK, NORMAL, WINDOW, pieces, scan
 
 VALUE_CAP = 256 << 20
 RAW_KEEP = 64 << 10
@@ -51,6 +51,36 @@ def pg_charset(name: str) -> str:
     return "cp" + n[3:] if n.startswith("win") else n
 
 
+class _Acc:
+    """The bytes of one row or statement, up to the cap; past it only the first bytes are kept."""
+
+    __slots__ = ("cap", "line", "offset", "over", "parts", "size")
+
+    def __init__(self, cap: int, offset: int, line: int) -> None:
+        self.cap, self.offset, self.line = cap, offset, line
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.over = False
+
+    def add(self, data: bytes, new_line: bool) -> None:
+        if new_line:
+            data = b"\n" + data
+        if self.over:
+            if len(self.parts[0]) < RAW_KEEP:
+                self.parts[0] += data[:RAW_KEEP - len(self.parts[0])]
+            return
+        self.size += len(data)
+        if self.size > self.cap:
+            head = bytearray()
+            for part in (*self.parts, data):
+                head += part[:RAW_KEEP - len(head)]
+                if len(head) >= RAW_KEEP:
+                    break
+            self.parts, self.over = [bytes(head)], True
+        else:
+            self.parts.append(data)
+
+
 class _Copy:
     __slots__ = ("columns", "kinds", "table")
 
@@ -61,8 +91,9 @@ class _Copy:
 class PgDumpParser:
     """Turns the bytes of a plain pg_dump into events (``rows=False``: structure only)."""
 
-    def __init__(self, name: str = "<stream>", *, rows: bool = True, cap: int = VALUE_CAP) -> None:
-        self.name, self.rows, self.cap = name, rows, cap
+    def __init__(self, name: str = "<stream>", *, rows: bool = True, cap: int = VALUE_CAP, chunk: int = CHUNK,
+                 window: int = WINDOW) -> None:
+        self.name, self.rows, self.cap, self.chunk, self.window = name, rows, cap, chunk, window
         self.structure = DumpStructure()
         self.stats = ReadStats()
         self.std_strings = True
@@ -70,26 +101,30 @@ class PgDumpParser:
 
     def events(self, stream: BinaryIO, progress: Callable[[int], None] | None = None) -> Iterator[Event]:
         copy: _Copy | None = None
-        parts: list[bytes] = []
-        in_stmt, keep, over, skip = False, True, False, False
-        base = line0 = size = 0
+        row: _Acc | None = None  # a COPY row that arrives in pieces
+        stmt: _Acc | None = None  # the statement being read
+        keep = skip = new_line = ends = False
         mode, tag = NORMAL, b""
-        bad_head: bytes | None = None
-        for off, ln, data, last, long in pieces(stream, self.cap, self._progress(progress)):
+        for off, ln, data, last, split in pieces(stream, self._progress(progress), self.chunk, self.window):
             if copy is not None:
-                if long:
-                    bad_head = data[:RAW_KEEP] if bad_head is None else bad_head
-                    if last:
-                        yield BadRow(copy.table, off, ln, f"row longer than {self.cap} bytes", bad_head)
-                        bad_head = None
-                    continue
+                if split:
+                    row = row or _Acc(self.cap, off, ln)
+                    row.add(data, False)
+                    if not last:
+                        continue
+                    data, over, row = b"".join(row.parts), row.over, None
+                    if over:
+                        yield BadRow(copy.table, off, ln, f"row longer than {self.cap} bytes", data)
+                        continue
                 data = data[:-1] if data.endswith(b"\r") else data
-                if data == b"\\.":
+                if len(data) > self.cap:
+                    yield BadRow(copy.table, off, ln, f"row longer than {self.cap} bytes", data[:RAW_KEEP])
+                elif data == b"\\.":
                     copy = None
                 elif self.rows:
                     yield self._copy_row(copy, off, ln, data)
                 continue
-            if not in_stmt:
+            if stmt is None:
                 if skip:  # the rest of a long comment line
                     skip = not last
                     continue
@@ -97,32 +132,27 @@ class PgDumpParser:
                 if not head or head.startswith((b"--", b"\\")):
                     skip = not last
                     continue  # blank line, comment, psql meta-command (\restrict, \connect)
-                in_stmt, over, parts, size, base, line0 = True, False, [], 0, off, ln
+                stmt, mode, tag, ends = _Acc(self.cap, off, ln), NORMAL, b"", False
                 keep = self.rows or not head[:6].upper().startswith(b"INSERT")
-                mode, tag = NORMAL, b""
-            mode, tag, ends = scan(data, mode, tag, self.std_strings)
-            if long or size + len(data) > self.cap:
-                if not over:
-                    bad_head = (b"\n".join(parts)[:RAW_KEEP] + b"\n" if parts else b"") + data[:RAW_KEEP]
-                over = True
-            elif keep or not parts:
-                parts.append(data)
-                size += len(data) + 1
+                stmt.add(data, False)
+            elif keep:
+                stmt.add(data, new_line)
+            mode, tag, got = scan(data, mode, tag, self.std_strings)
+            ends = ends if got is None else got
+            new_line = last
             if last and ends:
-                in_stmt = False
-                stmt = b"\n".join(parts)
                 self.stats.statements += 1
+                text, over, start, line0, stmt = b"".join(stmt.parts), stmt.over, stmt.offset, stmt.line, None
                 if over:
-                    yield from self._too_long(bad_head or b"", base, line0)
+                    yield from self._too_long(text, start, line0)
                     continue
-                got = self._statement(stmt, base, line0)
-                for ev in got:
+                for ev in self._statement(text, start, line0):
                     if isinstance(ev, _Copy):
                         copy = ev
                     else:
                         yield ev
-        if in_stmt and (over or b"\n".join(parts).lstrip()[:6].upper() == b"INSERT"):
-            yield from self._too_long(bad_head or b"\n".join(parts)[:RAW_KEEP], base, line0, "truncated statement")
+        if stmt is not None and (stmt.over or b"".join(stmt.parts).lstrip()[:6].upper() == b"INSERT"):
+            yield from self._too_long(b"".join(stmt.parts)[:RAW_KEEP], stmt.offset, stmt.line, "truncated statement")
 
     def _progress(self, progress: Callable[[int], None] | None) -> Callable[[int], None]:
         def report(done: int) -> None:

@@ -84,7 +84,7 @@ class ForumAccounts:
         return len(self.user_id)
 
     def active(self) -> npt.NDArray[np.bool_]:
-        return (self.flags & (INACTIVE | DELETED)) == 0
+        return np.asarray((self.flags & (INACTIVE | DELETED)) == 0, dtype=np.bool_)
 
 
 def _reg_times(g: np.random.Generator, spec: ForumSpec, persons: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
@@ -183,7 +183,6 @@ def _identities(rng: random.Random, acc: ForumAccounts, pop: Population,
             kind = rng.choice(("telegram", "session", "kik", "jabber", "skype"))
             acc.own[i] = (kind, make_handle(rng, kind, pop.given[p], by))
             mail = pop.new_email(rng, p, local_provider=False)
-            pop.compartment_mails.add(mail)
         elif k == 0 and p in reuse and rng.random() < 0.5:
             mail = reuse[p][1]
         elif k < len(pop.emails[p]):
@@ -192,5 +191,7 @@ def _identities(rng: random.Random, acc: ForumAccounts, pop: Population,
             mail = pop.new_email(rng, p)
         while mail in mails:
             mail = pop.new_email(rng, p)
+        if separate:
+            pop.compartment_mails.add(mail)
         mails.add(mail)
         acc.email.append(mail)

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 
 from rescue.synth import phrases_en as en
-from rescue.synth.common import py_rng
+from rescue.synth.common import Rand, py_rng
 from rescue.synth.phrases_intl import LANGS
 
 
@@ -118,13 +118,10 @@ class TextPools:
                     out.append(s)
         return tuple(out)
 
-    def sentence(self, rng: random.Random, lang: str, cat: str) -> str:
-        if rng.random() < 0.65:
-            pool = self.topical[lang, cat]
-        else:
-            pool = self.generic[lang]
+    def sentence(self, rng: Rand, lang: str, cat: str) -> str:
+        pool = self.topical[lang, cat] if rng.random() < 0.65 else self.generic[lang]
         return pool[int(rng.random() * len(pool))]
 
-    def subject(self, rng: random.Random, lang: str, cat: str) -> str:
+    def subject(self, rng: Rand, lang: str, cat: str) -> str:
         pool = self.subjects[lang, cat]
         return pool[int(rng.random() * len(pool))]

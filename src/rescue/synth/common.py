@@ -9,11 +9,15 @@ parts of the world are produced, and so that any single post can be regenerated 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 GENERATOR_VERSION = "1.0.0"
 
@@ -102,3 +106,108 @@ def cumulative(weights: list[float]) -> list[float]:
         total += w
         out.append(total)
     return out
+
+
+# -- counter-based random numbers ----------------------------------------------------------------------
+# Posts are many: instead of seeding a ``random.Random`` per post, each post gets a block of uniform
+# numbers computed from (stream, post id) with the SplitMix64 finaliser, vectorised with numpy for a
+# whole slice and reproducible one id at a time (a quote regenerates the quoted post).
+
+_M64 = 0xFFFF_FFFF_FFFF_FFFF
+_GOLD = 0x9E37_79B9_7F4A_7C15
+_STEP = 0xD1B5_4A32_D192_ED03
+BLOCK = 40  # uniform numbers per post
+
+
+def mix64(z: int) -> int:
+    z &= _M64
+    z = ((z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D0_49BB_1331_11EB) & _M64
+    return z ^ (z >> 31)
+
+
+def _mix_np(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58_476D_1CE4_E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D0_49BB_1331_11EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def uniform_block(stream: int, ids: npt.NDArray[np.int64], k: int = BLOCK) -> npt.NDArray[np.float64]:
+    """``k`` uniform numbers in [0, 1) per id (rows), the same as :func:`uniform_row` gives."""
+    with np.errstate(over="ignore"):
+        x = (ids.astype(np.uint64)[:, None] * np.uint64(_GOLD)) ^ np.uint64(stream & _M64)
+        x = x ^ (np.arange(k, dtype=np.uint64)[None, :] * np.uint64(_STEP))
+        return (_mix_np(x) >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def uniform_row(stream: int, n: int, k: int = BLOCK) -> list[float]:
+    base = ((n * _GOLD) & _M64) ^ (stream & _M64)
+    return [(mix64(base ^ ((j * _STEP) & _M64)) >> 11) * (1.0 / (1 << 53)) for j in range(k)]
+
+
+_B36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+
+
+def base36_ids(stream: int, ids: npt.NDArray[np.int64], width: int = 8) -> list[str]:
+    """A pseudo-random lower-case base-36 string per id (phpBB bbcode_uid look)."""
+    with np.errstate(over="ignore"):
+        z = _mix_np((ids.astype(np.uint64) * np.uint64(_GOLD)) ^ np.uint64(stream & _M64))
+    digits = np.empty((len(ids), width), dtype=np.uint8)
+    for j in range(width):
+        digits[:, j] = _B36[(z % np.uint64(36)).astype(np.int64)]
+        z = z // np.uint64(36)
+    raw = digits.tobytes().decode()
+    return [raw[i:i + width] for i in range(0, len(raw), width)]
+
+
+def base36_id(stream: int, n: int, width: int = 8) -> str:
+    z = mix64(((n * _GOLD) & _M64) ^ (stream & _M64))
+    out = []
+    for _ in range(width):
+        out.append("0123456789abcdefghijklmnopqrstuvwxyz"[z % 36])
+        z //= 36
+    return "".join(out)
+
+
+T = TypeVar("T")
+
+
+class Rand(Protocol):
+    """What text composition needs from a random source (``random.Random`` or :class:`Draws`)."""
+
+    def random(self) -> float: ...
+
+    def choice(self, seq: Sequence[T]) -> T: ...
+
+    def randrange(self, start: int, stop: int | None = None) -> int: ...
+
+    def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float: ...
+
+
+class Draws:
+    """A precomputed block of uniform numbers used like a ``random.Random``."""
+
+    __slots__ = ("_i", "_u")
+
+    def __init__(self, u: list[float]) -> None:
+        self._u = u
+        self._i = 0
+
+    def random(self) -> float:
+        i = self._i
+        self._i = i + 1
+        if i < len(self._u):
+            return self._u[i]
+        return (self._u[i % len(self._u)] + i * 0.6180339887498949) % 1.0
+
+    def choice(self, seq: Sequence[T]) -> T:
+        return seq[int(self.random() * len(seq))]
+
+    def randrange(self, start: int, stop: int | None = None) -> int:
+        if stop is None:
+            start, stop = 0, start
+        return start + int(self.random() * (stop - start))
+
+    def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float:
+        u1, u2 = self.random(), self.random()
+        return mu + sigma * math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rescue.synth.accounts import SEPARATE, ForumAccounts
 from rescue.synth.body import Body, Bold, Link, Mail, Plant, Quote, Segment, Smiley, TextPools
-from rescue.synth.common import derive, fast_rng
+from rescue.synth.common import Draws, Rand, derive, fast_rng, uniform_row
 from rescue.synth.contacts import LABEL, lead, written
 from rescue.synth.countries import COUNTRIES
 from rescue.synth.people import Population
@@ -48,7 +48,8 @@ class Profile:
 class Composer:
     def __init__(self, seed: int, pools: TextPools, pop: Population, acc: ForumAccounts) -> None:
         self.pools, self.pop, self.acc = pools, pop, acc
-        self._post = derive(seed, "post", acc.spec.key)
+        self.post_stream = derive(seed, "post", acc.spec.key)
+        self._subject = derive(seed, "subject", acc.spec.key)
         self._pm = derive(seed, "pm", acc.spec.key)
         self._profile = derive(seed, "profile", acc.spec.key)
 
@@ -66,7 +67,7 @@ class Composer:
             out.append(("phone", self.pop.phone[p]))
         return out + self.pop.messengers(p)
 
-    def _text(self, rng: random.Random, fp: Fingerprint, lang: str, cat: str, body: Body, n: int) -> None:
+    def _text(self, rng: Rand, fp: Fingerprint, lang: str, cat: str, body: Body, n: int) -> None:
         sents = [fp.sentence(self.pools.sentence(rng, lang, cat)) for _ in range(n)]
         body.append(fp.join(sents))
         if fp.emo_rate and rng.random() < fp.emo_rate:
@@ -74,7 +75,7 @@ class Composer:
             body.append(" ")
             body.append(Smiley(code) if code in PHPBB_SMILIES else code)
 
-    def _disclose(self, rng: random.Random, a: int, lang: str, body: Body, plants: list[Plant]) -> None:
+    def _disclose(self, rng: Rand, a: int, lang: str, body: Body, plants: list[Plant]) -> None:
         options = self.disclosable(a)
         kind, value = options[int(rng.random() * len(options))]
         p = int(self.acc.person[a])
@@ -84,7 +85,7 @@ class Composer:
         body.append(Mail(text) if kind == "email" and not obf else text)
         plants.append(Plant(kind, value, a, "obfuscated" if obf else "plain", variant))
 
-    def _risk(self, rng: random.Random, a: int, lang: str, body: Body, plants: list[Plant],
+    def _risk(self, rng: Rand, a: int, lang: str, body: Body, plants: list[Plant],
               private: bool) -> None:
         p = int(self.acc.person[a])
         kinds = self.pop.risk_kinds[p]
@@ -104,14 +105,19 @@ class Composer:
         plants.append(Plant("risk", kind, a, phrase=text.replace("{url}", url)))
 
     def post(self, post_id: int, a: int, cat: str, lang: str, flags: int,
-             quote: tuple[int, int, int] | None = None) -> tuple[Body, list[Plant]]:
-        """Body of post ``post_id`` by account ``a``; ``quote`` = (post_id, account, flags) quoted."""
-        rng = fast_rng(self._post, post_id)
+             quote: tuple[int, int, int] | None = None, u: list[float] | None = None,
+             qu: list[float] | None = None) -> tuple[Body, list[Plant]]:
+        """Body of post ``post_id`` by account ``a``; ``quote`` = (post_id, account, flags) quoted.
+
+        ``u``/``qu``: the uniform blocks of this post and of the quoted one when the caller has them
+        (computed per slice with :func:`uniform_block`); otherwise they are computed here.
+        """
+        rng = Draws(u if u is not None else uniform_row(self.post_stream, post_id))
         fp = self._fp(a, lang)
         body: Body = []
         plants: list[Plant] = []
         if quote is not None:
-            q_body, q_plants = self.post(quote[0], quote[1], cat, lang, quote[2])
+            q_body, q_plants = self.post(quote[0], quote[1], cat, lang, quote[2], None, qu)
             body.append(Quote(self.acc.username[quote[1]], quote[1], quote[0], tuple(q_body)))
             plants.extend(p.in_quote() for p in q_plants)
         if rng.random() < fp.greet_rate:
@@ -131,8 +137,7 @@ class Composer:
         return body, plants
 
     def subject(self, topic_id: int, a: int, cat: str, lang: str) -> str:
-        rng = fast_rng(self._post ^ 0x5EED, topic_id)
-        s = self.pools.subject(rng, lang, cat)
+        s = self.pools.subject(Draws(uniform_row(self._subject, topic_id, 2)), lang, cat)
         return s.lower() if self._fp(a, lang).case == 1 else s
 
     def pm(self, msg_id: int, a: int, lang: str, flags: int) -> tuple[Body, list[Plant]]:

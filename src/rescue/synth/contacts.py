@@ -12,6 +12,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from rescue.errors import SynthError
+from rescue.synth.common import Rand
 from rescue.synth.names import handle
 
 KINDS = ("email", "phone", "skype", "icq", "telegram", "kik", "jabber", "session")
@@ -56,13 +57,13 @@ def make_handle(rng: random.Random, kind: str, given: str, birth_year: int) -> s
     return h  # kik
 
 
-def _spaced(s: str, rng: random.Random) -> str:
+def _spaced(s: str, rng: Rand) -> str:
     sep = rng.choice((" ", "-", "."))
     step = rng.choice((1, 2, 3))
     return sep.join(s[i:i + step] for i in range(0, len(s), step))
 
 
-def _email_forms(local: str, domain: str, rng: random.Random) -> tuple[str, str]:
+def _email_forms(local: str, domain: str, rng: Rand) -> tuple[str, str]:
     host, _, tld = domain.rpartition(".")
     forms = (
         ("at-dot", f"{local} at {host} dot {tld}"),
@@ -76,7 +77,7 @@ def _email_forms(local: str, domain: str, rng: random.Random) -> tuple[str, str]
     return forms[rng.randrange(len(forms))]
 
 
-def _phone_written(value: str, rng: random.Random, obfuscate: bool) -> tuple[str, str]:
+def _phone_written(value: str, rng: Rand, obfuscate: bool) -> tuple[str, str]:
     num = phonenumbers.parse(value)
     if not obfuscate:
         fmt = rng.choice((PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.NATIONAL,
@@ -89,7 +90,7 @@ def _phone_written(value: str, rng: random.Random, obfuscate: bool) -> tuple[str
     return "grouped-digits", _spaced(digits, rng)
 
 
-def written(kind: str, value: str, rng: random.Random, obfuscate: bool) -> tuple[str, str]:
+def written(kind: str, value: str, rng: Rand, obfuscate: bool) -> tuple[str, str]:
     """(variant name, text as the person writes it) for a normalised selector value."""
     if kind == "email":
         if not obfuscate:
@@ -144,7 +145,7 @@ LEADS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def lead(kind: str, lang: str, rng: random.Random) -> str:
+def lead(kind: str, lang: str, rng: Rand) -> str:
     table = LEADS.get(lang, LEADS["en"])
     key = kind if kind in ("email", "phone") else "msg"
     return rng.choice(table[key]).replace("{K}", LABEL[kind])

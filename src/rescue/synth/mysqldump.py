@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -51,15 +51,17 @@ def escape(s: str) -> str:
 
 def sql_tuple(values: Sequence[Value]) -> str:
     parts: list[str] = []
+    add = parts.append
     for v in values:
-        if type(v) is int:
-            parts.append(str(v))
-        elif isinstance(v, Lit):
-            parts.append(str.__str__(v))
-        elif isinstance(v, str):
-            parts.append("'" + escape(v) + "'")
+        c = v.__class__
+        if c is int:
+            add(str(v))
+        elif c is str:
+            add(f"'{escape(v)}'" if v else "''")  # type: ignore[arg-type]
+        elif c is Lit:
+            add(str.__str__(v))  # type: ignore[arg-type]
         elif v is None:
-            parts.append("NULL")
+            add("NULL")
         else:
             raise SynthError(f"cannot write {v!r} as a SQL value")
     return "(" + ",".join(parts) + ")"
@@ -93,6 +95,19 @@ class Table:
                 self.defaults[col] = 0 if "int" in sql_type else ""
         self._index = {c: i for i, c in enumerate(self.columns)}
         self._template = [self.defaults[c] for c in self.columns]
+
+    def filler(self, *names: str) -> Callable[..., list[Value]]:
+        """A fast row builder: ``fill(v1, v2, ...)`` sets ``names`` in order over the defaults."""
+        idx = [self._index[n] for n in names]
+        template = self._template
+
+        def fill(*values: Value) -> list[Value]:
+            out = list(template)
+            for i, v in zip(idx, values, strict=True):
+                out[i] = v
+            return out
+
+        return fill
 
     def row(self, **values: Value) -> list[Value]:
         """A full row from column defaults overridden by ``values`` (unknown names raise)."""

@@ -6,11 +6,13 @@ per locale) and people are then composed from the pools with a seeded ``random.R
 
 from __future__ import annotations
 
+import importlib
 import random
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-from faker import Faker
+from faker import Generator
 
 from rescue.synth.common import derive
 
@@ -47,13 +49,31 @@ def ascii_fold(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NamePool:
-    male: tuple[str, ...]
+    male: tuple[str, ...]  # "given\tfamily" pairs
     female: tuple[str, ...]
-    family: tuple[str, ...]
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x.strip() for x in items if x.strip()))
+
+
+# Faker's person data for locales it has no module for.
+_FALLBACK = {"en_CA": "en_US", "en_AU": "en_GB", "it_CH": "it_IT"}
+
+
+def _provider(locale: str) -> Generator:
+    """A Faker generator with only the person provider of ``locale`` (cheap to build)."""
+    for name in (locale, _FALLBACK.get(locale, ""), "en_US"):
+        if not name:
+            continue
+        try:
+            module = importlib.import_module(f"faker.providers.person.{name}")
+        except ModuleNotFoundError:
+            continue
+        gen = Generator()
+        gen.add_provider(module.Provider(gen))
+        return gen
+    raise ModuleNotFoundError("faker.providers.person.en_US")  # pragma: no cover
 
 
 class NamePools:
@@ -67,23 +87,24 @@ class NamePools:
     def pool(self, locale: str) -> NamePool:
         p = self._pools.get(locale)
         if p is None:
-            fake = Faker(locale)
+            fake: Any = _provider(locale)
             fake.seed_instance(derive(self._seed, "faker", locale) & 0x7FFF_FFFF)
             n = self._size
             p = NamePool(
-                male=_unique([fake.first_name_male() for _ in range(n)]),
-                female=_unique([fake.first_name_female() for _ in range(n)]),
-                family=_unique([fake.last_name() for _ in range(n)]),
+                male=_unique([f"{fake.first_name_male()}\t{fake.last_name_male()}" for _ in range(n)]),
+                female=_unique([f"{fake.first_name_female()}\t{fake.last_name_female()}" for _ in range(n)]),
             )
             self._pools[locale] = p
         return p
 
     def person(self, rng: random.Random, locale: str) -> tuple[str, str, bool]:
-        """(given name, family name, is_female)."""
+        """(given name, family name, is_female); family names agree with gender where languages do."""
         p = self.pool(locale)
         female = rng.random() < 0.32
-        given = rng.choice(p.female if female else p.male)
-        return given, rng.choice(p.family), female
+        names = p.female if female else p.male
+        given = rng.choice(names).split("\t")[0]
+        family = rng.choice(names).split("\t")[1]
+        return given, family, female
 
 
 def _digits(rng: random.Random, birth_year: int) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rescue.synth.common import DAY, py_rng
-from rescue.synth.countries import BY_CODE, COUNTRIES, HOSTING_ASNS, TRAVEL_DESTINATIONS
+from rescue.synth.countries import COUNTRIES, HOSTING_ASNS, TRAVEL_DESTINATIONS
 from rescue.synth.geo import GeoIndex
 
 
@@ -50,6 +50,7 @@ class NetPlan:
     vpn_pick: list[tuple[str, ...]]
     trips: dict[int, tuple[Trip, ...]] = field(default_factory=dict)
     traps: list[Trap] = field(default_factory=list)
+    tor_ips: tuple[str, ...] = ()
 
     def home_at(self, p: int, t: int) -> str:
         lo, hi = int(self.home_off[p]), int(self.home_off[p + 1])
@@ -70,8 +71,7 @@ class NetPlan:
         u -= vpn
         tor = float(self.tor_share[p])
         if u < tor:
-            tors = [tr.ip for tr in self.traps if tr.kind == "tor"]
-            return tors[(t // 3600) % len(tors)]
+            return self.tor_ips[(t // 3600) % len(self.tor_ips)]
         u -= tor
         if u < float(self.mobile_share[p]) and self.mobile[p]:
             mob = self.mobile[p]
@@ -110,7 +110,7 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
                    home_off=np.zeros(n + 1, dtype=np.int64), home_ip=[],
                    mobile_share=np.zeros(n, dtype=np.float32), mobile=[], cgnat=np.zeros(n, dtype=np.bool_),
                    vpn_share=np.zeros(n, dtype=np.float32), tor_share=np.zeros(n, dtype=np.float32),
-                   vpn_pick=[], traps=traps)
+                   vpn_pick=[], traps=traps, tor_ips=tuple(t.ip for t in traps if t.kind == "tor"))
     for p in range(n):
         cc = COUNTRIES[int(country[p])].code
         span = max(DAY, int(span_end[p] - span_start[p]))
@@ -150,6 +150,3 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
             plan.trips[p] = tuple(sorted(trips, key=lambda tr: tr.start))
     return plan
 
-
-def trap_country_index(code: str) -> int:
-    return BY_CODE.get(code, -1)

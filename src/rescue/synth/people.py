@@ -107,10 +107,10 @@ def build_population(seed: int, n: int) -> Population:
     chatty = np.where(g.random(n) < 0.15, 0.02, 0.004).astype(np.float32)
     chatty[risk >= 2] = 0.025
     chatty[opsec] = 0.001
-    age_days = (g.gamma(6.0, 6.5, size=n) + 18.0) * 365.2425
+    age_days = (g.gamma(4.0, 5.0, size=n) + 18.0) * 365.2425
     birth = (unix(2018, 1, 1) - age_days * DAY).astype(np.int64) // DAY * DAY
-    interests = np.stack([g.permutation(len(CATEGORIES))[:3] for _ in range(min(n, 4096))])
-    interests = interests[g.integers(0, len(interests), size=n)].astype(np.uint8)
+    combos = np.stack([g.permutation(len(CATEGORIES))[:3] for _ in range(min(n, 4096))])
+    interests = combos[g.integers(0, len(combos), size=n)].astype(np.uint8)
     pools = NamePools(seed, size=40 + n // 20)
     pop = Population(
         n=n, country=country, locale=[], lang=[], zone=[], given=[], family=[], birth=birth,

@@ -17,13 +17,20 @@ import numpy.typing as npt
 
 from rescue.synth.accounts import ADMIN, DELETED, FOUNDER, INACTIVE, MODERATOR, NEWLY, SEPARATE, ForumAccounts
 from rescue.synth.body import Plant
-from rescue.synth.common import DAY, derive, fast_rng
+from rescue.synth.common import DAY, base36_id, derive, fast_rng
 from rescue.synth.compose import Composer
 from rescue.synth.forums import layout
 from rescue.synth.mysqldump import DumpWriter, Lit, Table, Value
 from rescue.synth.phpbb_ddl import PHPBB30_DDL, PHPBB30_VERSION
-from rescue.synth.phpbb_text import Rendered, bbcode_uid, birthday, bitfield, email_hash, password_hash, render
-from rescue.synth.phpbb_text import username_clean
+from rescue.synth.phpbb_text import (
+    Rendered,
+    birthday,
+    bitfield,
+    email_hash,
+    password_hash,
+    render,
+    username_clean,
+)
 from rescue.synth.truth import Truth
 from rescue.synth.world import BOTS, Progress, World
 
@@ -74,7 +81,7 @@ class PhpbbWriter:
             self.progress(f"{self.spec.key}: {stage}", done, total)
 
     def uid(self, kind: int, n: int) -> str:
-        return bbcode_uid(fast_rng(self.uid_base + kind, n))
+        return base36_id(self.uid_base + kind, n)
 
     def poster(self, a: int) -> tuple[int, str, str]:
         """(user_id, username, colour) as phpBB shows an account; deleted members post as guest 1."""
@@ -102,6 +109,8 @@ class PhpbbWriter:
 
         try:
             self._board()
+            # AUTO_INCREMENT remembers ids of members deleted since (phpBB never reuses them).
+            self.dump.auto_increment[self.name("users")] = int(self.acc.user_id.max()) + 1
             content = phpbb_content.Content(self)
             self._users(content.planner.last_post_time)
             content.posts()
@@ -135,18 +144,19 @@ class PhpbbWriter:
 
     def _config(self, content: Any) -> None:
         acc, spec = self.acc, self.spec
+        host = f"{spec.database.replace('_', '-')}.example.org"
         members = [a for a in range(acc.n) if not acc.flags[a] & (DELETED | INACTIVE)]
         newest = max(members, key=lambda a: int(acc.user_id[a]))
         values = {
-            "allow_emailreuse": "0", "board_contact": f"contact@{spec.database}.example.org",
-            "board_email": f"noreply@{spec.database}.example.org", "board_startdate": str(spec.start),
+            "allow_emailreuse": "0", "board_contact": f"contact@{host}",
+            "board_email": f"noreply@{host}", "board_startdate": str(spec.start),
             "board_timezone": "0", "cookie_name": f"phpbb3_{spec.database[:5]}", "default_dateformat": "D M d, Y g:i a",
             "default_lang": "en", "max_post_chars": "60000", "newest_user_colour": self.colour(newest),
             "newest_user_id": str(int(acc.user_id[newest])), "newest_username": acc.username[newest],
             "num_files": str(content.n_files), "num_posts": str(content.n_posts), "num_topics": str(content.n_topics),
             "num_users": str(len(members)), "record_online_date": str(spec.end - 40 * DAY),
             "record_online_users": str(max(3, len(members) // 40)), "script_path": "/forum",
-            "server_name": f"{spec.database}.example.org", "site_desc": "A friendly community", "sitename": spec.title,
+            "server_name": host, "site_desc": "A friendly community", "sitename": spec.title,
             "upload_path": "files", "version": PHPBB30_VERSION,
         }
         dynamic = {"newest_user_colour", "newest_user_id", "newest_username", "num_files", "num_posts",
@@ -174,6 +184,7 @@ class PhpbbWriter:
             self._member(a, last_post)
             if k % 20000 == 0:
                 self.tick("users", k, len(rest))
+        self.tick("users", len(rest), len(rest))
 
     def _member(self, a: int, last_post: npt.NDArray[np.int64]) -> None:
         acc, pop = self.acc, self.pop

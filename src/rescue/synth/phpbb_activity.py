@@ -93,9 +93,11 @@ class Activity:
         n_topics = max(1, self.content.n_topics)
         fids = [f.forum_id for f in w.forums if not f.is_category]
         failed: list[tuple[int, int, str, str]] = []
-        n = 0
+        step = max(1, acc.n // 50)
         for v in visits(w.world.seed, acc, w.pop, w.net):
             a = v.account
+            if a % step == 0 and v.previous == 0:
+                w.tick("sessions", a, acc.n)
             w.truth.seen_ip(acc, a, v.ip)
             page = rng.choice(PAGES).format(f=rng.choice(fids), t=rng.randrange(1, n_topics + 1))
             w.add("sessions", session_id=f"{rng.getrandbits(128):032x}", session_user_id=int(acc.user_id[a]),
@@ -105,9 +107,7 @@ class Activity:
                   session_admin=int(acc.role[a] > 0 and rng.random() < 0.05))
             if v.failed_login:
                 failed.append((a, v.start - 30, v.ip, v.browser))
-            n += 1
-            if n % 50000 == 0:
-                w.tick("sessions", n, n)
+        w.tick("sessions", acc.n, acc.n)
         for _ in range(max(20, acc.n // 25)):
             t = rng.randrange(w.spec.start, w.spec.end)
             w.add("sessions", session_id=f"{rng.getrandbits(128):032x}", session_user_id=1, session_start=t,

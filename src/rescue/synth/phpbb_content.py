@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rescue.synth.common import DAY, np_rng
+from rescue.synth.common import DAY, base36_ids, np_rng, uniform_block
 from rescue.synth.compose import F_HOSTILE
 from rescue.synth.events import plan_pms
 from rescue.synth.phpbb_text import html, render
@@ -48,39 +48,46 @@ class Content:
         return t
 
     def posts(self) -> None:
-        w, acc, planner = self.w, self.w.acc, self.planner
+        w, acc, planner, comp = self.w, self.w.acc, self.planner, self.w.composer
         table = w.name("posts")
         g = np_rng(w.world.seed, "post-ip", acc.spec.key)
         tp = planner.topics
+        fill = w.tables[table].filler(
+            "post_id", "topic_id", "forum_id", "poster_id", "poster_ip", "post_time", "enable_smilies", "enable_sig",
+            "post_username", "post_subject", "post_text", "post_checksum", "post_attachment", "bbcode_bitfield",
+            "bbcode_uid", "post_edit_time", "post_edit_user", "post_edit_count")
+        spool = w.dump.spool(table)
+        has_sig, md5, ip_of, poster = w.has_sig, hashlib.md5, w.ip, w.poster
         for sl in planner.slices():
             m = len(sl.post_id)
             u = g.random(m).tolist()
             edit = (g.random(m) < 0.03).tolist()
+            blocks = uniform_block(comp.post_stream, sl.post_id).tolist()
+            qi = np.flatnonzero(sl.quote_post)
+            qblocks = dict(zip(qi.tolist(), uniform_block(comp.post_stream, sl.quote_post[qi]).tolist(), strict=True))
+            uids = base36_ids(w.uid_base, sl.post_id)
             cols = (sl.post_id.tolist(), sl.author.tolist(), sl.time.tolist(), sl.topic.tolist(),
                     sl.is_start.tolist(), sl.flags.tolist(), sl.quote_post.tolist(), sl.quote_author.tolist(),
                     sl.quote_flags.tolist(), sl.attach.tolist())
-            tcat, tpool, tforum = tp["cat"], tp["pool"], tp["forum"]
+            tcat, tpool, tforum = tp["cat"].tolist(), tp["pool"].tolist(), tp["forum"].tolist()
+            pools = planner.pools
             for i, (pid, a, t, x, start, flags, qp, qa, qf, att) in enumerate(zip(*cols, strict=True)):
                 quote = (qp, qa, qf) if qp else None
-                body, plants = w.composer.post(pid, a, CATEGORIES[int(tcat[x])], planner.pools[int(tpool[x])],
-                                               flags, quote)
-                uid = w.uid(0, pid)
+                body, plants = comp.post(pid, a, CATEGORIES[tcat[x]], pools[tpool[x]], flags, quote, blocks[i],
+                                         qblocks.get(i))
+                uid = uids[i]
                 smilies = (pid * 2654435761) % 100 < 95
                 text, bits = w.text(render(body, uid, newline="<br />", smilies=smilies, choice=pid))
                 title = self.title(x)
-                poster_id, uname, _colour = w.poster(a)
+                poster_id, uname, _colour = poster(a)
                 if att:
                     self.attach.append((pid, x + 1, 0, a, t))
                     self.topic_attached.add(x)
                 edited = edit[i]
-                w.add("posts", post_id=pid, topic_id=x + 1, forum_id=int(tforum[x]), poster_id=poster_id,
-                      poster_ip=w.ip(a, t, u[i]), post_time=t, enable_smilies=int(smilies),
-                      enable_sig=int(w.has_sig[a]), post_username=uname if poster_id == 1 else "",
-                      post_subject=title if start else "Re: " + title, post_text=text,
-                      post_checksum=hashlib.md5(text.encode()).hexdigest(), post_attachment=int(att),
-                      bbcode_bitfield=bits, bbcode_uid=uid,
-                      post_edit_time=t + 60 + (pid * 7919) % DAY if edited else 0,
-                      post_edit_user=poster_id if edited else 0, post_edit_count=int(edited))
+                spool.add(fill(pid, x + 1, tforum[x], poster_id, ip_of(a, t, u[i]), t, int(smilies),
+                               int(has_sig[a]), uname if poster_id == 1 else "", title if start else "Re: " + title,
+                               text, md5(text.encode()).hexdigest(), int(att), bits, uid,
+                               t + 60 + (pid * 7919) % DAY if edited else 0, poster_id if edited else 0, int(edited)))
                 for pl in plants:
                     w.truth.plant(acc, pl, table, pid, "post_text")
                 if flags & F_HOSTILE:
@@ -119,7 +126,8 @@ class Content:
             for pl in plants:
                 w.truth.plant(acc, pl, table, mid, "message_text")
             if mid % 20000 == 0:
-                w.tick("private messages", mid, total)
+                w.tick("private messages", min(mid, total), total)
+        w.tick("private messages", total, total)
 
     def topics_and_forums(self, locked: set[int]) -> None:
         w, tp = self.w, self.planner.topics
@@ -130,6 +138,8 @@ class Content:
         forum_topics: dict[int, int] = {}
         forum_last: dict[int, tuple[int, int, int, str]] = {}  # forum -> (time, post id, acc, subject)
         announce = {f.forum_id for f in w.forums if f.topic == "announce"}
+        if n > HOSTILE_TOPIC:
+            w.truth.hostile.append((w.spec.key, w.name("topics"), HOSTILE_TOPIC + 1, "topic_title"))
         for x in range(n):
             first, starter, last_post = cols["first_post"][x], cols["starter"][x], cols["last_post"][x]
             la, lt, fid, reps = cols["last_author"][x], cols["last_time"][x], cols["forum"][x], cols["replies"][x]

@@ -14,6 +14,7 @@ import random
 import re
 import zlib
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from rescue.synth.body import Bold, Link, Mail, Quote, Segment, Smiley
 from rescue.synth.style import PHPBB_SMILIES
@@ -135,7 +136,5 @@ def php_serialize(items: list[str]) -> str:
 
 def birthday(ts: int) -> str:
     """``user_birthday`` format: ``%2d-%2d-%4d`` (day, month, year)."""
-    from datetime import UTC, datetime
-
     d = datetime.fromtimestamp(ts, tz=UTC)
     return f"{d.day:2d}-{d.month:2d}-{d.year:4d}"

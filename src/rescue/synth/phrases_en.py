@@ -24,7 +24,7 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "genre": ("jazz", "old rock", "blues", "folk", "synth pop", "classical", "metal", "reggae"),
     "film": ("that new space film", "the old western", "the documentary about whales",
              "the detective series", "the animated film", "the war drama", "the heist film"),
-    "day": ("Saturday", "Sunday", "Monday", "Friday", "the weekend", "last night", "yesterday"),
+    "day": ("Saturday", "Sunday", "Monday", "Friday", "Wednesday", "Tuesday", "Thursday"),
     "num": ("two", "three", "four", "five", "ten", "twenty"),
     "month": ("March", "April", "May", "June", "August", "September", "October", "November"),
 }

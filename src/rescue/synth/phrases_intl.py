@@ -57,7 +57,8 @@ FR: Lang = (
      "films": ("J'ai regardé un vieux western hier.", "Le livre était mieux, comme d'habitude.",
                "La fin était bâclée.", "Le cinéma devient très cher.")},
     {"weather": ("La météo chez vous", "Alerte tempête"), "cooking": ("Qu'avez-vous cuisiné ?", "Faire son pain"),
-     "football": ("Match de {team}", "Rumeurs de transferts"), "travel": ("Conseils pour {city}", "Projets de vacances"),
+     "football": ("Match de {team}", "Rumeurs de transferts"),
+     "travel": ("Conseils pour {city}", "Projets de vacances"),
      "computers": ("PC lent après mise à jour", "Quel routeur choisir ?"),
      "gardening": ("Limaces au potager", "Photos du jardin"), "music": ("Vous écoutez quoi ?", "Apprendre la guitare"),
      "films": ("Dernier film vu", "Séries à conseiller")},
@@ -85,9 +86,11 @@ ES: Lang = (
      "films": ("Ayer vi un western antiguo.", "El libro era mejor, como siempre.",
                "El final fue muy rápido.", "El cine está carísimo.")},
     {"weather": ("El tiempo donde vivís", "Aviso de tormenta"), "cooking": ("¿Qué habéis cocinado hoy?", "Hacer pan"),
-     "football": ("Partido del {team}", "Rumores de fichajes"), "travel": ("Consejos para {city}", "Planes de vacaciones"),
+     "football": ("Partido del {team}", "Rumores de fichajes"),
+     "travel": ("Consejos para {city}", "Planes de vacaciones"),
      "computers": ("PC lento tras actualizar", "¿Qué router compro?"),
-     "gardening": ("Caracoles en el huerto", "Fotos del jardín"), "music": ("¿Qué estáis escuchando?", "Aprender guitarra"),
+     "gardening": ("Caracoles en el huerto", "Fotos del jardín"),
+     "music": ("¿Qué estáis escuchando?", "Aprender guitarra"),
      "films": ("Última película vista", "Series recomendadas")},
 )
 
@@ -141,7 +144,8 @@ PL: Lang = (
                "Zakończenie było za szybkie.", "Kino zrobiło się strasznie drogie.")},
     {"weather": ("Pogoda u was", "Ostrzeżenie przed burzą"), "cooking": ("Co dziś gotowaliście?", "Pieczenie chleba"),
      "football": ("Mecz {team}", "Plotki transferowe"), "travel": ("Porady: {city}", "Plany wakacyjne"),
-     "computers": ("Wolny komputer po aktualizacji", "Jaki router?"), "gardening": ("Ślimaki w ogródku", "Zdjęcia ogrodu"),
+     "computers": ("Wolny komputer po aktualizacji", "Jaki router?"),
+     "gardening": ("Ślimaki w ogródku", "Zdjęcia ogrodu"),
      "music": ("Czego słuchacie?", "Nauka gitary"), "films": ("Ostatni obejrzany film", "Polecane seriale")},
 )
 
@@ -167,8 +171,10 @@ IT: Lang = (
      "films": ("Ieri ho visto un vecchio western.", "Il libro era meglio, come sempre.",
                "Il finale era frettoloso.", "Il cinema è diventato carissimo.")},
     {"weather": ("Il meteo da voi", "Allerta temporali"), "cooking": ("Cosa avete cucinato oggi?", "Fare il pane"),
-     "football": ("Partita della {team}", "Voci di mercato"), "travel": ("Consigli per {city}", "Programmi per le vacanze"),
-     "computers": ("PC lento dopo aggiornamento", "Quale router?"), "gardening": ("Lumache nell'orto", "Foto del giardino"),
+     "football": ("Partita della {team}", "Voci di mercato"),
+     "travel": ("Consigli per {city}", "Programmi per le vacanze"),
+     "computers": ("PC lento dopo aggiornamento", "Quale router?"),
+     "gardening": ("Lumache nell'orto", "Foto del giardino"),
      "music": ("Cosa state ascoltando?", "Imparare la chitarra"), "films": ("Ultimo film visto", "Serie consigliate")},
 )
 
@@ -195,7 +201,8 @@ PT: Lang = (
                "O final foi apressado.", "O cinema está caríssimo.")},
     {"weather": ("O tempo aí", "Aviso de tempestade"), "cooking": ("O que cozinharam hoje?", "Fazer pão"),
      "football": ("Jogo do {team}", "Rumores de transferências"), "travel": ("Dicas para {city}", "Planos de férias"),
-     "computers": ("PC lento após atualização", "Que router comprar?"), "gardening": ("Caracóis na horta", "Fotos do jardim"),
+     "computers": ("PC lento após atualização", "Que router comprar?"),
+     "gardening": ("Caracóis na horta", "Fotos do jardim"),
      "music": ("O que estão a ouvir?", "Aprender guitarra"), "films": ("Último filme visto", "Séries recomendadas")},
 )
 

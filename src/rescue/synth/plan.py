@@ -111,9 +111,9 @@ class PostPlanner:
         flags = np.where(g.random(m) < self.pop.chatty[person], F_SELECTOR, 0).astype(np.int64)
         tier = self.pop.risk[person]
         flags |= np.where(g.random(m) < RISK_POST_RATE[tier], F_RISK, 0)
-        for h in self.hostile:
-            if lo <= h < hi:
-                flags[h - lo] |= F_HOSTILE
+        for hp in self.hostile:
+            if lo <= hp < hi:
+                flags[hp - lo] |= F_HOSTILE
         topic = np.full(m, -1, dtype=np.int64)
         new = np.flatnonzero(is_start)
         t0 = self.topics.n

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 
+from rescue.synth.common import Rand
+
 INDICATORS = ("occupation", "private_channel", "meeting", "filehost")
 TIER_NAMES = ("none", "low", "medium", "high")
 
@@ -110,12 +112,12 @@ def indicators_for_tier(rng: random.Random, tier: int) -> tuple[str, ...]:
     return tuple(sorted(rng.sample(INDICATORS, rng.choice((3, 4)))))
 
 
-def filehost_url(rng: random.Random) -> str:
+def filehost_url(rng: Rand) -> str:
     token = "".join(rng.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(8))
     return f"https://{rng.choice(FILEHOSTS)}/f/{token}"
 
 
-def phrase(rng: random.Random, kind: str, lang: str, *, messenger: str, city: str) -> tuple[str, str]:
+def phrase(rng: Rand, kind: str, lang: str, *, messenger: str, city: str) -> tuple[str, str]:
     """(text, url or '') of an indicator phrase in ``lang`` (English when not available).
 
     A file-host phrase keeps a ``{url}`` placeholder where the link goes; the caller turns it

@@ -9,16 +9,17 @@ breaks. :func:`fingerprint` turns a row into the replacement rules applied to ev
 from __future__ import annotations
 
 import functools
-import random
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from rescue.synth.common import Rand
+
 # Function-word slots: (canonical, variants...); a person keeps one variant per slot.
 FUNCTION_WORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "en": (("I think", "imo", "IMHO", "I reckon", "I guess", "in my opinion"),
-           ("really", "rly", "truly", "so"), ("going to", "gonna"), ("want to", "wanna"),
+           ("really", "rly", "truly", "totally"), ("going to", "gonna"), ("want to", "wanna"),
            (" you ", " u ", " ya "), ("Thanks", "Thx", "Cheers", "Ta", "Thank you"),
            ("Okay", "OK", "Ok", "Alright"), ("Maybe", "Perhaps", "Possibly"),
            ("Anyway", "Anyways", "Anyhow"), ("Also,", "Plus,", "Btw,"), ("Honestly", "Tbh", "To be fair"),
@@ -170,5 +171,5 @@ def fingerprint(row: bytes, lang: str, native: str) -> Fingerprint:
     )
 
 
-def sentence_count(rng: random.Random, fp: Fingerprint) -> int:
+def sentence_count(rng: Rand, fp: Fingerprint) -> int:
     return max(1, min(9, round(rng.gauss(fp.sentences, 0.9))))

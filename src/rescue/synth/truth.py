@@ -60,7 +60,8 @@ class Truth:
         quote = str(acc.user_id[a]) if pl.quoted else ""
         pid = int(acc.person[a]) + 1
         if pl.kind == "risk":
-            self._risk.writerow((pid, TIER_NAMES[int(self.pop.risk[pid - 1])], pl.value, acc.spec.key, int(acc.user_id[a]), table, row, field,
+            tier = TIER_NAMES[int(self.pop.risk[pid - 1])]
+            self._risk.writerow((pid, tier, pl.value, acc.spec.key, int(acc.user_id[a]), table, row, field,
                                  pl.phrase, quote))
             self.counts["risk"] += 1
             return
@@ -95,11 +96,15 @@ class Truth:
                             " ".join(held.get(p, [])), sum(len(a.by_person.get(p, ())) for a in forums)))
 
     def accounts(self, rows: list[tuple[Any, ...]]) -> None:
-        fh, w = _writer(self.dir / "accounts.csv", (
-            "forum", "account_id", "person_id", "username", "role", "flags", "registered_at", "last_visit",
-            "email", "posts", "declared_location", "location_truth"))
+        """accounts.csv: every users row of each dump; deleted_accounts.csv: members whose row is gone."""
+        header = ("forum", "account_id", "person_id", "username", "role", "flags", "registered_at", "last_visit",
+                  "email", "posts", "declared_location", "location_truth")
+        fh, w = _writer(self.dir / "accounts.csv", header)
         with fh:
-            w.writerows(rows)
+            w.writerows(r for r in rows if "deleted" not in str(r[5]).split())
+        fh, w = _writer(self.dir / "deleted_accounts.csv", header)
+        with fh:
+            w.writerows(r for r in rows if "deleted" in str(r[5]).split())
 
     @staticmethod
     def account_row(acc: ForumAccounts, a: int, location: str, location_truth: str) -> tuple[Any, ...]:

@@ -36,7 +36,7 @@ _BB = (r"\[(?P<close>/?)(?P<name>[a-z][a-z0-9]{0,15}|\*)(?::[a-z])?"
        r"(?P<attr>[=\s][^\[\]\n]{0,1000})?\]")
 _HTML = (r"(?P<smiley><!-- s(?P<code>[^\s<>]{1,40}) --><img\b[^<>]{0,2000}><!-- s(?P=code) -->)"
          r"|(?P<br><br\s*/?>(?:\r?\n)?)"
-         r"|(?P<cmt><!--[^\n]{0,200}?-->)"
+         r"|(?P<cmt><!--[^<>\n]{0,200}-->)"
          rf"|<(?P<hclose>/?)(?P<hname>a|img|hr|{_HTML_BLOCK}|{_HTML_INLINE})\b(?P<hattr>[^<>]{{0,2000}})>")
 _TOKEN = re.compile(f"{_HTML}|{_BB}", re.I)
 _TOKEN_MD = re.compile(

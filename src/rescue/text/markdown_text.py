@@ -38,6 +38,7 @@ _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]+|$)")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|={3,}[ \t]*)")
 _LIST_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_SPECIAL = re.compile(r"[-`\\\[\]<*_~#=+]|^ {0,3}\d")
 
 
 def _raw(s: str) -> str:
@@ -97,13 +98,13 @@ class _Line:
 
 
 def _quote_level(line: str) -> tuple[int, str]:
-    level = 0
-    while True:
-        m = _QUOTE_PREFIX.match(line)
-        if m is None:
-            return level, line
+    if ">" not in line[:4]:
+        return 0, line
+    level = pos = 0
+    while (m := _QUOTE_PREFIX.match(line, pos)) is not None:
         level += 1
-        line = line[m.end():]
+        pos = m.end()
+    return level, line[pos:]
 
 
 def to_intermediate(raw: str) -> str:
@@ -127,6 +128,10 @@ def to_intermediate(raw: str) -> str:
             else:
                 code.append(body)
                 continue
+        if not line and not depth:
+            out.append("\n")
+            lazy = False
+            continue
         level, rest = _quote_level(line)
         if level == 0 and lazy and rest.strip() and not _FENCE.match(rest):
             level = depth
@@ -141,7 +146,7 @@ def to_intermediate(raw: str) -> str:
             out.append("\n")
             continue
         lazy = depth > 0 and bool(rest.strip())
-        out.append(_Line().convert(rest) + "\n")
+        out.append((_Line().convert(rest) if _SPECIAL.search(rest) else rest) + "\n")
     if fence is not None:
         out.append(_raw("\n".join(code)))
     out.append(bbcode.MD_QUOTE_CLOSE * depth)

@@ -33,11 +33,11 @@ _ALIASES = {
     "markdown": "markdown", "discourse": "markdown", "plain": "plain", "text": "plain",
 }
 
-_DISCOURSE_QUOTE = re.compile(r"\[quote=\"?[^\]\n]{0,300}?,\s*topic:\s*\d", re.I)
+_DISCOURSE_QUOTE = re.compile(r"\[quote=\"?[^\[\]\n,]{0,300},[^\[\]\n]{0,100}?\btopic:\s*\d", re.I)
 _BB_SIGNS = re.compile(
     r"\[/(?:b|i|u|s|quote|url|img|code|list|color|size|font|email|center|left|right|spoiler|"
     r"php|li|table|youtube|media|attachment|sub|sup|strike|highlight|indent|\*)(?::[a-z])?"
-    r"(?::[a-z0-9]{5,10})?\]|\[\*(?::[a-z0-9]{5,10})?\]|\[[a-z]{1,10}(?:=[^\]\n]{0,300})?:[a-z0-9]{8}\]",
+    r"(?::[a-z0-9]{5,10})?\]|\[\*(?::[a-z0-9]{5,10})?\]|\[[a-z]{1,10}(?:=[^\[\]\n]{0,300})?:[a-z0-9]{8}\]",
     re.I)
 _PHPBB_HTML = re.compile(r"<!-- [smelw]|<!-- ia\d")
 _HTML_SIGNS = re.compile(
@@ -45,7 +45,7 @@ _HTML_SIGNS = re.compile(
     r"section|article|font|center|small|sup|sub)(?:\s[^<>]{0,2000})?>|<a\s[^<>]{0,2000}href"
     r"|<img\s[^<>]{0,2000}src|</(?:p|div|span|a|blockquote|aside|li|strong|em)>", re.I)
 _MD_SIGNS = re.compile(
-    r"^ {0,3}(?:>|```|~~~|#{1,6} )|\*\*\S|__\S|\]\([^)\s]{1,2000}\)|(?<!`)`[^`\n]{1,200}`(?!`)|"
+    r"^ {0,3}(?:>|```|~~~|#{1,6} )|\*\*\S|__\S|\]\([^()\s]{1,2000}\)|(?<!`)`[^`\n]{1,200}`(?!`)|"
     r"~~\S", re.M)
 _TEXT_SIGNS = re.compile(r"<br\s*/?>|&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 

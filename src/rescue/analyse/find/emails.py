@@ -42,34 +42,43 @@ def _tld_ok(tld: str) -> bool:
 
 def find_emails(text: str, taken: Spans) -> list[Found]:
     out: list[Found] = []
-    for m in EMAIL.finditer(text):
-        start, end = m.start(), m.end()
-        if taken.overlaps(start, end):
-            continue
-        tld = m.group("tld")
-        if not _tld_ok(tld):
-            continue
-        at = m.group("at")
-        raw_domain = m.group("domain")
-        labels = _DOT_SPLIT.split(raw_domain)
-        dots_plain = all(d == "." for d in _DOT_SPLIT.findall(raw_domain))
-        at_plain = at == "@"
-        word_at = at.strip().lower() == "at"
-        local = m.group("local")
-        if word_at and dots_plain:
-            label = nearest_label(text, start)
-            if local.lower() in _STOP_LOCALS or (label is None and not _ADDRESS_LIKE.search(local)):
-                continue
-        elif word_at and local.lower() in _STOP_LOCALS and nearest_label(text, start) is None:
-            continue
-        domain = ".".join(lbl.lower() for lbl in labels)
-        value = f"{local.lower()}@{domain}"
-        obfuscated = not (at_plain and dots_plain)
-        label = nearest_label(text, start)
-        kind = "jabber" if label == "jabber" or (label != "mail" and is_xmpp_domain(domain)) else "email"
-        out.append(Found(kind, value, start, end, obfuscated, "obfuscated" if obfuscated else None))
-        taken.add(start, end)
+    pos = 0
+    while (m := EMAIL.search(text, pos)) is not None:
+        pos = m.start() + 1  # a rejected candidate may hide a real address starting inside it
+        got = _accept(text, m, taken)
+        if got is not None:
+            out.append(got)
+            taken.add(got.start, got.end)
+            pos = got.end
     return out
+
+
+def _accept(text: str, m: re.Match[str], taken: Spans) -> Found | None:
+    start, end = m.start(), m.end()
+    if taken.overlaps(start, end):
+        return None
+    tld = m.group("tld")
+    if not _tld_ok(tld):
+        return None
+    at = m.group("at")
+    raw_domain = m.group("domain")
+    labels = _DOT_SPLIT.split(raw_domain)
+    dots_plain = all(d == "." for d in _DOT_SPLIT.findall(raw_domain))
+    at_plain = at == "@"
+    word_at = at.strip().lower() == "at"
+    local = m.group("local")
+    if word_at and dots_plain:
+        label = nearest_label(text, start)
+        if local.lower() in _STOP_LOCALS or (label is None and not _ADDRESS_LIKE.search(local)):
+            return None
+    elif word_at and local.lower() in _STOP_LOCALS and nearest_label(text, start) is None:
+        return None
+    domain = ".".join(lbl.lower() for lbl in labels)
+    value = f"{local.lower()}@{domain}"
+    obfuscated = not (at_plain and dots_plain)
+    label = nearest_label(text, start)
+    kind = "jabber" if label == "jabber" or (label != "mail" and is_xmpp_domain(domain)) else "email"
+    return Found(kind, value, start, end, obfuscated, "obfuscated" if obfuscated else None)
 
 
 def normalise_email(raw: str) -> str | None:

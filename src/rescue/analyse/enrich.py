@@ -1,0 +1,130 @@
+"""Enrichment of selectors and account settings: e-mail providers, phone numbers, domains, and each
+account's time zone, declared location and language."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import duckdb
+import phonenumbers
+import pyarrow as pa
+from phonenumbers import PhoneNumberType, carrier, geocoder
+
+from rescue.analyse import resources
+from rescue.analyse.config import AnalyseConfig
+from rescue.analyse.domains import classify, cctld_country
+from rescue.analyse.language import detect_languages
+from rescue.analyse.places import parse_location, parse_timezone
+
+EMAIL_SCHEMA = pa.schema([
+    ("email", pa.string()), ("domain", pa.string()), ("provider_class", pa.string()),
+    ("provider_country", pa.string()), ("cctld", pa.string()), ("cctld_country", pa.string()),
+    ("evidence", pa.string()), ("accounts", pa.int64()),
+])
+PHONE_SCHEMA = pa.schema([
+    ("phone", pa.string()), ("region", pa.string()), ("calling_code", pa.int32()), ("number_type", pa.string()),
+    ("carrier", pa.string()), ("area", pa.string()), ("accounts", pa.int64()),
+])
+DOMAIN_SCHEMA = pa.schema([
+    ("domain", pa.string()), ("domain_class", pa.string()), ("cctld", pa.string()), ("cctld_country", pa.string()),
+    ("evidence", pa.string()), ("accounts", pa.int64()),
+])
+SIGNALS_SCHEMA = pa.schema([
+    ("source_id", pa.string()), ("account_id", pa.string()), ("timezone_raw", pa.string()),
+    ("timezone", pa.string()), ("timezone_countries", pa.string()), ("location_raw", pa.string()),
+    ("location_countries", pa.string()), ("location_match", pa.string()), ("location_how", pa.string()),
+    ("language", pa.string()), ("language_confidence", pa.float64()), ("language_chars", pa.int64()),
+    ("language_setting", pa.string()),
+])
+
+_TYPES = {v: k.lower() for k, v in vars(PhoneNumberType).items() if k.isupper() and isinstance(v, int)}
+
+
+def email_enrichment(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> pa.Table:
+    rows = con.execute("""SELECT value, count(DISTINCT (source_id, account_id)) FROM selectors
+                          WHERE kind = 'email' GROUP BY value ORDER BY value""").fetchall()
+    out: dict[str, list[Any]] = {n: [] for n in EMAIL_SCHEMA.names}
+    for email, n in rows:
+        domain = str(email).rpartition("@")[2]
+        info = classify(domain, own)
+        for k, v in (("email", email), ("domain", domain), ("provider_class", info.provider_class),
+                     ("provider_country", info.country), ("cctld", info.cctld), ("cctld_country", info.cctld_country),
+                     ("evidence", info.evidence), ("accounts", n)):
+            out[k].append(v)
+    return pa.Table.from_pydict(out, schema=EMAIL_SCHEMA)
+
+
+def phone_enrichment(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    rows = con.execute("""SELECT value, count(DISTINCT (source_id, account_id)) FROM selectors
+                          WHERE kind = 'phone' GROUP BY value ORDER BY value""").fetchall()
+    out: dict[str, list[Any]] = {n: [] for n in PHONE_SCHEMA.names}
+    for phone, n in rows:
+        num = phonenumbers.parse(phone, None)
+        out["phone"].append(phone)
+        out["region"].append(phonenumbers.region_code_for_number(num))
+        out["calling_code"].append(num.country_code)
+        out["number_type"].append(_TYPES.get(phonenumbers.number_type(num), "unknown"))
+        out["carrier"].append(carrier.name_for_number(num, "en") or None)
+        out["area"].append(geocoder.description_for_number(num, "en") or None)
+        out["accounts"].append(n)
+    return pa.Table.from_pydict(out, schema=PHONE_SCHEMA)
+
+
+@functools.lru_cache(maxsize=1)
+def _misp_hostnames() -> dict[str, frozenset[str]]:
+    return {"url_shortener": frozenset(resources.misp_list("url-shortener")),
+            "dynamic_dns": frozenset(resources.misp_list("dynamic-dns"))}
+
+
+def domain_enrichment(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> pa.Table:
+    rows = con.execute("""SELECT value, count(DISTINCT (source_id, account_id)) FROM selectors
+                          WHERE kind = 'domain' GROUP BY value ORDER BY value""").fetchall()
+    out: dict[str, list[Any]] = {n: [] for n in DOMAIN_SCHEMA.names}
+    lists = _misp_hostnames()
+    hosts = resources.filehosts()
+    for domain, n in rows:
+        d = str(domain)
+        parts = d.split(".")
+        sufs = {".".join(parts[i:]) for i in range(len(parts) - 1)}
+        if sufs & own:
+            cls, ev = "forum", "the forum's own domain"
+        elif sufs & hosts:
+            cls, ev = "filehost", "file-hosting or paste service (shipped list)"
+        elif sufs & lists["url_shortener"]:
+            cls, ev = "url_shortener", "MISP warning list url-shortener"
+        elif sufs & lists["dynamic_dns"]:
+            cls, ev = "dynamic_dns", "MISP warning list dynamic-dns"
+        else:
+            cls, ev = "other", ""
+        tld, cc = cctld_country(d)
+        for k, v in (("domain", d), ("domain_class", cls), ("cctld", tld), ("cctld_country", cc), ("evidence", ev),
+                     ("accounts", n)):
+            out[k].append(v)
+    return pa.Table.from_pydict(out, schema=DOMAIN_SCHEMA)
+
+
+def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
+    """Time zone, declared location and language per account of a person."""
+    langs = {(r["source_id"], r["account_id"]): (r["language"], r["confidence"], r["chars"])
+             for r in detect_languages(con, cfg).to_pylist()}
+    default_lang = con.execute("""SELECT min(value) FROM forum_config WHERE name IN
+                                  ('default_lang', 'bblang', 'language', 'default_locale')""").fetchall()
+    board_lang = str(default_lang[0][0]).lower()[:2] if default_lang and default_lang[0][0] else "en"
+    rows = con.execute("""SELECT a.source_id, a.account_id, a.timezone, a.location, a.language FROM accounts a
+                          JOIN person_accounts pa ON pa.source_id = a.source_id AND pa.account_id = a.account_id
+                          ORDER BY 1, 2""").fetchall()
+    out: dict[str, list[Any]] = {n: [] for n in SIGNALS_SCHEMA.names}
+    for sid, aid, tz, loc, setting in rows:
+        tz_c, tz_norm = parse_timezone(tz)
+        place = parse_location(loc)
+        lang = langs.get((sid, aid))
+        set_lang = str(setting).lower().replace("-", "_")[:2] if setting else None
+        for k, v in (("source_id", sid), ("account_id", aid), ("timezone_raw", tz), ("timezone", tz_norm),
+                     ("timezone_countries", " ".join(tz_c) or None), ("location_raw", loc),
+                     ("location_countries", " ".join(place.countries) or None), ("location_match", place.match),
+                     ("location_how", place.how), ("language", lang[0] if lang else None),
+                     ("language_confidence", lang[1] if lang else None), ("language_chars", lang[2] if lang else None),
+                     ("language_setting", set_lang if set_lang and set_lang != board_lang else None)):
+            out[k].append(v)
+    return pa.Table.from_pydict(out, schema=SIGNALS_SCHEMA)

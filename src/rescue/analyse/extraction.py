@@ -1,0 +1,175 @@
+"""Selector extraction over the evidence tables → the ``selectors`` findings table.
+
+Texts read: ``profile_fields`` (field by field), ``accounts`` (e-mail, website, signature, location,
+occupation, interests), ``posts`` and ``messages`` (the author's own text and subject), ``quotes``
+(quoted passages), ``moderation_log`` (the data of a log entry, credited to its target account: an
+old e-mail address in "LOG_USER_UPDATE_EMAIL") and ``bans`` (a banned e-mail address, credited to the
+banned account or the one account with that address). A selector inside a quote is credited to the *quoted* author: the
+quote's ``quoted_account_id`` when it names an account of the same source, else the author of
+``quoted_post_id``, else the account whose user name is ``quoted_author`` (exact, then
+case-insensitive when unique). When none resolves, the sighting is kept with ``account_id`` NULL
+(``in_quote`` true): it is never credited to the member who quoted it.
+
+Large tables are pre-filtered inside DuckDB with one cheap regular expression (texts that cannot
+hold a selector are never read into Python).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rescue.analyse.domains import classify
+from rescue.analyse.find import TRIGGER_SQL, Found, find_all, find_in_field
+from rescue.analyse.find.emails import normalise_email
+from rescue.analyse.places import parse_location
+
+SCHEMA = pa.schema([
+    ("source_id", pa.string()), ("account_id", pa.string()), ("kind", pa.string()), ("value", pa.string()),
+    ("origin", pa.string()), ("origin_id", pa.string()), ("field", pa.string()), ("char_start", pa.int32()),
+    ("char_end", pa.int32()), ("obfuscated", pa.bool_()), ("in_quote", pa.bool_()), ("detail", pa.string()),
+    ("credited_by", pa.string()), ("prov_table", pa.string()), ("prov_key", pa.string()),
+    ("prov_offset", pa.int64()), ("prov_line", pa.int64()),
+])
+ORDER = "source_id, account_id NULLS LAST, kind, value, origin, origin_id, field, char_start"
+
+_PROV = "prov_table, prov_key, prov_offset, prov_line"
+_COLS = "origin, origin_id, field, source_id, account_id, in_quote, credited_by, text, " + _PROV
+
+TEXT_SQL: dict[str, str] = {
+    "posts": f"""
+        SELECT 'posts' AS origin, post_id AS origin_id, f.field, source_id, account_id, FALSE AS in_quote,
+               'author' AS credited_by, CASE f.field WHEN 'subject' THEN subject ELSE body_text END AS text, {_PROV}
+        FROM posts, (VALUES ('body_text'), ('subject')) f(field)
+        WHERE regexp_matches(CASE f.field WHEN 'subject' THEN subject ELSE body_text END, $trigger)""",
+    "messages": f"""
+        SELECT 'messages', message_id, f.field, source_id, sender_account_id, FALSE, 'sender',
+               CASE f.field WHEN 'subject' THEN subject ELSE body_text END, {_PROV}
+        FROM messages, (VALUES ('body_text'), ('subject')) f(field)
+        WHERE regexp_matches(CASE f.field WHEN 'subject' THEN subject ELSE body_text END, $trigger)""",
+    "quotes": f"""
+        WITH q AS (SELECT * FROM quotes WHERE regexp_matches(text, $trigger)),
+        exact AS (SELECT source_id, username, min(account_id) AS account_id FROM accounts
+                  WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
+        folded AS (SELECT source_id, lower(username) AS lu, min(account_id) AS account_id FROM accounts
+                   WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
+        ids AS (SELECT DISTINCT source_id, account_id FROM accounts),
+        qp AS (SELECT source_id, post_id, min(account_id) AS account_id FROM posts GROUP BY ALL)
+        SELECT 'quotes', q.container || ':' || q.container_id || '#' || q.seq, 'text', q.source_id,
+               coalesce(a1.account_id, p.account_id, a2.account_id, a3.account_id),
+               TRUE,
+               CASE WHEN a1.account_id IS NOT NULL THEN 'quoted_account_id'
+                    WHEN p.account_id IS NOT NULL THEN 'quoted_post_id'
+                    WHEN a2.account_id IS NOT NULL THEN 'quoted_author'
+                    WHEN a3.account_id IS NOT NULL THEN 'quoted_author (case-insensitive)' END,
+               q.text, q.prov_table, q.prov_key, q.prov_offset, q.prov_line
+        FROM q
+        LEFT JOIN ids a1 ON a1.source_id = q.source_id AND a1.account_id = q.quoted_account_id
+        LEFT JOIN qp p ON p.source_id = q.source_id AND p.post_id = q.quoted_post_id
+        LEFT JOIN exact a2 ON a2.source_id = q.source_id AND a2.username = q.quoted_author
+        LEFT JOIN folded a3 ON a3.source_id = q.source_id AND a3.lu = lower(q.quoted_author)""",
+    "accounts": f"""
+        SELECT 'accounts', account_id, f.field, source_id, account_id, FALSE, 'account',
+               CASE f.field WHEN 'email' THEN email WHEN 'website' THEN website WHEN 'signature_text'
+                    THEN signature_text WHEN 'location' THEN location WHEN 'occupation' THEN occupation
+                    ELSE interests END AS text, {_PROV}
+        FROM accounts, (VALUES ('email'), ('website'), ('signature_text'), ('location'), ('occupation'),
+                               ('interests')) f(field)""",
+    "profile_fields": f"""
+        SELECT 'profile_fields', account_id, field, source_id, account_id, FALSE, 'account', value, {_PROV}
+        FROM profile_fields""",
+    "moderation_log": f"""
+        SELECT 'moderation_log', log_id, 'data', source_id, target_account_id, FALSE,
+               CASE WHEN target_account_id IS NOT NULL THEN 'target account' END, data, {_PROV}
+        FROM moderation_log WHERE regexp_matches(data, $trigger)""",
+    "bans": """
+        WITH mail AS (SELECT source_id, lower(email) AS email, min(account_id) AS account_id FROM accounts
+                      WHERE email IS NOT NULL GROUP BY ALL HAVING count(*) = 1)
+        SELECT 'bans', b.ban_id, 'email', b.source_id, coalesce(b.account_id, m.account_id), FALSE,
+               CASE WHEN b.account_id IS NOT NULL THEN 'banned account'
+                    WHEN m.account_id IS NOT NULL THEN 'account with this e-mail' END,
+               b.email, b.prov_table, b.prov_key, b.prov_offset, b.prov_line
+        FROM bans b LEFT JOIN mail m ON m.source_id = b.source_id AND m.email = lower(b.email)
+        WHERE b.email IS NOT NULL""",
+}
+
+
+def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[tuple[str, str], list[str]]:
+    """Likely phone regions per account, best first: residential IP countries by number of sightings,
+    then the country of the registration e-mail's provider or ccTLD, then the declared location."""
+    ranked: dict[tuple[str, str], list[str]] = {}
+    for sid, aid, cc, _n in con.execute(
+            """SELECT e.source_id, e.account_id, i.country, count(*) AS n FROM ip_events e
+               JOIN ip_enrichment i ON i.ip = e.ip
+               WHERE i.class = 'residential' AND i.country IS NOT NULL AND e.account_id IS NOT NULL
+               GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3""").fetchall():
+        ranked.setdefault((sid, aid), []).append(cc)
+    for sid, aid, email, location in con.execute(
+            "SELECT source_id, account_id, email, location FROM accounts ORDER BY 1, 2").fetchall():
+        extra: list[str] = []
+        if email and (e := normalise_email(str(email))):
+            info = classify(e.rpartition("@")[2], own)
+            if info.country or info.cctld_country:
+                extra.append(str(info.country or info.cctld_country))
+        place = parse_location(location)
+        if len(place.countries) == 1:
+            extra.append(place.countries[0])
+        lst = ranked.setdefault((sid, aid), [])
+        lst.extend(c for c in extra if c not in lst)
+    return ranked
+
+
+def _rows(con: duckdb.DuckDBPyConnection, origin: str) -> Iterator[dict[str, Any]]:
+    sql = (f"SELECT * FROM ({TEXT_SQL[origin]}) AS t({_COLS}) WHERE text IS NOT NULL AND length(text) > 0 "
+           "ORDER BY source_id, origin_id, field")
+    params = {"trigger": TRIGGER_SQL} if "$trigger" in sql else None
+    rel = con.sql(sql, params=params)
+    assert rel is not None
+    reader = rel.to_arrow_reader(20_000)
+    for batch in reader:
+        yield from batch.to_pylist()
+
+
+def extract_selectors(con: duckdb.DuckDBPyConnection, own: frozenset[str],
+                      progress: Callable[[str, int, int], None] | None = None) -> pa.Table:
+    hints = account_hints(con, own)
+    out: dict[str, list[Any]] = {n: [] for n in SCHEMA.names}
+    origins = list(TEXT_SQL)
+    for step, origin in enumerate(origins):
+        if progress:
+            progress("selectors", step, len(origins))
+        rows = list(_rows(con, origin))
+        for r in rows:
+            text = str(r["text"])
+            h = hints.get((r["source_id"], r["account_id"]), [])
+            found: list[Found]
+            if origin == "profile_fields":
+                found = find_in_field(str(r["field"]), text, h)
+            elif r["field"] == "email" and origin in ("accounts", "bans"):
+                e = normalise_email(text)
+                what = "registration e-mail" if origin == "accounts" else "banned e-mail"
+                found = [Found("email", e, 0, len(text), False, what)] if e else []
+            else:
+                found = find_all(text, h)
+            for f in found:
+                out["source_id"].append(r["source_id"])
+                out["account_id"].append(r["account_id"])
+                out["kind"].append(f.kind)
+                out["value"].append(f.value)
+                out["origin"].append(r["origin"])
+                out["origin_id"].append(r["origin_id"])
+                out["field"].append(r["field"])
+                out["char_start"].append(f.start)
+                out["char_end"].append(f.end)
+                out["obfuscated"].append(f.obfuscated)
+                out["in_quote"].append(bool(r["in_quote"]))
+                out["detail"].append(f.detail)
+                out["credited_by"].append(r["credited_by"])
+                for c in ("prov_table", "prov_key", "prov_offset", "prov_line"):
+                    out[c].append(r[c])
+    if progress:
+        progress("selectors", len(origins), len(origins))
+    return pa.Table.from_pydict(out, schema=SCHEMA)
