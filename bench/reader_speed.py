@@ -21,13 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from rescue.readers.base import BadRow, RawRow  # noqa: E402
-from rescue.readers.mysqldump import MysqldumpStats, iter_mysqldump  # noqa: E402
+from rescue.readers.base import BadRow, RawRow
+from rescue.readers.mysqldump import MysqldumpStats, iter_mysqldump
 
-WORDS = ("the forum post reply thanks everyone meeting tomorrow weather garden bicycle coffee "
-         "café naïve über it's \"quoted\" back\\slash 50% [b]bold[/b] [url]http://example.org/[/url] "
-         "&quot;html&quot; line\r\nbreak tab\there").split(" ")
+WORDS = ["the", "forum", "post", "reply", "thanks", "everyone", "meeting", "tomorrow", "weather", "garden",
+         "bicycle", "coffee", "café", "naïve", "über", "it's", '"quoted"', "back\\slash", "50%", "[b]bold[/b]",
+         "[url]http://example.org/[/url]", "&quot;html&quot;", "line\r\nbreak", "tab\there"]
 STATEMENT_BYTES = 1 << 20
+USER_ROW = (b"(%d,0,2,'',0,'%s',%d,'user%d','user%d','',%d,'user%d@example.org',0,'',0,0,0,'',0,0,0,0,0,'en',"
+            b"'0.00',0,'D M d, Y g:i a',1,0,'',0,0,0,0,-3,0,0,'t','d',0,'t','a',0,1,0,1,1,1,1,230271,"
+            b"'','',0,0,'','','','','','','','','','','','','%s')")
 
 
 def esc(raw: bytes) -> bytes:
@@ -61,9 +64,7 @@ def rows(rng: random.Random) -> Iterator[tuple[bytes, bytes]]:
                 b"'3f2a'" if post % 3 else b"''", bodies[rng.randrange(4000)], b"%08x" % post)
         elif r < 0.88:
             user += 1
-            yield b"phpbb_users", b"(%d,0,2,'',0,'%s',%d,'user%d','user%d','',%d,'user%d@example.org',0,'',0,0,0,'',0,0,0," \
-                b"0,0,'en','0.00',0,'D M d, Y g:i a',1,0,'',0,0,0,0,-3,0,0,'t','d',0,'t','a',0,1,0,1,1,1,1,230271," \
-                b"'','',0,0,'','','','','','','','','','','','','%s')" % (
+            yield b"phpbb_users", USER_ROW % (
                     user, _ip(rng), 1262304000 + user, user, user, 1262304000, user, signatures[user % 4000])
         else:
             word += 1

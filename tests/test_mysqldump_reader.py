@@ -162,7 +162,8 @@ cReAte/**/taBLe IF NOT EXISTS `db`.`T1` (
   CONSTRAINT `fk` FOREIGN KEY (`id`) REFERENCES `t2` (`id`),
   FULLTEXT KEY `ft` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARACTER SET = latin1;
-insert ignore into `T1` values (1,'1.50','a,b',7,'x',_binary 'a\\0b'),(2,-3.5e-3,'c)d',NULL,_utf8mb4'caf\xc3\xa9',X'DEADbeef');
+insert ignore into `T1` values (1,'1.50','a,b',7,'x',_binary 'a\\0b'),
+ (2,-3.5e-3,'c)d',NULL,_utf8mb4'caf\xc3\xa9',X'DEADbeef');
 REPLACE INTO T1 (`id`, name) VALUES (3, 'y'), (4 , 'z' ) ;
 INSERT /* hint */ INTO `T1` VALUES (5,0x0aff,b'101',0b11,.5,+7,-12,'it''s');
 DELIMITER ;;
@@ -279,6 +280,8 @@ def test_max_statement_bytes() -> None:
     assert len(rows_of(parse(data, max_statement_bytes=10_000)[0])) == 1000
     with pytest.raises(DumpSyntaxError, match="max_statement_bytes"):
         parse(data, max_statement_bytes=1000)
+    with pytest.raises(DumpSyntaxError, match="CREATE TABLE statement longer than max_statement_bytes"):
+        parse(b"CREATE TABLE `t` (`a` int, `b` text, `c` text);", max_statement_bytes=20)
 
 
 def test_one_giant_line_streams_in_bounded_memory(tmp_path: Path) -> None:

@@ -44,13 +44,16 @@ def ingest(
     software: Annotated[str, typer.Option(
         help="Forum software: auto (recognised by structure), phpbb, mybb, smf, discourse, …, or generic "
              "(map tables by column names and report what was mapped).")] = "auto",
+    max_value_mb: Annotated[int, typer.Option(
+        help="A single value (post body, blob) larger than this many MiB is quarantined, not held in memory.")] = 64,
 ) -> None:
     """Read a seized source into the evidence tables, with provenance, quarantine and a conservation check."""
     from rescue.ingest.pipeline import ingest as run_ingest
 
     op = operation.load(directory)
     with bytes_progress(out) as report:
-        result = run_ingest(op, source, fmt=format, software=software, progress=report)
+        result = run_ingest(op, source, fmt=format, software=software, progress=report,
+                            max_value_bytes=max_value_mb << 20)
     print_ingest(out, result)
 
 

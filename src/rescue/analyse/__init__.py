@@ -10,11 +10,15 @@ the same store give identical tables (rows in a fixed order); the only time-depe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
 
 from rescue.analyse import config as config_mod
 from rescue.analyse.config import AnalyseConfig
@@ -55,6 +59,17 @@ class AnalyseSummary:
     def coverage(self) -> float:
         return self.attributed / self.persons if self.persons else 0.0
 
+    def lines(self) -> list[str]:
+        """A short plain-text summary for the terminal (one item per line)."""
+        top = ", ".join(f"{cc} {n}" for cc, n in list(self.countries.items())[:12])
+        more = f", … {len(self.countries) - 12} more" if len(self.countries) > 12 else ""
+        out = [f"{self.persons:,} persons: {self.attributed:,} attributed to a country "
+               f"({self.coverage:.1%}), {self.abstained:,} abstained; {self.seconds:.1f} s",
+               f"countries: {top}{more}" if top else "countries: none",
+               f"geolocation: {self.geo_provider}"]
+        out += [f"  {name:<22} {n:>10,} rows" for name, n in self.counts.items()]
+        return out
+
     def to_json(self) -> str:
         d = {k: getattr(self, k) for k in ("counts", "persons", "attributed", "abstained", "countries", "seconds",
                                           "step_seconds", "geo_provider")}
@@ -62,21 +77,16 @@ class AnalyseSummary:
         return json.dumps(d, indent=2, sort_keys=True)
 
 
-def _check_evidence(con: object) -> None:
-    import duckdb
-
-    assert isinstance(con, duckdb.DuckDBPyConnection)
+def _check_evidence(con: duckdb.DuckDBPyConnection) -> None:
     have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     missing = sorted({"accounts", "posts", "messages", "quotes", "profile_fields", "ip_events", "forum_config"} - have)
     if missing:
         raise OperationError(f"store has no evidence table(s) {', '.join(missing)} (run `rescue ingest` first)")
 
 
-def run_store(store_path: object, cfg: AnalyseConfig, *, progress: Progress | None = None) -> AnalyseSummary:
+def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None = None) -> AnalyseSummary:
     """Analyse the store at ``store_path`` with settings ``cfg`` (the work behind :func:`run`)."""
-    from pathlib import Path
-
-    path = Path(str(store_path))
+    path = Path(store_path)
     started = operation_now()
     t0 = time.perf_counter()
     summary = AnalyseSummary()
@@ -84,6 +94,7 @@ def run_store(store_path: object, cfg: AnalyseConfig, *, progress: Progress | No
     summary.geo_provider = provider.name
     con = duck.connect(path)
     try:
+        con.execute("SET enable_progress_bar = false")  # progress is reported through the callback
         _check_evidence(con)
         con.execute("BEGIN TRANSACTION")
         drop_findings(con)
@@ -142,10 +153,8 @@ def run_store(store_path: object, cfg: AnalyseConfig, *, progress: Progress | No
             provider.name, cfg.to_json(), json.dumps(summary.counts, sort_keys=True)])
         con.execute("COMMIT")
     except BaseException:
-        try:
+        with contextlib.suppress(Exception):  # the connection may already be gone
             con.execute("ROLLBACK")
-        except Exception:  # pragma: no cover - the connection may already be gone
-            pass
         raise
     finally:
         con.close()

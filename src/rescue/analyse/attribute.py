@@ -7,7 +7,8 @@ For a group of items (a person's, or one account's):
 - a country's support is ``strong[c]``, plus ``weak[c]`` only when ``strong[c] > 0``: weak evidence
   corroborates, it never decides; with no strong item the attribution abstains;
 - the top country has the highest support (a tie abstains); every item that does not point to it
-  counts against it, once, with its weight: ``share = support / (support + against)``;
+  counts against it, once, with its weight (a time zone with ``timezone_against``):
+  ``share = support / (support + against)``;
 - ``confidence = share × (1 − exp(−support / strength_scale))``;
 - it abstains (country NULL, confidence 0) when the top country's strong weight is below
   ``min_strong_weight``, its share below ``min_share``, or the confidence below ``min_confidence``.
@@ -72,7 +73,8 @@ def decide(items: Iterable[Item], cfg: AnalyseConfig) -> Decision:
     support = {c: s + weak.get(c, 0.0) for c, s in strong.items()}
     ranking = sorted(support.items(), key=lambda kv: (-kv[1], kv[0]))
     top, s_top = ranking[0]
-    against = sum(it.weight for it in counted if top not in it.countries)
+    against = sum(cfg.timezone_against if it.evidence_type == "timezone" else it.weight
+                  for it in counted if top not in it.countries)
     share = s_top / (s_top + against) if s_top + against > 0 else 0.0
     strength = 1.0 - math.exp(-s_top / cfg.strength_scale)
     confidence = round(share * strength, 4)
@@ -97,10 +99,7 @@ def decide(items: Iterable[Item], cfg: AnalyseConfig) -> Decision:
 
 def grade(evidence_type: str, reliability: str, corroborated: bool) -> tuple[str, int]:
     """(grade such as 'B2', accuracy 1–4) of one item."""
-    if evidence_type.startswith("ip_"):
-        accuracy = 2
-    else:
-        accuracy = 3 if corroborated else 4
+    accuracy = 2 if evidence_type.startswith("ip_") else 3 if corroborated else 4
     return f"{reliability}{accuracy}", accuracy
 
 

@@ -58,14 +58,21 @@ class AnalyseConfig:
     ip_full_days: int = 5
     travel_max_days: int = 30
     travel_factor: float = 0.25
+    # All of an account's home-network sightings within travel_max_days while it was active (any address)
+    # more than stay_activity_ratio times as long: perhaps a stay, not home; weight × stay_factor.
+    stay_factor: float = 0.5
+    stay_activity_ratio: float = 4.0
     # Evidence found inside quotes counts for the quoted author at this factor.
     quote_factor: float = 0.5
     # Language of the member's own text (lingua, offline): minimum characters, characters read.
     language_min_chars: int = 200
-    language_max_chars: int = 600
+    language_max_chars: int = 500
     language_min_confidence: float = 0.5
     # Decision: the top country needs this much strong weight, this share of all weight, and the
     # confidence must reach min_confidence; otherwise the attribution abstains (country NULL).
+    # A time zone that excludes a country counts this much against it (a clock set for another region is
+    # telling; a time zone shared by thirty countries says little for any one of them).
+    timezone_against: float = 1.0
     min_strong_weight: float = 1.0
     min_share: float = 0.55
     min_confidence: float = 0.3

@@ -20,6 +20,9 @@ VANITY_CCTLDS = frozenset({"io", "tv", "me", "co", "ws", "cc", "fm", "ai", "ly",
                            "ga", "cf", "gq", "am", "sh", "ac", "st", "vc", "bz", "im", "ag", "sc", "mu", "cx", "gs",
                            "ms", "pw", "vg", "so", "ps", "md", "fo", "je", "su", "eu", "un"})
 _CCTLD_EXCEPTIONS = {"uk": "GB"}
+# Global webmail brands whose national sites (yahoo.co.uk, hotmail.fr, live.nl) are not listed one by one.
+WEBMAIL_BRANDS = frozenset({"yahoo", "ymail", "hotmail", "outlook", "live", "msn", "windowslive", "aol", "icloud",
+                            "gmail", "googlemail", "zoho"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ def classify(domain: str, own: frozenset[str] = frozenset()) -> DomainInfo:
             cls, country = got
             where = f" ({country})" if country else ""
             return DomainInfo(cls, country, tld, cc, f"{suf}: {cls} provider{where}")
+    if d.split(".", 1)[0] in WEBMAIL_BRANDS:
+        return DomainInfo("webmail", None, tld, cc, f"{d}: national site of a global webmail provider")
     disposable = resources.disposable_domains()
     for suf in _suffixes(d):
         if suf in disposable:

@@ -13,7 +13,7 @@ from phonenumbers import PhoneNumberType, carrier, geocoder
 
 from rescue.analyse import resources
 from rescue.analyse.config import AnalyseConfig
-from rescue.analyse.domains import classify, cctld_country
+from rescue.analyse.domains import cctld_country, classify
 from rescue.analyse.language import detect_languages
 from rescue.analyse.places import parse_location, parse_timezone
 
@@ -111,12 +111,17 @@ def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Ta
     default_lang = con.execute("""SELECT min(value) FROM forum_config WHERE name IN
                                   ('default_lang', 'bblang', 'language', 'default_locale')""").fetchall()
     board_lang = str(default_lang[0][0]).lower()[:2] if default_lang and default_lang[0][0] else "en"
+    board_tz = {sid: parse_timezone(str(v))[1] for sid, v in con.execute(
+        """SELECT source_id, min(value) FROM forum_config WHERE name IN ('board_timezone', 'default_timezone',
+           'timezone', 'default_timezone_offset') GROUP BY 1 ORDER BY 1""").fetchall() if v is not None}
     rows = con.execute("""SELECT a.source_id, a.account_id, a.timezone, a.location, a.language FROM accounts a
                           JOIN person_accounts pa ON pa.source_id = a.source_id AND pa.account_id = a.account_id
                           ORDER BY 1, 2""").fetchall()
     out: dict[str, list[Any]] = {n: [] for n in SIGNALS_SCHEMA.names}
     for sid, aid, tz, loc, setting in rows:
         tz_c, tz_norm = parse_timezone(tz)
+        if tz_norm is not None and tz_norm == board_tz.get(sid):
+            tz_c, tz_norm = (), "board default"  # never changed: says nothing about the member
         place = parse_location(loc)
         lang = langs.get((sid, aid))
         set_lang = str(setting).lower().replace("-", "_")[:2] if setting else None

@@ -50,17 +50,26 @@ cday AS (
            coalesce(date_diff('day', min(seen_at), max(seen_at)), 0) AS span_c
     FROM counted GROUP BY ALL
 ),
+active AS (
+    SELECT source_id, account_id, coalesce(date_diff('day', min(seen_at), max(seen_at)), 0) AS active_span
+    FROM ev GROUP BY ALL
+),
 acc AS (
-    SELECT source_id, account_id, sum(days_c) AS d_total, arg_max(country, (days_c, country)) AS top
-    FROM cday GROUP BY ALL
+    SELECT c.source_id, c.account_id, sum(c.days_c) AS d_total, arg_max(c.country, (c.days_c, c.country)) AS top,
+           max(c.span_c) AS res_span, any_value(a.active_span) AS active_span
+    FROM cday c JOIN active a USING (source_id, account_id) GROUP BY ALL
 ),
 cw AS (
-    SELECT c.source_id, c.account_id, c.country, c.days_c, c.span_c, a.d_total,
+    SELECT c.source_id, c.account_id, c.country, c.days_c, c.span_c, a.d_total, a.active_span,
            (c.country <> a.top AND c.days_c / a.d_total < 0.5 AND c.span_c <= $travel_days) AS brief,
+           (c.country = a.top AND a.res_span <= $travel_days
+            AND a.active_span > $stay_ratio * $travel_days) AS only_brief,
            $w_ip * (c.days_c / a.d_total)
              * least(1.0, 0.4 + 0.6 * (a.d_total - 1) / greatest(1, $full_days - 1))
              * CASE WHEN c.country <> a.top AND c.days_c / a.d_total < 0.5 AND c.span_c <= $travel_days
-                    THEN $travel_factor ELSE 1.0 END AS w_c
+                    THEN $travel_factor
+                    WHEN c.country = a.top AND a.res_span <= $travel_days AND a.active_span > $stay_ratio * $travel_days
+                    THEN $stay_factor ELSE 1.0 END AS w_c
     FROM cday c JOIN acc a USING (source_id, account_id)
 ),
 share AS (
@@ -81,6 +90,9 @@ SELECT s.person_id, s.source_id, s.account_id, 'ip_' || s.class AS evidence_type
                    THEN '; carries no country weight'
                    WHEN cw.brief THEN printf('; short stay in a minority country (%d of %d days within %d days): '
                                              || 'weight x %.2f', cw.days_c, cw.d_total, cw.span_c, $travel_factor)
+                   WHEN cw.only_brief THEN printf('; every home-network sighting falls within %d days of an activity '
+                                                  || 'of %d days (a stay?): weight x %.2f', cw.span_c, cw.active_span,
+                                                  $stay_factor)
                    ELSE '' END) AS detail,
        s.ip, NULL AS selector_kind, NULL AS selector_value, s.events, s.first_seen, s.last_seen,
        'ip_events' AS origin, s.first.kind AS origin_id, s.first.t AS prov_table, s.first.k AS prov_key,
@@ -187,7 +199,8 @@ FROM s JOIN lang l ON l.code = s.language_setting
 def _params(cfg: AnalyseConfig) -> dict[str, object]:
     return {
         "ignored": list(cfg.ignore_ip_kinds) or ["\x00"], "cgnat_factor": cfg.cgnat_factor,
-        "travel_days": cfg.travel_max_days, "travel_factor": cfg.travel_factor, "full_days": cfg.ip_full_days,
+        "travel_days": cfg.travel_max_days, "travel_factor": cfg.travel_factor,
+        "stay_factor": cfg.stay_factor, "stay_ratio": cfg.stay_activity_ratio, "full_days": cfg.ip_full_days,
         "w_ip": cfg.weight("ip_residential"), "w_phone": cfg.weight("phone"),
         "w_phone_national": cfg.weight("phone_national"), "quote_factor": cfg.quote_factor,
         "w_email_isp": cfg.weight("email_isp"), "w_email_national": cfg.weight("email_national"),

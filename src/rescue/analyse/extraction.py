@@ -1,7 +1,9 @@
 """Selector extraction over the evidence tables → the ``selectors`` findings table.
 
 Texts read: ``profile_fields`` (field by field), ``accounts`` (e-mail, website, signature, location,
-occupation, interests), ``posts`` and ``messages`` (the author's own text and subject), ``quotes``
+occupation, interests), ``posts`` and ``messages`` (the author's own text and subject; a post
+by the guest placeholder, e.g. of a deleted member, is kept with no account, its ``credited_by`` naming
+the name it was posted under), ``quotes``
 (quoted passages), ``moderation_log`` (the data of a log entry, credited to its target account: an
 old e-mail address in "LOG_USER_UPDATE_EMAIL") and ``bans`` (a banned e-mail address, credited to the
 banned account or the one account with that address). A selector inside a quote is credited to the *quoted* author: the
@@ -25,7 +27,7 @@ import pyarrow as pa
 from rescue.analyse.domains import classify
 from rescue.analyse.find import TRIGGER_SQL, Found, find_all, find_in_field
 from rescue.analyse.find.emails import normalise_email
-from rescue.analyse.places import parse_location
+from rescue.analyse.places import parse_location, parse_timezone
 
 SCHEMA = pa.schema([
     ("source_id", pa.string()), ("account_id", pa.string()), ("kind", pa.string()), ("value", pa.string()),
@@ -34,30 +36,38 @@ SCHEMA = pa.schema([
     ("credited_by", pa.string()), ("prov_table", pa.string()), ("prov_key", pa.string()),
     ("prov_offset", pa.int64()), ("prov_line", pa.int64()),
 ])
+MAX_ZONE_HINTS = 6  # a time-zone setting shared by at most this many countries serves as a last phone hint
 ORDER = "source_id, account_id NULLS LAST, kind, value, origin, origin_id, field, char_start"
 
 _PROV = "prov_table, prov_key, prov_offset, prov_line"
 _COLS = "origin, origin_id, field, source_id, account_id, in_quote, credited_by, text, " + _PROV
 
 TEXT_SQL: dict[str, str] = {
-    "posts": f"""
-        SELECT 'posts' AS origin, post_id AS origin_id, f.field, source_id, account_id, FALSE AS in_quote,
-               'author' AS credited_by, CASE f.field WHEN 'subject' THEN subject ELSE body_text END AS text, {_PROV}
-        FROM posts, (VALUES ('body_text'), ('subject')) f(field)
-        WHERE regexp_matches(CASE f.field WHEN 'subject' THEN subject ELSE body_text END, $trigger)""",
+    "posts": """
+        WITH guests AS (SELECT source_id, account_id FROM accounts WHERE is_guest)
+        SELECT 'posts' AS origin, p.post_id AS origin_id, f.field, p.source_id,
+               CASE WHEN g.account_id IS NULL THEN p.account_id END, FALSE AS in_quote,
+               CASE WHEN g.account_id IS NULL THEN 'author' ELSE 'guest post as ' || coalesce(p.guest_name, '?') END,
+               CASE f.field WHEN 'subject' THEN p.subject ELSE p.body_text END AS text,
+               p.prov_table, p.prov_key, p.prov_offset, p.prov_line
+        FROM posts p CROSS JOIN (VALUES ('body_text'), ('subject')) f(field)
+        LEFT JOIN guests g ON g.source_id = p.source_id AND g.account_id = p.account_id
+        WHERE regexp_matches(CASE f.field WHEN 'subject' THEN p.subject ELSE p.body_text END, $trigger)""",
     "messages": f"""
         SELECT 'messages', message_id, f.field, source_id, sender_account_id, FALSE, 'sender',
                CASE f.field WHEN 'subject' THEN subject ELSE body_text END, {_PROV}
         FROM messages, (VALUES ('body_text'), ('subject')) f(field)
         WHERE regexp_matches(CASE f.field WHEN 'subject' THEN subject ELSE body_text END, $trigger)""",
-    "quotes": f"""
+    "quotes": """
         WITH q AS (SELECT * FROM quotes WHERE regexp_matches(text, $trigger)),
         exact AS (SELECT source_id, username, min(account_id) AS account_id FROM accounts
                   WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
         folded AS (SELECT source_id, lower(username) AS lu, min(account_id) AS account_id FROM accounts
                    WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
         ids AS (SELECT DISTINCT source_id, account_id FROM accounts),
-        qp AS (SELECT source_id, post_id, min(account_id) AS account_id FROM posts GROUP BY ALL)
+        qp AS (SELECT p.source_id, p.post_id, min(p.account_id) AS account_id FROM posts p
+               WHERE p.account_id NOT IN (SELECT account_id FROM accounts a WHERE a.source_id = p.source_id
+                                          AND a.is_guest) GROUP BY ALL)
         SELECT 'quotes', q.container || ':' || q.container_id || '#' || q.seq, 'text', q.source_id,
                coalesce(a1.account_id, p.account_id, a2.account_id, a3.account_id),
                TRUE,
@@ -99,7 +109,8 @@ TEXT_SQL: dict[str, str] = {
 
 def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[tuple[str, str], list[str]]:
     """Likely phone regions per account, best first: residential IP countries by number of sightings,
-    then the country of the registration e-mail's provider or ccTLD, then the declared location."""
+    then the country of the registration e-mail's provider or ccTLD, then the declared location, then
+    the countries of a time-zone setting shared by few countries."""
     ranked: dict[tuple[str, str], list[str]] = {}
     for sid, aid, cc, _n in con.execute(
             """SELECT e.source_id, e.account_id, i.country, count(*) AS n FROM ip_events e
@@ -107,8 +118,8 @@ def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[t
                WHERE i.class = 'residential' AND i.country IS NOT NULL AND e.account_id IS NOT NULL
                GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3""").fetchall():
         ranked.setdefault((sid, aid), []).append(cc)
-    for sid, aid, email, location in con.execute(
-            "SELECT source_id, account_id, email, location FROM accounts ORDER BY 1, 2").fetchall():
+    for sid, aid, email, location, tz in con.execute(
+            "SELECT source_id, account_id, email, location, timezone FROM accounts ORDER BY 1, 2").fetchall():
         extra: list[str] = []
         if email and (e := normalise_email(str(email))):
             info = classify(e.rpartition("@")[2], own)
@@ -117,6 +128,9 @@ def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[t
         place = parse_location(location)
         if len(place.countries) == 1:
             extra.append(place.countries[0])
+        zone_countries = parse_timezone(tz)[0]
+        if len(zone_countries) <= MAX_ZONE_HINTS:
+            extra.extend(zone_countries)
         lst = ranked.setdefault((sid, aid), [])
         lst.extend(c for c in extra if c not in lst)
     return ranked

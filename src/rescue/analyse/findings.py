@@ -77,7 +77,7 @@ def write_attribution(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> dic
             stance = None if attributed is None else (
                 "supports" if attributed in r["countries"] else "contradicts" if w > 0 else "not counted")
             ann["evidence_id"].append(r["evidence_id"])
-            ann["strength"].append("weak" if r["evidence_type"] in WEAK_TYPES else "strong")
+            ann["strength"].append("none" if w <= 0 else "weak" if r["evidence_type"] in WEAK_TYPES else "strong")
             ann["accuracy"].append(acc)
             ann["grade"].append(g)
             ann["stance"].append(stance)

@@ -14,6 +14,8 @@ dated on or before the event (:class:`MmdbProvider`, time-aware). Reading ``.mmd
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -38,15 +40,20 @@ class GeoProvider(Protocol):
     def lookup(self, ip: str, at_time: dt.datetime | None = None) -> GeoRecord: ...
 
 
+@functools.lru_cache(maxsize=1)
+def _geoip2fast() -> Any:
+    from geoip2fast import GeoIP2Fast
+
+    return GeoIP2Fast(geoip2fast_data_file="geoip2fast-asn-ipv6.dat.gz")
+
+
 class SnapshotProvider:
     """geoip2fast (GeoLite2 country + ASN, IPv4 and IPv6): a current snapshot; ``at_time`` is ignored."""
 
     time_aware = False
 
     def __init__(self) -> None:
-        from geoip2fast import GeoIP2Fast
-
-        self._g = GeoIP2Fast(geoip2fast_data_file="geoip2fast-asn-ipv6.dat.gz")
+        self._g = _geoip2fast()
         info: Any = getattr(self._g, "get_database_info", None)
         source = ""
         if callable(info):
@@ -73,7 +80,7 @@ class MmdbProvider:
 
     def __init__(self, country: Path | None, asn: Path | None) -> None:
         try:
-            import maxminddb
+            maxminddb = importlib.import_module("maxminddb")
         except ImportError as exc:
             raise OperationError("operation.toml [analyse] names a .mmdb database but the maxminddb package is "
                                  "not installed (pip install maxminddb)") from exc

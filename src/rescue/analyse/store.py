@@ -34,7 +34,7 @@ def write_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, orde
         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM {view} ORDER BY {order_by}')
     finally:
         con.unregister(view)
-    return table.num_rows
+    return int(table.num_rows)
 
 
 def write_sql(con: duckdb.DuckDBPyConnection, name: str, select_sql: str, order_by: str,

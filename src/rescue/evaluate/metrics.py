@@ -126,8 +126,9 @@ def selectors(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                round(coalesce(m.matched, 0) / t.planted, 4) AS recall
         FROM t LEFT JOIN o USING (kind) LEFT JOIN m USING (kind) ORDER BY t.planted DESC, t.kind""")
     variants = _dicts(con, """
-        WITH t AS (SELECT DISTINCT forum, account_id, kind, lower(value) AS value, form, coalesce(variant, '') AS variant,
-                          in_quote_of <> '' AS quoted FROM t_selectors WHERE forum IN (SELECT forum FROM t_sources))
+        WITH t AS (SELECT DISTINCT forum, account_id, kind, lower(value) AS value, form,
+                          coalesce(variant, '') AS variant, in_quote_of <> '' AS quoted
+                   FROM t_selectors WHERE forum IN (SELECT forum FROM t_sources))
         SELECT t.kind, t.form, t.variant, t.quoted, count(*) AS planted,
                count(o.value) AS found, round(count(o.value) / count(*), 4) AS recall
         FROM t LEFT JOIN ours o USING (forum, account_id, kind, value)

@@ -48,6 +48,7 @@ def attach(store: Path, truth_dir: Path) -> duckdb.DuckDBPyConnection:
     if not store.is_file():
         raise UsageError(f"{store}: no store (run `rescue ingest` and `rescue analyse` first)")
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"ATTACH '{store.as_posix()}' AS s (READ_ONLY)")
     for name in ("persons", "accounts", "selectors"):
         path = (truth_dir / f"{name}.csv").as_posix()

@@ -20,7 +20,7 @@ from rescue import adapters
 from rescue.adapters import generic
 from rescue.errors import AdapterError, RescueError, SourceError
 from rescue.ingest.mapping import Conservation, RowMapper
-from rescue.ingest.sources import is_url, open_reader
+from rescue.ingest.sources import MAX_VALUE_BYTES, is_url, open_reader
 from rescue.ingest.templates import fill_missing, identify
 from rescue.operation import Operation, append_register, read_register, sha256_file, utcnow
 from rescue.readers.base import RawRow
@@ -50,12 +50,12 @@ def source_id_for(sha256: str) -> str:
 
 
 def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: str = "auto",
-           progress: Progress | None = None) -> IngestResult:
+           progress: Progress | None = None, max_value_bytes: int = MAX_VALUE_BYTES) -> IngestResult:
     t0 = time.monotonic()
     received = utcnow()
     src = str(source)
     live = is_url(src) or fmt == "live"
-    reader = open_reader(src, fmt)
+    reader = open_reader(src, fmt, max_value_bytes=max_value_bytes)
     display = str(getattr(reader, "display_name", src)) if live else str(Path(src).resolve())
     size = 0 if live else Path(src).stat().st_size
     digest = ""

@@ -11,6 +11,8 @@ from rescue.ingest.scan import scan_mysqldump
 from rescue.readers.base import DumpStructure, Event, SourceReader
 from rescue.readers.containers import open_source, sniff
 
+# A single value larger than this (a post body, a blob) is quarantined, not held in memory.
+MAX_VALUE_BYTES = 64 << 20
 FORMATS = ("auto", "mysqldump", "pgdump", "sqlite", "live")
 _URL = re.compile(r"^[a-z][a-z0-9+]*://", re.IGNORECASE)
 
@@ -41,8 +43,9 @@ class MysqlDumpReader:
 
     format = "mysqldump"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_value_bytes: int = MAX_VALUE_BYTES) -> None:
         self.path = path
+        self.max_value_bytes = max_value_bytes
         self.total: int | None = None
 
     def structure(self) -> DumpStructure:
@@ -54,14 +57,15 @@ class MysqlDumpReader:
         from rescue.readers.mysqldump import iter_mysqldump
 
         with open_source(self.path) as raw:
-            yield from iter_mysqldump(_Counting(raw, progress), str(self.path))  # type: ignore[arg-type]
+            yield from iter_mysqldump(_Counting(raw, progress), str(self.path),  # type: ignore[arg-type]
+                                      max_value_bytes=self.max_value_bytes)
 
 
 def is_url(source: str) -> bool:
     return bool(_URL.match(source))
 
 
-def open_reader(source: str, fmt: str = "auto") -> SourceReader:
+def open_reader(source: str, fmt: str = "auto", *, max_value_bytes: int = MAX_VALUE_BYTES) -> SourceReader:
     """A reader for a file path or a SQLAlchemy URL of a live database."""
     if fmt not in FORMATS:
         raise SourceError(source, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -75,11 +79,11 @@ def open_reader(source: str, fmt: str = "auto") -> SourceReader:
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "mysqldump":
-        return MysqlDumpReader(path)
+        return MysqlDumpReader(path, max_value_bytes)
     if fmt == "pgdump":
         from rescue.readers.pgdump import PgDumpReader
 
-        return PgDumpReader(path)
+        return PgDumpReader(path, cap=max_value_bytes)
     from rescue.readers.sqlite import SqliteReader
 
     return SqliteReader(path)

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from ..errors import SourceError
 
-_QUEUE_CHUNKS = 8
+_QUEUE_CHUNKS = 4  # py7zr writes ~2 MiB pieces
 
 
 class _Cancelled(Exception):

@@ -79,12 +79,12 @@ def iter_mysqldump(stream: BinaryIO, name: str, *, max_value_bytes: int = 256 <<
                    max_statement_bytes: int | None = None, chunk_size: int = CHUNK_SIZE,
                    stats: MysqldumpStats | None = None) -> Iterator[Event]:
     """Events of a mysqldump stream; ``name`` is used in error messages (usually the path)."""
-    reader = MysqldumpReader(stream, name, max_value_bytes=max_value_bytes,
+    reader = MysqldumpParser(stream, name, max_value_bytes=max_value_bytes,
                              max_statement_bytes=max_statement_bytes, chunk_size=chunk_size, stats=stats)
     return iter(reader)
 
 
-class MysqldumpReader:
+class MysqldumpParser:
     """Iterate to get the events; ``stats`` is filled as reading goes on."""
 
     def __init__(self, stream: BinaryIO, name: str, *, max_value_bytes: int = 256 << 20,
@@ -133,7 +133,7 @@ class MysqldumpReader:
             if word == b"DELIMITER":
                 yield from self._delimiter(off, line)
                 continue
-            if word == b"COPY" or buf.startswith(b"\\", start):
+            if word == b"COPY" or (buf.startswith(b"\\", start) and not self.recognised):
                 raise self._error("PostgreSQL COPY block or psql command: this is a pg_dump file", off, line)
             if word not in _KNOWN and not (buf[start] == 0x2F and not word):
                 yield from self._garbage(off, line, buf[start:start + 32])

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rescue.errors import SynthError
 from rescue.synth.accounts import DELETED
@@ -33,6 +33,7 @@ __all__ = ["MIN_MEMBERS", "SynthSummary", "generate"]
 MIN_MEMBERS = 10
 MAX_MEMBERS = 4_000_000
 FILES_UP_TO = 5000  # attachment files are written only for worlds up to this many members
+PARALLEL_UP_TO = 400_000  # bigger worlds render posts in one process to keep memory flat
 
 WRITERS: dict[str, type[PhpbbWriter]] = {"phpbb": PhpbbWriter}
 
@@ -67,9 +68,15 @@ def _check(members: int, seed: int, software: str) -> None:
 
 
 def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
-             progress: Callable[[str, int, int], None] | None = None) -> SynthSummary:
-    """Write a synthetic world with ``members`` accounts on the seized forum under ``out``."""
+             progress: Callable[[str, int, int], None] | None = None, workers: int | None = None) -> SynthSummary:
+    """Write a synthetic world with ``members`` accounts on the seized forum under ``out``.
+
+    ``workers``: processes rendering posts (default: 2 when the machine has them and the world has at most
+    ``PARALLEL_UP_TO`` members; forked workers share the world copy-on-write). The output does not depend on it.
+    """
     _check(members, seed, software)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if members <= PARALLEL_UP_TO else 1
     started = time.perf_counter()
     out = Path(out)
     try:
@@ -83,23 +90,20 @@ def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
         truth.track(acc, set().union(*(h for j, h in enumerate(held) if j != i)))
     row_counts: dict[str, dict[str, int]] = {}
     dumps: list[Path] = []
-    account_rows: list[tuple[Any, ...]] = []
     files_dir: Path | None = None
     for acc in world.forums:
         folder = out / acc.spec.key
         folder.mkdir(parents=True, exist_ok=True)
         files = acc.spec.key == "forum" and members <= FILES_UP_TO
-        writer = WRITERS[software](world, acc, folder, truth, files=files, progress=progress)
+        writer = WRITERS[software](world, acc, folder, truth, files=files, progress=progress, workers=workers)
         row_counts[f"{acc.spec.key}/{writer.path.name}"] = writer.write()
         dumps.append(writer.path)
-        account_rows.extend(writer.account_rows)
         if writer.files_dir is not None and writer.files_dir.exists():
             files_dir = writer.files_dir
     if progress:
         progress("truth", 0, 1)
     truth.close_streams()
     truth.persons(world.pop, world.forums)
-    truth.accounts(account_rows)
     n_pairs = truth.alias_pairs(world.forums)
     truth.network(world.pop, world.net)
     truth.traps(world.pop, world.net, world.forums)

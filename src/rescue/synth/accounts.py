@@ -18,6 +18,8 @@ from rescue.synth.names import username
 from rescue.synth.people import Population
 
 MEMBER, ADMIN, MODERATOR, FOUNDER = 0, 1, 2, 3
+# phpBB 3.0 keys posts with mediumint(8) unsigned (max 16,777,215): huge worlds post less per member.
+POST_ID_LIMIT = 16_000_000
 ROLE_NAMES = ("member", "admin", "moderator", "admin")
 INACTIVE, BANNED, DELETED, SEPARATE, NEWLY = 1, 2, 4, 8, 16
 FLAG_NAMES = ((INACTIVE, "inactive"), (BANNED, "banned"), (DELETED, "deleted"), (SEPARATE, "separate"),
@@ -144,7 +146,7 @@ def build_accounts(seed: int, spec: ForumSpec, pop: Population, persons: npt.NDA
     weight[flags & INACTIVE > 0] = 0.0
     weight[flags & DELETED > 0] = np.maximum(weight[flags & DELETED > 0], 0.3)
     weight[role > 0] = np.maximum(weight[role > 0], 1.0) * 3.0
-    total = round(spec.posts_per_account * n)
+    total = min(round(spec.posts_per_account * n), POST_ID_LIMIT)
     n_posts = g.multinomial(total, weight / weight.sum()).astype(np.int64)
     order = np.argsort(reg, kind="stable")
     founder = staff[0]
@@ -177,7 +179,7 @@ def _identities(rng: random.Random, acc: ForumAccounts, pop: Population,
             name = username(rng, pop.given[p], pop.family[p], by)
         names.add(name.lower())
         acc.username.append(name)
-        separate = k > 0 and (bool(pop.opsec[p]) or rng.random() < 0.35)
+        separate = k > 0 and (bool(pop.opsec[p]) or rng.random() < 0.25)
         if separate:
             acc.flags[i] |= SEPARATE
             kind = rng.choice(("telegram", "session", "kik", "jabber", "skype"))

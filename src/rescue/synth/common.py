@@ -54,7 +54,7 @@ class ForumSpec:
 MAIN_FORUM = ForumSpec(
     key="forum", title="Harbour Lights Community", database="forum_board", prefix="phpbb_",
     start=unix(2014, 3, 2, 18, 4, 11), end=unix(2021, 6, 29, 4, 52, 23),
-    posts_per_account=28.6, pms_per_account=2.9, sessions_base=3.0,
+    posts_per_account=28.6, pms_per_account=3.15, sessions_base=3.0,
 )
 OTHER_FORUM = ForumSpec(
     key="other", title="Quiet Corner Boards", database="qcb", prefix="ob_",

@@ -185,28 +185,31 @@ class Composer:
             prof.occupation = rng.choice(JOBS)
         if rng.random() < 0.3:
             prof.interests = ", ".join(CATEGORIES[int(i)] for i in pop.interests[p][: rng.randrange(1, 4)])
+        if rng.random() < 0.04:
+            prof.website = f"https://{self.acc.username[a].lower().replace(' ', '')[:20]}.example.net/"
+        # Habits of the person, the same on every account they do not keep apart: which contact fields
+        # they fill in and their signature.
+        habit = rng if separate else fast_rng(self._profile ^ 0x4AB17, p)
         if not separate:
-            if pop.handles["icq"][p] and rng.random() < 0.6:
+            if pop.handles["icq"][p] and habit.random() < 0.7:
                 prof.icq = pop.handles["icq"][p]
                 prof.plants.append(("icq", Plant("icq", prof.icq, a)))
-            if pop.handles["jabber"][p] and rng.random() < 0.5:
+            if pop.handles["jabber"][p] and habit.random() < 0.6:
                 prof.jabber = pop.handles["jabber"][p]
                 prof.plants.append(("jabber", Plant("jabber", prof.jabber, a)))
             msn = [e for e in pop.shared_emails(p) if e.endswith(("hotmail.com", "outlook.com", "live.nl"))]
-            if msn and rng.random() < 0.6:
+            if msn and habit.random() < 0.7:
                 prof.msn = msn[0]
                 prof.plants.append(("msn", Plant("email", prof.msn, a, variant="msn-field")))
-        if rng.random() < 0.04:
-            prof.website = f"https://{self.acc.username[a].lower().replace(' ', '')[:20]}.example.net/"
-        if rng.random() < 0.15:
-            self._signature(rng, a, prof)
+        if habit.random() < 0.22:
+            self._signature(habit, a, prof)
         return prof
 
     def _signature(self, rng: random.Random, a: int, prof: Profile) -> None:
         sig: list[Segment] = [Bold(rng.choice(SIG_LINES))] if rng.random() < 0.3 else [rng.choice(SIG_LINES)]
         plants: list[Plant] = []
-        if rng.random() < 0.35:
-            options = [d for d in self.disclosable(a) if d[0] != "email"] or [("email", self.acc.email[a])]
+        if rng.random() < 0.5:
+            options = [d for d in self.disclosable(a) if d[0] != "email"] or [("email", self.disclosable(a)[0][1])]
             kind, value = options[int(rng.random() * len(options))]
             variant, text = written(kind, value, rng, False)
             sig.append(f"\n{LABEL[kind].title()}: ")

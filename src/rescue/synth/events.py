@@ -78,16 +78,21 @@ def plan_pms(seed: int, acc: ForumAccounts, pop: Population) -> Iterator[Pm]:
     count = round(acc.spec.pms_per_account * len(idx))
     risky = pop.risk[acc.person[idx]] >= 2
     w = (acc.n_posts[idx] + 1.0) ** 0.6 * np.where(risky, 3.0, 1.0)
-    sender = g.choice(idx, size=count, p=w / w.sum())
-    t = acc.reg[sender] + (g.random(count) * (acc.last - acc.reg)[sender]).astype(np.int64)
-    order = np.argsort(t, kind="stable")
-    sender, t = sender[order].tolist(), t[order].tolist()
+    sender_all = g.choice(idx, size=count, p=w / w.sum())
+    t_all = acc.reg[sender_all] + (g.random(count) * (acc.last - acc.reg)[sender_all]).astype(np.int64)
+    order = np.argsort(t_all, kind="stable")
+    sender_all, t_all = sender_all[order], t_all[order]
     cw = (acc.n_posts[idx] + 1.0) ** 0.5
-    cands = g.choice(idx, size=count * 3 + 16, p=cw / cw.sum()).tolist()
+    cw /= cw.sum()
+    cands: list[int] = []
     ci = 0
     inbox: dict[int, tuple[int, int, int, str]] = {}
-    reg, last, person = acc.reg, acc.last, acc.person
-    for msg_id, (s, ts) in enumerate(zip(sender, t, strict=True), start=1):
+    reg, last, person = acc.reg.tolist(), acc.last.tolist(), acc.person.tolist()
+    for msg_id in range(1, count + 1):
+        if (msg_id - 1) % 65536 == 0:  # draw senders and candidate recipients block by block
+            lo = msg_id - 1
+            sender, t = sender_all[lo:lo + 65536].tolist(), t_all[lo:lo + 65536].tolist()
+        s, ts = sender[(msg_id - 1) % 65536], t[(msg_id - 1) % 65536]
         got = inbox.get(s)
         if got is not None and rng.random() < 0.45 and reg[got[1]] <= ts <= last[got[1]]:
             to: tuple[int, ...] = (got[1],)
@@ -97,7 +102,9 @@ def plan_pms(seed: int, acc: ForumAccounts, pop: Population) -> Iterator[Pm]:
             want = 1 if rng.random() < 0.85 else rng.randrange(2, 4)
             picked: list[int] = []
             for _ in range(want * 6):
-                c = cands[ci % len(cands)]
+                if ci >= len(cands):
+                    cands, ci = g.choice(idx, size=4 * 65536, p=cw).tolist(), 0
+                c = cands[ci]
                 ci += 1
                 if c != s and person[c] != person[s] and reg[c] <= ts and c not in picked:
                     picked.append(c)
@@ -107,7 +114,7 @@ def plan_pms(seed: int, acc: ForumAccounts, pop: Population) -> Iterator[Pm]:
                 continue
             to, root, subject = tuple(picked), 0, PM_SUBJECTS[int(rng.random() * len(PM_SUBJECTS))]
         p = int(person[s])
-        flags = F_SELECTOR if rng.random() < 0.04 + 2 * float(pop.chatty[p]) else 0
+        flags = F_SELECTOR if rng.random() < 0.06 + 2 * float(pop.chatty[p]) else 0
         if rng.random() < RISK_PM_RATE[int(pop.risk[p])]:
             flags |= F_RISK
         for r in to:

@@ -134,7 +134,14 @@ class _Spool:
         self.auto_max = 0
 
     def add(self, values: Sequence[Value]) -> None:
-        b = sql_tuple(values).encode()
+        self.add_encoded(sql_tuple(values).encode())
+        if self.auto_pos >= 0:
+            v = values[self.auto_pos]
+            if isinstance(v, int) and v > self.auto_max:
+                self.auto_max = v
+
+    def add_encoded(self, b: bytes) -> None:
+        """Append a row already formatted by :func:`sql_tuple` and encoded (AUTO_INCREMENT: set auto_max)."""
         if self.stmt == 0:
             self.parts.append(self.head)
             self.stmt = len(self.head)
@@ -148,10 +155,6 @@ class _Spool:
         self.stmt += len(b) + 2
         self.rows += 1
         self.buffered += len(b)
-        if self.auto_pos >= 0:
-            v = values[self.auto_pos]
-            if isinstance(v, int) and v > self.auto_max:
-                self.auto_max = v
         if self.buffered > 1 << 20:
             self.flush()
 

@@ -104,8 +104,8 @@ def build_population(seed: int, n: int) -> Population:
         country[g.permutation(n)[: len(COUNTRIES)]] = np.arange(len(COUNTRIES), dtype=np.int16)
     risk = g.choice(4, size=n, p=np.asarray(TIER_SHARES)).astype(np.int8)
     opsec = g.random(n) < np.where(risk == 3, 0.3, 0.07)
-    chatty = np.where(g.random(n) < 0.15, 0.02, 0.004).astype(np.float32)
-    chatty[risk >= 2] = 0.025
+    chatty = np.where(g.random(n) < 0.15, 0.03, 0.006).astype(np.float32)
+    chatty[risk >= 2] = 0.03
     chatty[opsec] = 0.001
     age_days = (g.gamma(4.0, 5.0, size=n) + 18.0) * 365.2425
     birth = (unix(2018, 1, 1) - age_days * DAY).astype(np.int64) // DAY * DAY

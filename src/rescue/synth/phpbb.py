@@ -8,9 +8,9 @@ and attachments.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,8 @@ from rescue.synth.common import DAY, base36_id, derive, fast_rng
 from rescue.synth.compose import Composer
 from rescue.synth.forums import layout
 from rescue.synth.mysqldump import DumpWriter, Lit, Table, Value
+from rescue.synth.phpbb_activity import Activity
+from rescue.synth.phpbb_content import Content
 from rescue.synth.phpbb_ddl import PHPBB30_DDL, PHPBB30_VERSION
 from rescue.synth.phpbb_text import (
     Rendered,
@@ -51,7 +53,7 @@ class PhpbbWriter:
     software = "phpbb"
 
     def __init__(self, world: World, acc: ForumAccounts, out_dir: Path, truth: Truth, *, files: bool,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, workers: int = 1) -> None:
         self.world, self.acc, self.truth, self.progress = world, acc, truth, progress
         self.pop, self.net, self.spec = world.pop, world.net, acc.spec
         self.prefix = acc.spec.prefix
@@ -63,7 +65,8 @@ class PhpbbWriter:
         self.tables = {t.name: t for t in (Table(d.replace("`phpbb_", f"`{self.prefix}", 1))
                                             for d in PHPBB30_DDL.strip().split("\n\n"))}
         self.has_sig = np.zeros(acc.n, dtype=np.bool_)
-        self.account_rows: list[tuple[Any, ...]] = []
+        self.separate = (acc.flags & SEPARATE) > 0
+        self.workers = workers
         self.uid_base = derive(world.seed, "uid", acc.spec.key)
         self._tmp = tempfile.TemporaryDirectory(prefix=".synth-", dir=out_dir)
         self.dump = DumpWriter(self.path, acc.spec.database, list(self.tables.values()), Path(self._tmp.name))
@@ -105,17 +108,15 @@ class PhpbbWriter:
     # -- the whole dump ----------------------------------------------------------------------------
 
     def write(self) -> dict[str, int]:
-        from rescue.synth import phpbb_activity, phpbb_content
-
         try:
             self._board()
             # AUTO_INCREMENT remembers ids of members deleted since (phpBB never reuses them).
             self.dump.auto_increment[self.name("users")] = int(self.acc.user_id.max()) + 1
-            content = phpbb_content.Content(self)
+            content = Content(self)
             self._users(content.planner.last_post_time)
             content.posts()
             content.messages()
-            activity = phpbb_activity.Activity(self, content)
+            activity = Activity(self, content)
             activity.logs()
             content.topics_and_forums(activity.locked)
             activity.sessions()
@@ -142,7 +143,7 @@ class PhpbbWriter:
         for i, (bname, agent, _ip) in enumerate(BOTS, start=1):
             self.add("bots", bot_id=i, bot_active=1, bot_name=bname, user_id=2 + i, bot_agent=agent, bot_ip="")
 
-    def _config(self, content: Any) -> None:
+    def _config(self, content: Content) -> None:
         acc, spec = self.acc, self.spec
         host = f"{spec.database.replace('_', '-')}.example.org"
         members = [a for a in range(acc.n) if not acc.flags[a] & (DELETED | INACTIVE)]
@@ -169,7 +170,7 @@ class PhpbbWriter:
         self.add("users", user_id=1, user_type=2, group_id=1, user_regdate=spec.start, username="Anonymous",
                  username_clean="anonymous", user_lang="en", user_style=1, user_allow_massemail=0, user_new=0)
         self.add("user_group", group_id=1, user_id=1, group_leader=0, user_pending=0)
-        self.account_rows.append((spec.key, 1, "", "Anonymous", "guest", "", "", "", "", 0, "", ""))
+        self.truth.account((spec.key, 1, "", "Anonymous", "guest", "", "", "", "", 0, "", ""))
         order = sorted(range(acc.n), key=lambda a: int(acc.user_id[a]))
         founder = [a for a in order if acc.role[a] == FOUNDER]
         rest = [a for a in order if acc.role[a] != FOUNDER]
@@ -179,7 +180,7 @@ class PhpbbWriter:
                      username_clean=username_clean(bname), user_lang="en", user_style=1, user_colour="9E8DA7",
                      user_allow_massemail=0, user_new=0)
             self.add("user_group", group_id=6, user_id=2 + i, group_leader=0, user_pending=0)
-            self.account_rows.append((spec.key, 2 + i, "", bname, "bot", "", "", "", "", 0, "", ""))
+            self.truth.account((spec.key, 2 + i, "", bname, "bot", "", "", "", "", 0, "", ""))
         for k, a in enumerate(rest):
             self._member(a, last_post)
             if k % 20000 == 0:
@@ -189,11 +190,12 @@ class PhpbbWriter:
     def _member(self, a: int, last_post: npt.NDArray[np.int64]) -> None:
         acc, pop = self.acc, self.pop
         prof = self.composer.profile(a)
-        self.account_rows.append(self.truth.account_row(acc, a, prof.location, prof.location_truth))
+        self.truth.account(self.truth.account_row(acc, a, prof.location, prof.location_truth))
         if acc.flags[a] & DELETED:
             return
         p, uid_num = int(acc.person[a]), int(acc.user_id[a])
         rng = fast_rng(self.uid_base ^ 0xACC, a)
+        secret = hashlib.sha256(f"{self.uid_base}:{a}".encode()).digest()
         role, flags = int(acc.role[a]), int(acc.flags[a])
         reg, last = int(acc.reg[a]), int(acc.last[a])
         inactive = bool(flags & INACTIVE)
@@ -208,7 +210,7 @@ class PhpbbWriter:
         self.add(
             "users", user_id=uid_num, user_type=3 if role == FOUNDER else (1 if inactive else 0), group_id=group,
             user_ip=self.ip(a, reg, rng.random()), user_regdate=reg, username=acc.username[a],
-            username_clean=username_clean(acc.username[a]), user_password=password_hash(rng),
+            username_clean=username_clean(acc.username[a]), user_password=password_hash(secret),
             user_passchg=reg, user_email=acc.email[a], user_email_hash=email_hash(acc.email[a]),
             user_birthday=birthday(int(pop.birth[p])) if rng.random() < 0.4 else "",
             user_lastvisit=0 if inactive else last, user_lastmark=0 if inactive else last,
@@ -221,8 +223,8 @@ class PhpbbWriter:
             user_sig=sig, user_sig_bbcode_uid=sig_uid if sig else "", user_sig_bbcode_bitfield=sig_bits,
             user_from=prof.location, user_icq=prof.icq, user_msnm=prof.msn, user_jabber=prof.jabber,
             user_website=prof.website, user_occ=prof.occupation, user_interests=prof.interests,
-            user_actkey="".join(rng.choice("0123456789ABCDEF") for _ in range(10)) if inactive else "",
-            user_form_salt="".join(rng.choice("0123456789abcdef") for _ in range(16)), user_new=int(newly),
+            user_actkey=secret[24:29].hex().upper() if inactive else "",
+            user_form_salt=secret[16:24].hex(), user_new=int(newly),
         )
         for field, plant in prof.plants:
             self.truth.plant(acc, plant, self.name("users"), uid_num, PROFILE_FIELDS[field])

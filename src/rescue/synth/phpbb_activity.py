@@ -92,7 +92,6 @@ class Activity:
         w, acc, rng = self.w, self.w.acc, self.rng
         n_topics = max(1, self.content.n_topics)
         fids = [f.forum_id for f in w.forums if not f.is_category]
-        failed: list[tuple[int, int, str, str]] = []
         step = max(1, acc.n // 50)
         for v in visits(w.world.seed, acc, w.pop, w.net):
             a = v.account
@@ -106,7 +105,7 @@ class Activity:
                   session_viewonline=int(rng.random() > 0.05), session_autologin=int(rng.random() < 0.3),
                   session_admin=int(acc.role[a] > 0 and rng.random() < 0.05))
             if v.failed_login:
-                failed.append((a, v.start - 30, v.ip, v.browser))
+                self._failed_login(a, v.start - 30, v.ip, v.browser)
         w.tick("sessions", acc.n, acc.n)
         for _ in range(max(20, acc.n // 25)):
             t = rng.randrange(w.spec.start, w.spec.end)
@@ -121,15 +120,17 @@ class Activity:
                       session_start=t, session_time=t + rng.randrange(1, 60), session_ip=ip,
                       session_browser=f"Mozilla/5.0 (compatible; {agent}; +http://www.example.com/bot.html)",
                       session_page=f"viewtopic.php?t={rng.randrange(1, n_topics + 1)}")
-        self._login_attempts(failed)
+        self._brute_force()
 
-    def _login_attempts(self, failed: list[tuple[int, int, str, str]]) -> None:
+    def _failed_login(self, a: int, t: int, ip: str, ua: str) -> None:
         w, acc, rng = self.w, self.w.acc, self.rng
-        for a, t, ip, ua in failed:
-            typed = acc.username[a] if rng.random() < 0.7 else acc.username[a].lower() + rng.choice(("1", "x", ""))
-            w.add("login_attempts", attempt_ip=ip, attempt_browser=ua[:150], attempt_time=t,
-                  user_id=int(acc.user_id[a]) if typed == acc.username[a] else 0, username=typed,
-                  username_clean=username_clean(typed))
+        typed = acc.username[a] if rng.random() < 0.7 else acc.username[a].lower() + rng.choice(("1", "x", ""))
+        w.add("login_attempts", attempt_ip=ip, attempt_browser=ua[:150], attempt_time=t,
+              user_id=int(acc.user_id[a]) if typed == acc.username[a] else 0, username=typed,
+              username_clean=username_clean(typed))
+
+    def _brute_force(self) -> None:
+        w, acc, rng = self.w, self.w.acc, self.rng
         for _ in range(max(3, acc.n // 200)):
             ip, _cc = w.world.geo.draw_asn(rng, rng.choice(HOSTING_ASNS))
             typed = rng.choice(("admin", "administrator", "test", "root", "webmaster", "guest"))

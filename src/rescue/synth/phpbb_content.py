@@ -3,24 +3,20 @@
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rescue.synth.common import DAY, base36_ids, np_rng, uniform_block
-from rescue.synth.compose import F_HOSTILE
+from rescue.synth.common import DAY, np_rng
 from rescue.synth.events import plan_pms
+from rescue.synth.phpbb_posts import HOSTILE_TOPIC, SliceJob, render_slices, topic_title
 from rescue.synth.phpbb_text import html, render
 from rescue.synth.phrases_en import CATEGORIES
 from rescue.synth.plan import PostPlanner
-from rescue.synth.risk import HOSTILE
 
 if TYPE_CHECKING:
     from rescue.synth.phpbb import PhpbbWriter
-
-HOSTILE_TOPIC = 3  # topic index whose title carries a hostile payload
-
 
 class Content:
     def __init__(self, w: PhpbbWriter) -> None:
@@ -37,63 +33,38 @@ class Content:
         t = self._titles.get(x)
         if t is None:
             tp = self.planner.topics
-            a, cat, pool = int(tp["starter"][x]), int(tp["cat"][x]), int(tp["pool"][x])
-            raw = self.w.composer.subject(x + 1, a, CATEGORIES[cat], self.planner.pools[pool])
-            if x == HOSTILE_TOPIC:
-                raw += " " + HOSTILE[1]
-            t = html(raw)
-            if len(self._titles) > 200_000:
+            t = topic_title(self.w, x, int(tp["starter"][x]), CATEGORIES[int(tp["cat"][x])],
+                            self.planner.pools[int(tp["pool"][x])])
+            if len(self._titles) > 100_000:
                 self._titles.clear()
             self._titles[x] = t
         return t
 
-    def posts(self) -> None:
-        w, acc, planner, comp = self.w, self.w.acc, self.planner, self.w.composer
-        table = w.name("posts")
-        g = np_rng(w.world.seed, "post-ip", acc.spec.key)
-        tp = planner.topics
-        fill = w.tables[table].filler(
-            "post_id", "topic_id", "forum_id", "poster_id", "poster_ip", "post_time", "enable_smilies", "enable_sig",
-            "post_username", "post_subject", "post_text", "post_checksum", "post_attachment", "bbcode_bitfield",
-            "bbcode_uid", "post_edit_time", "post_edit_user", "post_edit_count")
-        spool = w.dump.spool(table)
-        has_sig, md5, ip_of, poster = w.has_sig, hashlib.md5, w.ip, w.poster
-        for sl in planner.slices():
+    def _jobs(self) -> Iterator[SliceJob]:
+        g = np_rng(self.w.world.seed, "post-ip", self.w.spec.key)
+        tp = self.planner.topics
+        for sl in self.planner.slices():
             m = len(sl.post_id)
-            u = g.random(m).tolist()
-            edit = (g.random(m) < 0.03).tolist()
-            blocks = uniform_block(comp.post_stream, sl.post_id).tolist()
-            qi = np.flatnonzero(sl.quote_post)
-            qblocks = dict(zip(qi.tolist(), uniform_block(comp.post_stream, sl.quote_post[qi]).tolist(), strict=True))
-            uids = base36_ids(w.uid_base, sl.post_id)
-            cols = (sl.post_id.tolist(), sl.author.tolist(), sl.time.tolist(), sl.topic.tolist(),
-                    sl.is_start.tolist(), sl.flags.tolist(), sl.quote_post.tolist(), sl.quote_author.tolist(),
-                    sl.quote_flags.tolist(), sl.attach.tolist())
-            tcat, tpool, tforum = tp["cat"].tolist(), tp["pool"].tolist(), tp["forum"].tolist()
-            pools = planner.pools
-            for i, (pid, a, t, x, start, flags, qp, qa, qf, att) in enumerate(zip(*cols, strict=True)):
-                quote = (qp, qa, qf) if qp else None
-                body, plants = comp.post(pid, a, CATEGORIES[tcat[x]], pools[tpool[x]], flags, quote, blocks[i],
-                                         qblocks.get(i))
-                uid = uids[i]
-                smilies = (pid * 2654435761) % 100 < 95
-                text, bits = w.text(render(body, uid, newline="<br />", smilies=smilies, choice=pid))
-                title = self.title(x)
-                poster_id, uname, _colour = poster(a)
-                if att:
-                    self.attach.append((pid, x + 1, 0, a, t))
-                    self.topic_attached.add(x)
-                edited = edit[i]
-                spool.add(fill(pid, x + 1, tforum[x], poster_id, ip_of(a, t, u[i]), t, int(smilies),
-                               int(has_sig[a]), uname if poster_id == 1 else "", title if start else "Re: " + title,
-                               text, md5(text.encode()).hexdigest(), int(att), bits, uid,
-                               t + 60 + (pid * 7919) % DAY if edited else 0, poster_id if edited else 0, int(edited)))
-                for pl in plants:
-                    w.truth.plant(acc, pl, table, pid, "post_text")
-                if flags & F_HOSTILE:
-                    w.truth.hostile.append((acc.spec.key, table, pid, "post_text"))
-            w.tick("posts", int(sl.post_id[-1]), planner.total)
-        self.n_topics = tp.n
+            yield SliceJob(sl, tp["cat"][sl.topic], tp["pool"][sl.topic], tp["forum"][sl.topic],
+                           tp["starter"][sl.topic], g.random(m), g.random(m) < 0.03)
+
+    def posts(self) -> None:
+        w, acc = self.w, self.w.acc
+        table = w.name("posts")
+        spool = w.dump.spool(table)
+        for res in render_slices(w, self.planner.pools, self._jobs(), w.workers):
+            for row in res.rows:
+                spool.add_encoded(row)
+            spool.auto_max = res.last_id
+            for pid, pl in res.plants:
+                w.truth.plant(acc, pl, table, pid, "post_text")
+            for a, ip in res.seen:
+                w.truth.seen_ip(acc, a, ip)
+            w.truth.hostile.extend((acc.spec.key, table, pid, "post_text") for pid in res.hostile)
+            self.attach.extend(res.attach)
+            self.topic_attached.update(t - 1 for _p, t, _m, _a, _t in res.attach)
+            w.tick("posts", res.last_id, self.planner.total)
+        self.n_topics = self.planner.topics.n
 
     def messages(self) -> None:
         w, acc, pop = self.w, self.w.acc, self.w.pop

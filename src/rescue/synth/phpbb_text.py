@@ -10,7 +10,6 @@ anchors, and line breaks as ``<br />`` (posts, signatures) or ``\\n`` (private m
 from __future__ import annotations
 
 import base64
-import random
 import re
 import zlib
 from collections.abc import Iterable
@@ -21,7 +20,6 @@ from rescue.synth.style import PHPBB_SMILIES
 
 BB_QUOTE, BB_B, BB_URL, BB_EMAIL = 0, 1, 3, 10
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_UID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def html(s: str) -> str:
@@ -42,10 +40,6 @@ def html(s: str) -> str:
 def bb_specialchars(s: str) -> str:
     return (s.replace("<", "&lt;").replace(">", "&gt;").replace("[", "&#91;").replace("]", "&#93;")
             .replace(".", "&#46;").replace(":", "&#58;"))
-
-
-def bbcode_uid(rng: random.Random) -> str:
-    return "".join(_UID_CHARS[rng.randrange(36)] for _ in range(8))
 
 
 def bitfield(bits: Iterable[int]) -> str:
@@ -123,9 +117,13 @@ def email_hash(email: str) -> int:
     return int(f"{zlib.crc32(email.lower().encode()) & 0xFFFFFFFF}{len(email)}")
 
 
-def password_hash(rng: random.Random) -> str:
-    itoa64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    return "$H$9" + "".join(itoa64[rng.randrange(64)] for _ in range(30))
+_ITOA64 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+                          b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def password_hash(secret: bytes) -> str:
+    """A phpass-looking ``$H$9…`` hash (34 characters) made from 16+ random bytes."""
+    return "$H$9" + base64.b64encode(secret[:24]).translate(_ITOA64).decode()[:30]
 
 
 def php_serialize(items: list[str]) -> str:

@@ -90,7 +90,7 @@ class PostPlanner:
         self._pool_forums = [[f for f in forums if not f.is_category and f.lang == lang] for lang in self.pools]
         self.cat_of = {c: i for i, c in enumerate(CATEGORIES)}
 
-    def slices(self, size: int = 200_000) -> Iterator[PostSlice]:
+    def slices(self, size: int = 50_000) -> Iterator[PostSlice]:
         for lo in range(0, self.total, size):
             yield self._slice(lo, min(self.total, lo + size))
 

@@ -21,6 +21,8 @@ from rescue.synth.risk import TIER_NAMES
 
 SELECTOR_COLUMNS = ("person_id", "forum", "account_id", "username", "kind", "value", "planted_table",
                     "planted_row", "planted_field", "form", "variant", "in_quote_of")
+ACCOUNT_COLUMNS = ("forum", "account_id", "person_id", "username", "role", "flags", "registered_at", "last_visit",
+                   "email", "posts", "declared_location", "location_truth")
 RISK_COLUMNS = ("person_id", "tier", "indicator", "forum", "account_id", "planted_table", "planted_row",
                 "planted_field", "phrase", "in_quote_of")
 
@@ -39,7 +41,10 @@ class Truth:
         self.pop = pop
         self._sel_fh, self._sel = _writer(directory / "selectors.csv", SELECTOR_COLUMNS)
         self._risk_fh, self._risk = _writer(directory / "risk.csv", RISK_COLUMNS)
-        self.tracked: dict[tuple[str, int], tuple[set[tuple[str, str]], set[str]]] = {}
+        self._acc_fh, self._acc = _writer(directory / "accounts.csv", ACCOUNT_COLUMNS)
+        self._del_fh, self._del = _writer(directory / "deleted_accounts.csv", ACCOUNT_COLUMNS)
+        # accounts whose person has other accounts: their selectors and (hashes of) the addresses they used
+        self.tracked: dict[tuple[str, int], tuple[set[tuple[str, str]], set[int]]] = {}
         self.counts = {"selectors": 0, "risk": 0, "quoted_selectors": 0}
         self.hostile: list[tuple[str, str, int, str]] = []  # (forum, table, row id, field)
 
@@ -52,8 +57,8 @@ class Truth:
 
     def seen_ip(self, acc: ForumAccounts, a: int, ip: str) -> None:
         t = self.tracked.get((acc.spec.key, a))
-        if t is not None:
-            t[1].add(ip)
+        if t is not None and len(t[1]) < 256:
+            t[1].add(hash(ip))
 
     def plant(self, acc: ForumAccounts, pl: Plant, table: str, row: int | str, field: str) -> None:
         a = pl.owner
@@ -76,8 +81,8 @@ class Truth:
                 t[0].add((pl.kind, pl.value))
 
     def close_streams(self) -> None:
-        self._sel_fh.close()
-        self._risk_fh.close()
+        for fh in (self._sel_fh, self._risk_fh, self._acc_fh, self._del_fh):
+            fh.close()
 
     def persons(self, pop: Population, forums: list[ForumAccounts]) -> None:
         held: dict[int, list[str]] = {}
@@ -95,16 +100,9 @@ class Truth:
                             " ".join(pop.risk_kinds[p]), int(pop.staff[p]), int(pop.opsec[p]),
                             " ".join(held.get(p, [])), sum(len(a.by_person.get(p, ())) for a in forums)))
 
-    def accounts(self, rows: list[tuple[Any, ...]]) -> None:
-        """accounts.csv: every users row of each dump; deleted_accounts.csv: members whose row is gone."""
-        header = ("forum", "account_id", "person_id", "username", "role", "flags", "registered_at", "last_visit",
-                  "email", "posts", "declared_location", "location_truth")
-        fh, w = _writer(self.dir / "accounts.csv", header)
-        with fh:
-            w.writerows(r for r in rows if "deleted" not in str(r[5]).split())
-        fh, w = _writer(self.dir / "deleted_accounts.csv", header)
-        with fh:
-            w.writerows(r for r in rows if "deleted" in str(r[5]).split())
+    def account(self, row: tuple[Any, ...]) -> None:
+        """A users row of a dump (accounts.csv), or a member whose row is gone (deleted_accounts.csv)."""
+        (self._del if "deleted" in str(row[5]).split() else self._acc).writerow(row)
 
     @staticmethod
     def account_row(acc: ForumAccounts, a: int, location: str, location_truth: str) -> tuple[Any, ...]:

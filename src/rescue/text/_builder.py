@@ -9,9 +9,10 @@ the text of any enclosing quote.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
+
+from rescue.text.charset import unescape_entities
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ def parse_attrs(s: str) -> dict[str, str]:
             value = m.group(3)
         if value is None:
             value = m.group(4) or ""
-        out.setdefault(m.group(1).lower(), html.unescape(value))
+        out.setdefault(m.group(1).lower(), unescape_entities(value))
     return out
 
 
@@ -146,10 +147,22 @@ class Builder:
         if not self.suppress:
             self._stack[-1].parts.append("\n")
 
-    def block(self) -> None:
-        """A block boundary: a line break unless the text already ends one (or is empty)."""
+    def block(self, blank_line: bool = False) -> None:
+        """A block boundary: a line break unless the text already ends one (or is empty).
+
+        ``blank_line``: a paragraph boundary, an empty line between the blocks.
+        """
         parts = self._stack[-1].parts
-        if parts and not self.suppress and not parts[-1].endswith("\n"):
+        if self.suppress:
+            return
+        while parts and parts[-1] == " ":
+            parts.pop()
+        if not parts:
+            return
+        if not parts[-1].endswith("\n"):
+            parts.append("\n")
+        if blank_line and not parts[-1].endswith("\n\n") and not (
+                parts[-1] == "\n" and len(parts) > 1 and parts[-2].endswith("\n")):
             parts.append("\n")
 
     def open_quote(self, author: str | None = None, account_id: str | None = None,

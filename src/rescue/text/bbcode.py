@@ -14,11 +14,11 @@ or ``array[i]`` survive.
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from collections import Counter
 
 from rescue.text._builder import Builder, parse_attrs
+from rescue.text.charset import unescape_entities
 from rescue.text.quote_attrs import parse_quote_attr
 
 # Private-use sentinels that the Markdown converter puts into its intermediate text.
@@ -102,7 +102,7 @@ class _Converter:
     def emit(self, s: str) -> None:
         if not s:
             return
-        s = html.unescape(s)
+        s = unescape_entities(s)
         if self.markdown:
             s = _MD_ESCAPED.sub(lambda m: chr(ord(m.group()) - MD_ESCAPE_BASE), s)
         self.b.text(s)
@@ -172,7 +172,7 @@ class _Converter:
             if closing:
                 b.close_link("bb")
             else:
-                b.open_link(html.unescape((m["attr"] or "=")[1:]).strip().strip("\"'"), "bb")
+                b.open_link(unescape_entities((m["attr"] or "=")[1:]).strip().strip("\"'"), "bb")
         elif name in _RAW_TAGS and not closing:
             return self.raw_region(name, m.end())
         elif name in _BLOCK_TAGS or (name == "*" and not closing):
@@ -190,7 +190,7 @@ class _Converter:
         block = name != "icode"
         if block:
             self.b.block()
-        self.b.text(html.unescape(_BR.sub("\n", self.raw[start:end])))
+        self.b.text(unescape_entities(_BR.sub("\n", self.raw[start:end])))
         if block:
             self.b.block()
         return after

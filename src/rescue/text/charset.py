@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import html.entities
 import re
 
 __all__ = ["decode_text", "python_codec", "repair_mojibake", "unescape_entities"]
@@ -123,6 +124,8 @@ def repair_mojibake(s: str) -> str:
         s = fixed
 
 
+_NAMED = html.entities.html5
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};)")
 _SURROGATE_PAIR = re.compile(r"&#(?:(\d{5})|[xX]([0-9a-fA-F]{4}));&#(?:(\d{5})|[xX]([0-9a-fA-F]{4}));")
 
 
@@ -134,14 +137,22 @@ def _join_pair(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+def _entity(m: re.Match[str]) -> str:
+    ref = m.group(0)
+    if ref[1] == "#":
+        return html.unescape(ref)  # HTML5 rules: invalid → U+FFFD, &#128; → €
+    return _NAMED.get(ref[1:], ref)
+
+
 def unescape_entities(s: str) -> str:
     """HTML named entities and numeric character references decoded exactly once.
 
     ``&amp;lt;`` → ``&lt;``; ``&#128512;`` → 😀; UTF-16 surrogate pairs written as two NCRs
-    (``&#55357;&#56832;``) are joined; an invalid reference becomes U+FFFD.
+    (``&#55357;&#56832;``) are joined; an invalid reference becomes U+FFFD. A named entity
+    needs its ``;`` (``R&D``, ``this&nothing`` stay as written).
     """
     if "&" not in s:
         return s
     if "&#" in s:
         s = _SURROGATE_PAIR.sub(_join_pair, s)
-    return html.unescape(s)
+    return _ENTITY.sub(_entity, s)

@@ -11,12 +11,12 @@ previews (``aside.onebox``) become their URL.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 from rescue.text._builder import Builder, parse_attrs
 from rescue.text.bbcode import image_text
+from rescue.text.charset import unescape_entities
 
 _TOKEN = re.compile(r"<!--|<(/?)([A-Za-z][\w:.-]{0,40})([^<>]*)>|<[!?][^<>]*>")
 _WS = re.compile(r"[ \t\n\r\f]+")
@@ -33,7 +33,9 @@ _BLOCK = frozenset({"p", "div", "section", "article", "header", "footer", "nav",
 _NO_LINK_CLASSES = ("mention", "hashtag")
 _BAD_HREF = ("javascript:", "data:", "vbscript:", "#")
 
-_QUOTE, _SUPPRESS, _PRE, _LINK, _BLOCKED, _ASIDE_QUOTE = 1, 2, 4, 8, 16, 32
+_PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre"})
+
+_QUOTE, _SUPPRESS, _PRE, _LINK, _BLOCKED, _ASIDE_QUOTE, _PARA = 1, 2, 4, 8, 16, 32, 64
 
 
 @dataclass(slots=True)
@@ -55,6 +57,16 @@ def _quote_source(a: dict[str, str]) -> tuple[str | None, str | None, str | None
             first("data-topic", "data-ipsquote-contentid", "data-topic-id"))
 
 
+def _is_quote_header(parent: _Open | None, classes: tuple[str, ...]) -> bool:
+    """Discourse's ``div.title`` in a quote, Invision's citation line, a lightbox's file info."""
+    if "ipsquote_citation" in classes:
+        return True
+    if parent is None:
+        return False
+    return bool(parent.undo & _ASIDE_QUOTE and "title" in classes) or (
+        "lightbox" in parent.classes and "meta" in classes)
+
+
 class _Converter:
     def __init__(self, raw: str, b: Builder) -> None:
         self.raw = raw
@@ -65,7 +77,7 @@ class _Converter:
 
     def text(self, s: str) -> None:
         if s:
-            self.b.text(html.unescape(s if self.pre else _WS.sub(" ", s)))
+            self.b.text(unescape_entities(s if self.pre else _WS.sub(" ", s)))
 
     def run(self) -> None:
         raw, pos, n = self.raw, 0, len(self.raw)
@@ -108,10 +120,9 @@ class _Converter:
         parent = self.stack[-1] if self.stack else None
         undo = 0
         if name in _BLOCK:
-            b.block()
-            undo |= _BLOCKED
-        if parent is not None and ((parent.undo & _ASIDE_QUOTE and "title" in classes)
-                                   or ("lightbox" in parent.classes and "meta" in classes)):
+            b.block(name in _PARAGRAPH)
+            undo |= _BLOCKED | (_PARA if name in _PARAGRAPH else 0)
+        if _is_quote_header(parent, classes):
             undo |= _SUPPRESS
         elif name == "aside" and "quote" in classes:
             b.open_quote(*_quote_source(a))
@@ -160,7 +171,7 @@ class _Converter:
         if top.undo & _QUOTE:
             b.close_quote()
         elif top.undo & _BLOCKED:
-            b.block()
+            b.block(bool(top.undo & _PARA))
         return top.name
 
 

@@ -9,10 +9,14 @@ is the IPv4 address. Called millions of times per ingest: plain dotted IPv4 text
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
+from decimal import Decimal
 
 __all__ = ["canonical_ip", "canonical_ip_hex", "ip_from_octets", "ip_from_packed", "is_placeholder_ip"]
 
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_CANONICAL_V4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}", re.ASCII)  # already canonical: as it is
 _V4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})", re.ASCII)
 _V4_TAIL = re.compile(r"(.*:)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})", re.ASCII)
 _HEX = re.compile(r"(?:0x|x')?([0-9a-f]{8}|[0-9a-f]{32})'?", re.I | re.ASCII)
@@ -48,7 +52,7 @@ def _slow_text(s: str) -> str | None:
     addr = addr.partition("%")[0].strip()
     m = _V4.fullmatch(addr)
     if m is not None:
-        return _v4_text(m)
+        return _v4_text(m) if not slash or int(prefix) <= 32 else None
     if ":" not in addr:
         return None
     tail = _V4_TAIL.fullmatch(addr)
@@ -110,6 +114,8 @@ def canonical_ip(value: object) -> str | None:
     ``0.0.0.0`` is returned as it is; see :func:`is_placeholder_ip`.
     """
     if type(value) is str:
+        if _CANONICAL_V4.fullmatch(value) is not None:
+            return value
         m = _V4.fullmatch(value)
         if m is not None:
             return _v4_text(m)
@@ -128,8 +134,8 @@ def canonical_ip(value: object) -> str | None:
         return str(value)
     if isinstance(value, ipaddress.IPv6Address):
         return _v6_text(value)
-    if isinstance(value, float):
-        return _from_int(int(value)) if value.is_integer() else None
+    if isinstance(value, (float, Decimal)):
+        return _from_int(int(value)) if math.isfinite(value) and value == int(value) else None
     index = getattr(value, "__index__", None)  # numpy integers and the like
     if index is not None:
         try:

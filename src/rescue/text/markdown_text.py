@@ -23,13 +23,15 @@ from rescue.text._builder import Builder, same_url
 _SENTINELS = re.compile("[\U0010fe00-\U0010ffff]")
 _KEEP_OPEN, _KEEP_CLOSE = "\U0010fff4", "\U0010fff5"
 _KEPT = re.compile(f"{_KEEP_OPEN}(\\d+){_KEEP_CLOSE}")
-_QUOTE_PREFIX = re.compile(r" {0,3}>(?: ?)")
+_QUOTE_RUN = re.compile(r"(?: {0,3}> ?)+")
+_MAX_DEPTH = Builder.max_depth
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`{1,3})([^`\n]{1,5000})\1(?!`)")
 _BB_TAG = re.compile(r"\[[a-z][a-z0-9]{0,15}[=\s][^\[\]\n]{0,1000}\](?!\()", re.I)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
 _LINK = re.compile(r"\[([^\[\]\n]{0,1000})\]\(\s*<?([^()\s<>]{0,2000})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
+_BARE_URL = re.compile(r"(?<![\w/])(?:https?|ftp)://[^\s<>()\[\]`\"']{1,2000}", re.I)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]{1,2000})>", re.I)
 _STRONG = re.compile(r"(?<=\S)(?:\*\*|~~)|(?:\*\*|~~)(?=\S)|(?<!\w)__(?=[^\s_])|(?<=[^\s_])__(?!\w)")
 _EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")
@@ -86,6 +88,8 @@ class _Line:
             s = _LINK.sub(self.link, s)
         if "<" in s:
             s = _AUTOLINK.sub(lambda a: self.protect(_raw(a.group(1))), s)
+        if "://" in s:
+            s = _BARE_URL.sub(lambda u: self.protect(_raw(u.group(0))), s)
         if "**" in s or "__" in s or "~~" in s:
             s = _STRONG.sub("", s)
         if "*" in s:
@@ -100,11 +104,10 @@ class _Line:
 def _quote_level(line: str) -> tuple[int, str]:
     if ">" not in line[:4]:
         return 0, line
-    level = pos = 0
-    while (m := _QUOTE_PREFIX.match(line, pos)) is not None:
-        level += 1
-        pos = m.end()
-    return level, line[pos:]
+    m = _QUOTE_RUN.match(line)
+    if m is None:
+        return 0, line
+    return min(m.group().count(">"), _MAX_DEPTH), line[m.end():]
 
 
 def to_intermediate(raw: str) -> str:

@@ -35,18 +35,19 @@ _ALIASES = {
 
 _DISCOURSE_QUOTE = re.compile(r"\[quote=\"?[^\[\]\n,]{0,300},[^\[\]\n]{0,100}?\btopic:\s*\d", re.I)
 _BB_SIGNS = re.compile(
-    r"\[/(?:b|i|u|s|quote|url|img|code|list|color|size|font|email|center|left|right|spoiler|"
-    r"php|li|table|youtube|media|attachment|sub|sup|strike|highlight|indent|\*)(?::[a-z])?"
-    r"(?::[a-z0-9]{5,10})?\]|\[\*(?::[a-z0-9]{5,10})?\]|\[[a-z]{1,10}(?:=[^\[\]\n]{0,300})?:[a-z0-9]{8}\]",
+    r"\[/(?:[a-z][a-z0-9]{0,15}|\*)(?::[a-z])?(?::[a-z0-9]{5,10})?\]"  # any closing tag, uid too
+    r"|\[\*(?::[a-z0-9]{5,10})?\]"  # a list item
+    r"|\[[a-z]{1,10}(?:=[^\[\]\n]{0,300})?:[a-z0-9]{8}\]",  # a phpBB opening tag with its uid
     re.I)
+_MD_FENCE = re.compile(r"^ {0,3}(?:```|~~~)", re.M)
 _PHPBB_HTML = re.compile(r"<!-- [smelw]|<!-- ia\d")
 _HTML_SIGNS = re.compile(
     r"<(?:p|div|span|strong|em|b|i|u|blockquote|aside|ul|ol|li|pre|code|h[1-6]|table|tr|td|"
     r"section|article|font|center|small|sup|sub)(?:\s[^<>]{0,2000})?>|<a\s[^<>]{0,2000}href"
     r"|<img\s[^<>]{0,2000}src|</(?:p|div|span|a|blockquote|aside|li|strong|em)>", re.I)
 _MD_SIGNS = re.compile(
-    r"^ {0,3}(?:>|```|~~~|#{1,6} )|\*\*\S|__\S|\]\([^()\s]{1,2000}\)|(?<!`)`[^`\n]{1,200}`(?!`)|"
-    r"~~\S", re.M)
+    r"^ {0,3}(?:>|```|~~~|#{1,6} )|<(?:https?|mailto):|\*\*\S|__\S|~~\S"
+    r"|\]\([^()\s]{1,2000}\)|(?<!`)`[^`\n]{1,200}`(?!`)", re.M)
 _TEXT_SIGNS = re.compile(r"<br\s*/?>|&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 
 
@@ -62,7 +63,7 @@ def detect_markup(raw: str) -> str:
     if s9e.looks_like_s9e(raw):
         return "s9e"
     if "[" in raw:
-        if _DISCOURSE_QUOTE.search(raw):
+        if _DISCOURSE_QUOTE.search(raw) or _MD_FENCE.search(raw):
             return "markdown"
         if _BB_SIGNS.search(raw):
             return "bbcode"

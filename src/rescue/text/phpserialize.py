@@ -20,7 +20,6 @@ __all__ = ["php_unserialize"]
 _INT = re.compile(rb"[+-]?\d{1,40}")
 _FLOAT = re.compile(rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NAN")
 _NEXT_TOKEN = re.compile(rb"[NbidsSaOCrRE][:;]|}")
-_S_ESCAPE = re.compile(rb"\\([0-9a-fA-F]{2})")
 _MAX_SIZE = 64 * 1024 * 1024
 
 
@@ -73,6 +72,21 @@ class _Parser:
                 j += 1
         raise self.fail("string length does not match")
 
+    def escaped_string(self) -> bytes:
+        """``S:3:"\\61bc";``: the length counts bytes after ``\\xx`` hex escapes are undone."""
+        n = self.count(1)
+        self.expect(b'"')
+        out = bytearray()
+        while len(out) < n:
+            if self.d[self.i] == 0x5C:
+                out.append(int(self.d[self.i + 1:self.i + 3], 16))
+                self.i += 3
+            else:
+                out.append(self.d[self.i])
+                self.i += 1
+        self.expect(b'"')
+        return bytes(out)
+
     def text(self, raw: bytes) -> str:
         return raw.decode(self.encoding, "replace")
 
@@ -108,8 +122,7 @@ class _Parser:
         elif kind == b"d":
             out = float(self.until(b";", _FLOAT))
         elif kind == b"S":
-            raw = self.string_bytes()
-            out = self.text(_S_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw))
+            out = self.text(self.escaped_string())
             self.expect(b";")
         else:
             out = self.text(self.string_bytes())

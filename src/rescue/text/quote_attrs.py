@@ -13,9 +13,10 @@ Every dialect in the wild, in one function:
 
 from __future__ import annotations
 
-import html
 import re
 from typing import NamedTuple
+
+from rescue.text.charset import unescape_entities
 
 _KEY = re.compile(r"(?:^|\s)([a-z_]{1,20})=", re.I)
 _COMMA_KEY = re.compile(r"\s*([a-z_]{1,20})\s*:\s*(\S.*?)\s*", re.I)
@@ -91,7 +92,7 @@ def parse_quote_attr(attr: str | None) -> QuoteSource:
     """The author and ids carried by a quote tag's attribute text (what follows ``quote``)."""
     if not attr:
         return QuoteSource()
-    a = html.unescape(attr).strip()
+    a = unescape_entities(attr).strip()
     kv: dict[str, str] = {}
     name: str | None = None
     if a.startswith("="):

@@ -10,11 +10,11 @@ fetched (no DTDs, no external entities).
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 from rescue.text._builder import Builder, parse_attrs
+from rescue.text.charset import unescape_entities
 
 _TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]{0,40})([^<>]*)>|<[!?][^<>]*>")
 _S9E_ROOT = re.compile(r"\s*<([rt])(?:\s[^<>]*)?>")
@@ -51,7 +51,7 @@ class _Converter:
         raw, pos = self.raw, 0
         for m in _TAG.finditer(raw):
             if m.start() > pos:
-                self.b.text(html.unescape(raw[pos:m.start()]))
+                self.b.text(unescape_entities(raw[pos:m.start()]))
             pos = m.end()
             if m.group(2) is None:
                 continue  # <!-- comment -->, <?xml …?>
@@ -65,7 +65,7 @@ class _Converter:
             else:
                 self.open(name, m.group(3))
         if pos < len(raw):
-            self.b.text(html.unescape(raw[pos:]))
+            self.b.text(unescape_entities(raw[pos:]))
         while self.stack:
             self.pop()
 

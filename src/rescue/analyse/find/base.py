@@ -43,8 +43,9 @@ XMPP_SERVERS = frozenset({
     "jabber.org", "jabber.de", "xmpp.jp", "jabber.at", "jabber.fr", "jabbim.cz", "jabber.ru", "404.city",
     "yax.im", "jabber.hot-chilli.net", "jabber.ccc.de", "xmpp.is", "creep.im", "exploit.im", "conversations.im",
     "jabb3r.org", "dismail.de", "xabber.org", "blah.im", "jabber.cz", "draugr.de", "jabberes.org", "jwchat.org",
-    "xmpp.zone", "jabber.cat", "trashserver.net", "jabber.systemli.org", "magicbroccoli.de", "jabber.calyxinstitute.org",
-    "xmpp.earth", "jabber.space", "jabber.me", "jabbers.one", "jabber.uk", "jabber.sk", "jabber.no",
+    "xmpp.zone", "jabber.cat", "trashserver.net", "jabber.systemli.org", "magicbroccoli.de",
+    "jabber.calyxinstitute.org", "xmpp.earth", "jabber.space", "jabber.me", "jabbers.one", "jabber.uk",
+    "jabber.sk", "jabber.no",
 })
 
 

@@ -26,13 +26,18 @@ EMAIL = re.compile(
     rf"(?![\w\-@])", re.I)
 _DOT_SPLIT = re.compile(_DOT, re.I)
 
-_STOP_LOCALS = frozenset("""
-a about all also am an and any are as at back be been but by can did do does done down even for from get go going
-good got had has have he her here him his how i if in into is it its just last let look looking me more most my
-near new no not now of off on one only or our out over people please see she so some stay still that the their them
-then there these they this those time to too up us very was way we well went were what when where which while who
-why will with you your arrive arrived arriving meet meeting stop staying lives living live based work works working
-""".split())
+_STOP_LOCALS = frozenset([
+    "a", "about", "all", "also", "am", "an", "and", "any", "are", "as", "at", "back", "be", "been", "but",
+    "by", "can", "did", "do", "does", "done", "down", "even", "for", "from", "get", "go", "going", "good",
+    "got", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is",
+    "it", "its", "just", "last", "let", "look", "looking", "me", "more", "most", "my", "near", "new", "no",
+    "not", "now", "of", "off", "on", "one", "only", "or", "our", "out", "over", "people", "please", "see",
+    "she", "so", "some", "stay", "still", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "time", "to", "too", "up", "us", "very", "was", "way", "we", "well", "went", "were",
+    "what", "when", "where", "which", "while", "who", "why", "will", "with", "you", "your", "arrive",
+    "arrived", "arriving", "meet", "meeting", "stop", "staying", "lives", "living", "live", "based", "work",
+    "works", "working"
+])
 _ADDRESS_LIKE = re.compile(r"[._\d\-+]")
 
 

@@ -29,10 +29,10 @@ _CONNECT = re.compile(
 _HANDLE: dict[str, re.Pattern[str]] = {
     "skype": re.compile(r"(live:[a-z0-9._\-]{3,40}|[a-z][a-z0-9._,\-]{5,31})(?![\w@])", re.I),
     "telegram": re.compile(r"(?:@|t\.me/)?([a-z][a-z0-9_]{4,31})(?![\w@])", re.I),
-    "kik": re.compile(r"@?([a-z][a-z0-9._]{1,19})(?![\w@])", re.I),
+    "kik": re.compile(r"@?([a-z][a-z0-9._]{1,31})(?![\w@])", re.I),
     "wickr": re.compile(r"@?([a-z0-9][a-z0-9._\-]{2,31})(?![\w@])", re.I),
     "threema": re.compile(r"([a-z0-9*]{8})(?![\w])", re.I),
-    "snapchat": re.compile(r"@?([a-z][a-z0-9._\-]{2,14})(?![\w@])", re.I),
+    "snapchat": re.compile(r"@?([a-z][a-z0-9._\-]{2,31})(?![\w@])", re.I),
     "discord": re.compile(r"@?([a-z0-9_.]{2,32}(?:#\d{4})?)(?![\w@])", re.I),
     "signal": re.compile(r"([a-z][a-z0-9_]{2,31}\.\d{2,9})(?![\w@])", re.I),
     "wire": re.compile(r"@?([a-z0-9_]{2,64})(?![\w@])", re.I),
@@ -45,7 +45,7 @@ _TME = re.compile(r"(?<![\w])(?:https?://)?(?:t|telegram)\s*\.\s*me\s*/\s*([a-z]
 _MATRIX = re.compile(r"(?<![\w])@([a-z0-9._=\-/]{1,64}):([a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,24})(?![\w])", re.I)
 _PHONEISH = re.compile(r"\+?\d[\d \-./()]{6,20}\d")
 _STOP = frozenset({"is", "me", "on", "as", "at", "my", "the", "and", "or", "to", "add", "ist", "es", "mein", "meine",
-                   "mon", "mi", "il", "mio", "meu", "mijn", "moj", "please", "pls", "or", "name", "id"})
+                   "mon", "mi", "il", "mio", "meu", "mijn", "moj", "please", "pls", "name", "id"})
 
 
 def _spaced(text: str, pos: int) -> re.Match[str] | None:

@@ -53,9 +53,9 @@ def find_phones(text: str, hints: Sequence[str], taken: Spans) -> list[Found]:
         detail = "intl" if _international(m.raw_string) else f"national:{region}"
         out.append(Found("phone", _e164(m.number), m.start, m.end, bool(_SPACED.search(m.raw_string)), detail))
         taken.add(m.start, m.end)
-    for m in _RUN.finditer(text):
-        raw = m.group(0)
-        start, end = m.start(), m.end()
+    for rm in _RUN.finditer(text):
+        raw = rm.group(0)
+        start, end = rm.start(), rm.end()
         if taken.overlaps(start, end) or _DATE.match(raw) or _IPV4.match(raw):
             continue
         digits = "".join(ch for ch in raw if ch.isdigit())

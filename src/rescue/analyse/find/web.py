@@ -103,7 +103,7 @@ def find_domains(text: str, taken: Spans) -> list[Found]:
             continue
         host = m.group(1).replace("[.]", ".").lower()
         labels = host.split(".")
-        if all(lbl.isdigit() for lbl in labels[:-1]) or len(labels[-2]) < 2 and len(labels) == 2:
+        if all(lbl.isdigit() for lbl in labels[:-1]) or (len(labels[-2]) < 2 and len(labels) == 2):
             continue
         out.append(Found("domain", host.removeprefix("www."), m.start(), m.end(), "[.]" in m.group(1),
                          _host_kind(host) or "bare"))
