@@ -11,15 +11,6 @@ from hypothesis import strategies as st
 from rescue.text.charset import decode_text, python_codec, repair_mojibake, unescape_entities
 
 
-def _dumps() -> Path | None:
-    here = Path(__file__).resolve()
-    for base in (here.parents[1], here.parents[2]):
-        p = base / "shared" / "fixtures" / "forum-dumps"
-        if p.is_dir():
-            return p
-    return None
-
-
 def _mysql_mojibake(text: str) -> str:
     """What a latin1 column holding UTF-8 bytes looks like when read over a utf8mb4 connection."""
     return decode_text(text.encode("utf-8"), "latin1")
@@ -124,10 +115,8 @@ def test_correct_text_is_left_alone(correct: str) -> None:
     assert repair_mojibake(correct) == correct
 
 
-def test_fixture_mojibake() -> None:
-    d = _dumps()
-    if d is None:
-        pytest.skip("shared/fixtures not beside the repository")
+def test_fixture_mojibake(dumps: Path) -> None:
+    d = dumps  # tests/fixtures/forum-dumps (conftest)
     over_utf8 = (d / "mybb18_default_utf8mb4.sql").read_bytes()
     assert b"caf\xc3\x83\xc2\xa9" in over_utf8
     assert repair_mojibake(decode_text(b"caf\xc3\x83\xc2\xa9", "utf8mb4")) == "café"

@@ -11,16 +11,6 @@ from hypothesis import strategies as st
 
 from rescue.text.markup import ParsedText, Quote, _convert, detect_markup, to_plain
 
-
-def _dumps() -> Path | None:
-    here = Path(__file__).resolve()
-    for base in (here.parents[1], here.parents[2]):
-        p = base / "shared" / "fixtures" / "forum-dumps"
-        if p.is_dir():
-            return p
-    return None
-
-
 _ESC = {ord("0"): 0, ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("Z"): 26, ord("b"): 8}
 
 
@@ -74,10 +64,8 @@ def test_fixture_bodies(raw: str, uid: str | None, kind: str, expected: str) -> 
     assert to_plain(raw, kind, bbcode_uid=uid).text == expected
 
 
-def test_fixture_files_read_from_disk() -> None:
-    d = _dumps()
-    if d is None:
-        pytest.skip("shared/fixtures not beside the repository")
+def test_fixture_files_read_from_disk(dumps: Path) -> None:
+    d = dumps  # tests/fixtures/forum-dumps (conftest)
     phpbb = (d / "phpbb30_default.sql").read_bytes()
     body = sql_string(phpbb, b"First line with").decode("utf-8")
     assert plain(body, bbcode_uid="1a2b3c4d") == PHPBB30_TEXT
@@ -305,6 +293,7 @@ def test_images_and_smilies(raw: str, expected: str) -> None:
     ("```\n[b]not bold[/b] **kept**\n```\nafter", "[b]not bold[/b] **kept**\nafter"),
     ("use `a_b * c` here", "use a_b * c here"),
     ("> ```\n> quoted code\n> ```", ""),
+    ("[code][quote=A]not a quote[/quote][/code]", "[quote=A]not a quote[/quote]"),
 ])
 def test_code_is_kept_as_its_text(raw: str, expected: str) -> None:
     assert plain(raw) == expected

@@ -20,16 +20,6 @@ from rescue.text.times import (
     unix_to_ts,
 )
 
-
-def _dumps() -> Path | None:
-    here = Path(__file__).resolve()
-    for base in (here.parents[1], here.parents[2]):
-        p = base / "shared" / "fixtures" / "forum-dumps"
-        if p.is_dir():
-            return p
-    return None
-
-
 # -- unix_to_ts ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -267,10 +257,8 @@ def test_php_unserialize_soup(data: bytes) -> None:
         php_unserialize(data, lenient=True)
 
 
-def test_fixture_serialised_columns() -> None:
-    d = _dumps()
-    if d is None:
-        pytest.skip("shared/fixtures not beside the repository")
+def test_fixture_serialised_columns(dumps: Path) -> None:
+    d = dumps  # tests/fixtures/forum-dumps (conftest)
     phpbb = (d / "phpbb30_default.sql").read_bytes()
     assert b"'a:1:{i:0;s:15:\\\"Placeholder top\\\";}'" in phpbb
     assert php_unserialize(b'a:1:{i:0;s:15:"Placeholder top";}') == {0: "Placeholder top"}

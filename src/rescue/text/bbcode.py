@@ -44,7 +44,7 @@ _TOKEN_MD = re.compile(
     f"|{MD_RAW_START}(?P<raw>[^{MD_RAW_END}]*){MD_RAW_END}|{_HTML}|{_BB}", re.I)
 _CLOSERS = re.compile(r"\[/([a-z][a-z0-9]{0,15}|\*)(?::[a-z])?\]", re.I)
 _BR = re.compile(r"<br\s*/?>(?:\r?\n)?", re.I)
-_UID_CLOSE = re.compile(r"\[/[a-z*]{1,20}(?::[a-z])?:([a-z0-9]{5,10})\]")
+_UID_CLOSE = re.compile(r"\[/[a-z0-9*]{1,20}(?::[a-z])?:([a-z0-9]{5,10})\]")
 _UID_OPEN = re.compile(r"\[[a-z*]{1,20}(?:=[^\[\]\n]{0,500})?:([a-z0-9]{5,10})\]")
 
 _RAW_TAGS = frozenset({"code", "php", "html", "sql", "noparse", "nobbc", "icode", "plain"})
