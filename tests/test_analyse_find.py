@@ -24,6 +24,7 @@ def got(text: str, hints: tuple[str, ...] = ("DE",)) -> set[tuple[str, str]]:
     ("contact: zed[@]proton.me", "zed@proton.me"),
     ("you can reach me at callum.wilkinson AT virginmedia DOT com\nRegards", "callum.wilkinson@virginmedia.com"),
     ("schreib mir an jo{at}gmx{dot}de", "jo@gmx.de"),
+    ("drop me a line at galvez.edu AT hotmail DOT com", "galvez.edu@hotmail.com"),
 ])
 def test_emails(text: str, value: str) -> None:
     found = find_all(text)
@@ -76,6 +77,8 @@ def test_spaced_phone_is_obfuscated() -> None:
 @pytest.mark.parametrize(("text", "kind", "value"), [
     ("add me on Skype: live:quiet_fox", "skype", "live:quiet_fox"),
     ("my Skype is b l u e _ f o x 8 5", "skype", "blue_fox85"),
+    ("my Skype is k a p i t o n t e a p o t I am new here", "skype", "kapitonteapot"),
+    ("Skype: l i v e : q u i e t _ f o x", "skype", "live:quiet_fox"),
     ("Skype: sleepy.owl77", "skype", "sleepy.owl77"),
     ("ICQ: 123 456 789", "icq", "123456789"),
     ("my ICQ is 55512345", "icq", "55512345"),

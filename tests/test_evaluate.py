@@ -22,6 +22,8 @@ def analysed(small_world: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
         ingest(op, dump)
     summary = analyse.run(op)
     assert summary.persons > 0 and summary.counts["selectors"] > 0
+    assert summary.lines()[0].startswith(f"{summary.persons:,} persons")
+    assert json.loads(summary.to_json())["persons"] == summary.persons
     return op, small_world / "truth"
 
 

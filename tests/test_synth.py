@@ -18,6 +18,7 @@ from rescue.errors import SynthError
 from rescue.synth import generate
 from rescue.synth.accounts import plan_membership
 from rescue.synth.common import Draws, base36_id, base36_ids, uniform_block, uniform_row
+from rescue.synth.geo import DATA_FILE
 from rescue.synth.mysqldump import escape
 from rescue.synth.people import build_population
 from rescue.synth.phpbb_text import bitfield, html
@@ -297,6 +298,10 @@ def test_planted_selectors_are_where_the_truth_says(world: Path, users: dict[int
             assert national in text, s
             checked += 1
     assert checked > 400
+    owners: defaultdict[str, set[str]] = defaultdict(set)
+    for s in selectors:
+        owners[s["value"]].add(s["person_id"])
+    assert all(len(p) == 1 for p in owners.values())  # no selector is shared by two persons
 
 
 def test_selectors_inside_quotes_belong_to_the_quoted_member(world: Path, users: dict[int, Row],
@@ -332,7 +337,7 @@ def test_phone_numbers_are_valid_for_the_persons_country(world: Path) -> None:
 
 
 def test_home_and_travel_ips_geolocate_where_the_truth_says(world: Path) -> None:
-    geo = GeoIP2Fast(geoip2fast_data_file="geoip2fast-ipv6.dat.gz")
+    geo = GeoIP2Fast(geoip2fast_data_file=DATA_FILE)
     persons = {p["person_id"]: p["country"] for p in read_csv(world / "truth" / "persons.csv")}
     ips = read_csv(world / "truth" / "ips.csv")
     kinds = Counter(r["kind"] for r in ips)
@@ -347,7 +352,7 @@ def test_home_and_travel_ips_geolocate_where_the_truth_says(world: Path) -> None
 
 
 def test_traps_are_shared_by_unrelated_persons(world: Path) -> None:
-    geo = GeoIP2Fast(geoip2fast_data_file="geoip2fast-ipv6.dat.gz")
+    geo = GeoIP2Fast(geoip2fast_data_file=DATA_FILE)
     traps = read_csv(world / "truth" / "traps.csv")
     assert {t["kind"] for t in traps} == {"vpn", "tor", "cgnat", "travel"}
     persons = {p["person_id"]: p["country"] for p in read_csv(world / "truth" / "persons.csv")}
@@ -410,3 +415,39 @@ def test_attachment_files_are_real_pngs(world: Path) -> None:
             assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     png = encode_png(np.zeros((2, 3, 3), dtype=np.uint8))
     assert png.startswith(b"\x89PNG") and png.endswith(b"IEND\xaeB`\x82")
+
+
+def test_forum_tables_are_consistent(world: Path, users: dict[int, Row], posts: dict[int, Row]) -> None:
+    dump = world / "forum" / "phpbb.sql"
+    topics = table_rows(dump, "phpbb_topics")
+    by_topic: defaultdict[str, list[Row]] = defaultdict(list)
+    for p in sorted(posts.values(), key=lambda r: int(str(r["post_id"]))):
+        by_topic[str(p["topic_id"])].append(p)
+    assert len(by_topic) == len(topics)
+    times = [int(str(p["post_time"])) for p in sorted(posts.values(), key=lambda r: int(str(r["post_id"])))]
+    assert times == sorted(times)  # post ids follow time, as on a real board
+    for t in topics:
+        ps = by_topic[str(t["topic_id"])]
+        assert (t["topic_first_post_id"], t["topic_last_post_id"]) == (ps[0]["post_id"], ps[-1]["post_id"])
+        assert int(str(t["topic_replies"])) == len(ps) - 1 and ps[0]["post_subject"] == t["topic_title"]
+        assert {p["forum_id"] for p in ps} == {t["forum_id"]}
+        assert all(p["post_subject"] == "Re: " + str(t["topic_title"]) for p in ps[1:])
+    per_user = Counter(str(p["poster_id"]) for p in posts.values())
+    for u in users.values():
+        if u["user_type"] != "2":
+            assert int(str(u["user_posts"])) == per_user[str(u["user_id"])]
+            assert int(str(u["user_regdate"])) <= min(
+                (int(str(p["post_time"])) for p in posts.values() if p["poster_id"] == u["user_id"]), default=2**31)
+    forum_posts: Counter[str] = Counter()
+    for t in topics:
+        forum_posts[str(t["forum_id"])] += int(str(t["topic_replies"])) + 1
+    for f in table_rows(dump, "phpbb_forums"):
+        assert int(str(f["forum_posts"])) == forum_posts[str(f["forum_id"])]
+    pms = table_rows(dump, "phpbb_privmsgs")
+    boxes: defaultdict[str, list[Row]] = defaultdict(list)
+    for r in table_rows(dump, "phpbb_privmsgs_to"):
+        boxes[str(r["msg_id"])].append(r)
+    for m in pms:
+        rows = boxes[str(m["msg_id"])]
+        assert [r["user_id"] for r in rows if r["folder_id"] == "-1"] == [m["author_id"]]  # the sender's copy
+        assert {f"u_{r['user_id']}" for r in rows if r["folder_id"] == "0"} == set(str(m["to_address"]).split(":"))

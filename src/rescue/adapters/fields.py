@@ -1,6 +1,9 @@
 """Field functions shared by the adapters: ids, times, IPs, markup, flags.
 
-Each returns a function ``Row -> value`` so that adapter specs stay declarative.
+Each returns a function ``Row -> value`` so that adapter specs stay declarative. A getter
+that only applies a pure function to one column is tagged with that function and column
+(:func:`inline_of`), and a constant with its value (:func:`const_of`): the ingest compiler
+then calls the function on the column value directly, once per row, instead of the getter.
 """
 
 from __future__ import annotations
@@ -13,59 +16,110 @@ from rescue.adapters.base import MappingError, Row, id_of, int_of, nonempty, tex
 from rescue.text.charset import unescape_entities
 from rescue.text.ips import canonical_ip
 from rescue.text.markup import ParsedText, to_plain
-from rescue.text.times import parse_birthday, unix_to_ts
+from rescue.text.times import MAX_TS, parse_birthday, unix_to_ts
 
 Getter = Callable[[Row], Any]
+ValueFn = Callable[[Any], Any]
+_INLINE = "_rescue_inline"
+_CONST = "_rescue_const"
+
+
+def inline_of(getter: object) -> tuple[ValueFn, str] | None:
+    """(function, column) when ``getter(r)`` is ``function(r.get(column))``, else None."""
+    got: tuple[ValueFn, str] | None = getattr(getter, _INLINE, None)
+    return got
+
+
+def const_of(getter: object) -> tuple[Any] | None:
+    """(value,) when ``getter`` always returns ``value``, else None."""
+    got: tuple[Any] | None = getattr(getter, _CONST, None)
+    return got
+
+
+def column_getter(fn: ValueFn, col: str) -> Getter:
+    """``r -> fn(r.get(col))``, tagged so that the ingest compiler can inline it."""
+
+    def get(r: Row) -> Any:
+        return fn(r.get(col))
+
+    setattr(get, _INLINE, (fn, col))
+    return get
+
+
+def ident_value(v: Any) -> str | None:
+    """``id_of`` with a fast path for the common case, a plain int."""
+    if v.__class__ is int:
+        return str(v) if v else None
+    return None if v is None else id_of(v)
+
+
+def text_value(v: Any) -> str | None:
+    """``text_of`` with a fast path for text and plain ints."""
+    if v.__class__ is str:
+        return v  # type: ignore[no-any-return]
+    if v.__class__ is int:
+        return str(v)
+    return None if v is None else text_of(v)
 
 
 def ident(col: str) -> Getter:
     """A native id as text (0 / empty → NULL)."""
-    return lambda r: id_of(r.get(col))
+    return column_getter(ident_value, col)
 
 
 def ident_keep_zero(col: str) -> Getter:
-    def get(r: Row) -> str | None:
-        v = r.get(col)
-        return None if v is None else text_of(v)
-
-    return get
+    """A native id as text, 0 kept (``None`` stays NULL)."""
+    return column_getter(text_value, col)
 
 
 def text(col: str) -> Getter:
-    return lambda r: text_of(r.get(col))
+    return column_getter(text_value, col)
 
 
 def opt_text(col: str) -> Getter:
     """Text, with empty strings turned into NULL."""
-    return lambda r: nonempty(r.get(col))
+    return column_getter(nonempty, col)
 
 
 def _unescape(value: str | None) -> str | None:
     return unescape_entities(value) if value is not None and "&" in value else value
 
 
+def html_value(v: Any) -> str | None:
+    return _unescape(text_value(v))
+
+
+def opt_html_value(v: Any) -> str | None:
+    return _unescape(nonempty(v))
+
+
 def html(col: str) -> Getter:
     """Text the forum stored HTML-escaped (phpBB usernames, subjects, titles), decoded once."""
-    return lambda r: _unescape(text_of(r.get(col)))
+    return column_getter(html_value, col)
 
 
 def opt_html(col: str) -> Getter:
-    return lambda r: _unescape(nonempty(r.get(col)))
+    return column_getter(opt_html_value, col)
 
 
 def integer(col: str) -> Getter:
-    return lambda r: int_of(r.get(col))
+    return column_getter(int_of, col)
+
+
+def unix_value(v: Any) -> int | None:
+    if v.__class__ is int:
+        return v if 0 < v <= MAX_TS else None  # type: ignore[no-any-return]
+    return unix_to_ts(v)
 
 
 def unix(col: str) -> Getter:
-    return lambda r: unix_to_ts(r.get(col))
+    return column_getter(unix_value, col)
 
 
 def timestamp(col: str) -> Getter:
     """Unix seconds from a unix int or SQL timestamp text (``2010-01-05 00:00:00[.ffffff][+00]``, UTC)."""
 
-    def get(r: Row) -> int | None:
-        v = r.get(col)
+    def value(v: Any) -> int | None:
         if v is None or isinstance(v, int):
             return unix_to_ts(v)
         s = text_of(v)
@@ -79,23 +133,52 @@ def timestamp(col: str) -> Getter:
             d = d.astimezone(dt.UTC).replace(tzinfo=None)
         return int((d - _EPOCH).total_seconds())
 
-    return get
+    return column_getter(value, col)
 
 
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
+def boolean_value(v: Any) -> bool:
+    return (text_of(v) or "").strip().lower() in ("1", "t", "true", "y", "yes")
+
+
 def boolean(col: str) -> Getter:
     """SQL booleans in any spelling: 1/0, t/f, true/false."""
-    return lambda r: (text_of(r.get(col)) or "").strip().lower() in ("1", "t", "true", "y", "yes")
+    return column_getter(boolean_value, col)
+
+
+_MISSING: Any = object()
+_IP_TEXT: dict[str, str | None] = {}  # canonical forms of IP texts seen (addresses repeat a lot)
+_IP_GETTERS: dict[str, Getter] = {}
+
+
+def ip_value(v: Any) -> str | None:
+    """``canonical_ip``, remembered for text values (bounded)."""
+    if v.__class__ is not str:
+        return canonical_ip(v)
+    got = _IP_TEXT.get(v, _MISSING)
+    if got is _MISSING:
+        if len(_IP_TEXT) >= 1 << 16:
+            _IP_TEXT.clear()
+        got = _IP_TEXT[v] = canonical_ip(v)
+    return got  # type: ignore[return-value]
 
 
 def ip(col: str) -> Getter:
-    return lambda r: canonical_ip(r.get(col))
+    """The canonical text of an IP column (one getter per column, so specs may call ``ip(c)(r)``)."""
+    got = _IP_GETTERS.get(col)
+    if got is None:
+        got = _IP_GETTERS[col] = column_getter(ip_value, col)
+    return got
 
 
 def const(value: Any) -> Getter:
-    return lambda r: value
+    def get(r: Row) -> Any:
+        return value
+
+    setattr(get, _CONST, (value,))
+    return get
 
 
 def flag(pred: Callable[[Row], bool]) -> Getter:

@@ -38,7 +38,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "timezone": 0.4,
     "language": 0.3,
 }
-WEAK_TYPES = frozenset({"timezone", "language"})
+WEAK_TYPES = frozenset({"timezone", "language", "phone_national"})
 
 
 @dataclass(frozen=True)

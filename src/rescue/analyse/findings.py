@@ -1,10 +1,12 @@
 """From the ``_evidence`` items to the tables ``attribution``, ``account_attribution`` and
-``attribution_evidence`` (items with grades, and whether each supports or contradicts the result)."""
+``attribution_evidence`` (items with grades, and whether each supports or contradicts the result).
+
+Items are read column by column, sorted by DuckDB, and walked group by group: no per-row dicts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from itertools import groupby
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -17,71 +19,99 @@ from rescue.analyse.store import write_arrow, write_sql
 DECISION_FIELDS = [("country", pa.string()), ("confidence", pa.float64()), ("candidate", pa.string()),
                    ("support", pa.float64()), ("against", pa.float64()), ("share", pa.float64()),
                    ("evidence_items", pa.int64()), ("evidence_types", pa.string()), ("reason", pa.string())]
+_NONE = Decision(None, 0.0, None, 0.0, 0.0, 0.0, 0, "", "no evidence")
+
+_IDS_SQL = """
+CREATE OR REPLACE TEMP TABLE _evidence_ids AS
+SELECT left(sha256(concat_ws(chr(31), evidence_type, source_id, account_id, coalesce(ip, ''),
+            coalesce(selector_kind, ''), coalesce(selector_value, ''), array_to_string(countries, ' '),
+            coalesce(detail, ''))), 16) AS evidence_id, * REPLACE (round(weight, 6) AS weight)
+FROM _evidence
+"""
 
 
-def _ids_sql() -> str:
-    return """SELECT left(sha256(concat_ws(chr(31), evidence_type, source_id, account_id, coalesce(ip, ''),
-                      coalesce(selector_kind, ''), coalesce(selector_value, ''), array_to_string(countries, ' '),
-                      coalesce(detail, ''))), 16) AS evidence_id, * REPLACE (round(weight, 6) AS weight)
-              FROM _evidence"""
-
-
-def _decisions(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Hashable],
-               cfg: AnalyseConfig) -> dict[Hashable, Decision]:
-    out: dict[Hashable, Decision] = {}
-    for k, grp in groupby(sorted(rows, key=lambda r: (key(r), r["evidence_id"])), key=key):  # type: ignore[arg-type]
-        out[k] = decide((Item(r["evidence_type"], tuple(r["countries"]), float(r["weight"])) for r in grp), cfg)
+def _columns(con: duckdb.DuckDBPyConnection, cols: str, order: str) -> dict[str, list[Any]]:
+    rel = con.sql(f"SELECT {cols} FROM _evidence_ids ORDER BY {order}")
+    assert rel is not None
+    out: dict[str, list[Any]] = rel.to_arrow_table().to_pydict()
     return out
 
 
-def _decision_table(keys: list[tuple[str, pa.DataType]], decided: dict[Hashable, Decision],
-                    all_keys: list[tuple[Any, ...]]) -> pa.Table:
-    cols: dict[str, list[Any]] = {name: [] for name, _ in keys + DECISION_FIELDS}
+def _groups(keys: list[Any]) -> Iterator[tuple[Any, int, int]]:
+    """(key, start, end) of each run of equal keys in a sorted list."""
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            yield keys[start], start, i
+            start = i
+
+
+def _decide_groups(d: dict[str, list[Any]], keys: list[Any], cfg: AnalyseConfig) -> dict[Any, Decision]:
+    types, countries, weights = d["evidence_type"], d["countries"], d["weight"]
+    return {k: decide([Item(types[j], tuple(countries[j]), float(weights[j])) for j in range(lo, hi)], cfg)
+            for k, lo, hi in _groups(keys)}
+
+
+def _decision_table(key_fields: list[tuple[str, pa.DataType]], all_keys: list[tuple[Any, ...]],
+                    decided: dict[Any, Decision]) -> pa.Table:
+    cols: dict[str, list[Any]] = {name: [] for name, _ in key_fields + DECISION_FIELDS}
+    single = len(key_fields) == 1
     for k in all_keys:
-        d = decided.get(k[0] if len(k) == 1 else k) or Decision(None, 0.0, None, 0.0, 0.0, 0.0, 0, "", "no evidence")
-        for (name, _), v in zip(keys, k, strict=True):
+        dec = decided.get(k[0] if single else k, _NONE)
+        for (name, _), v in zip(key_fields, k, strict=True):
             cols[name].append(v)
-        for name, _ in DECISION_FIELDS:
-            cols[name].append(getattr(d, name if name not in ("evidence_items", "evidence_types") else
-                                      name.removeprefix("evidence_")))
-    return pa.Table.from_pydict(cols, schema=pa.schema(keys + DECISION_FIELDS))
+        cols["country"].append(dec.country)
+        cols["confidence"].append(dec.confidence)
+        cols["candidate"].append(dec.candidate)
+        cols["support"].append(dec.support)
+        cols["against"].append(dec.against)
+        cols["share"].append(dec.share)
+        cols["evidence_items"].append(dec.items)
+        cols["evidence_types"].append(dec.types)
+        cols["reason"].append(dec.reason)
+    return pa.Table.from_pydict(cols, schema=pa.schema(key_fields + DECISION_FIELDS))
+
+
+def _annotations(d: dict[str, list[Any]], by_person: dict[Any, Decision]) -> pa.Table:
+    """Per item: strength, accuracy, grade and stance (relative to its person's attribution)."""
+    ann: dict[str, list[Any]] = {"evidence_id": d["evidence_id"], "strength": [], "accuracy": [], "grade": [],
+                                 "stance": []}
+    types, countries, weights, rel = d["evidence_type"], d["countries"], d["weight"], d["reliability"]
+    for pid, lo, hi in _groups(d["person_id"]):
+        attributed = by_person[pid].country
+        flags = corroboration([(types[j], tuple(countries[j]), float(weights[j])) for j in range(lo, hi)],
+                              attributed)
+        for j, corr in zip(range(lo, hi), flags, strict=True):
+            g, acc = grade(types[j], rel[j], corr)
+            w = float(weights[j])
+            ann["strength"].append("none" if w <= 0 else "weak" if types[j] in WEAK_TYPES else "strong")
+            ann["accuracy"].append(acc)
+            ann["grade"].append(g)
+            ann["stance"].append(None if attributed is None else "supports" if attributed in countries[j]
+                                 else "contradicts" if w > 0 else "not counted")
+    return pa.Table.from_pydict(ann)
 
 
 def write_attribution(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> dict[str, int]:
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _evidence_ids AS {_ids_sql()}")
-    rel = con.sql("""SELECT evidence_id, person_id, source_id, account_id, evidence_type, countries, weight,
-                     reliability FROM _evidence_ids ORDER BY person_id, evidence_id""")
-    assert rel is not None
-    rows = rel.to_arrow_table().to_pylist()
-    by_person = _decisions(rows, lambda r: r["person_id"], cfg)
-    by_account = _decisions(rows, lambda r: (r["source_id"], r["account_id"]), cfg)
+    con.execute(_IDS_SQL)
+    base = "evidence_type, countries, weight"
+    per_person = _columns(con, f"evidence_id, person_id, reliability, {base}", "person_id, evidence_id")
+    by_person = _decide_groups(per_person, per_person["person_id"], cfg)
+    per_account = _columns(con, f"source_id, account_id, {base}", "source_id, account_id, evidence_id")
+    by_account = _decide_groups(per_account, list(zip(per_account["source_id"], per_account["account_id"],
+                                                      strict=True)), cfg)
+    del per_account
     persons = [tuple(r) for r in con.execute("SELECT person_id FROM persons ORDER BY 1").fetchall()]
-    accounts = [tuple(r) for r in con.execute("SELECT source_id, account_id, person_id FROM person_accounts "
-                                              "ORDER BY 1, 2").fetchall()]
-    n_att = write_arrow(con, "attribution", _decision_table([("person_id", pa.string())], by_person, persons),
+    accounts = con.execute("SELECT source_id, account_id, person_id FROM person_accounts ORDER BY 1, 2").fetchall()
+    n_att = write_arrow(con, "attribution", _decision_table([("person_id", pa.string())], persons, by_person),
                         "person_id")
-    acc_keys = [(s, a) for s, a, _ in accounts]
-    acc_table = _decision_table([("source_id", pa.string()), ("account_id", pa.string())], by_account, acc_keys)
+    acc_table = _decision_table([("source_id", pa.string()), ("account_id", pa.string())],
+                                [(s, a) for s, a, _ in accounts], by_account)
     acc_table = acc_table.append_column("person_id", pa.array([p for _, _, p in accounts], pa.string()))
     n_acc = write_arrow(con, "account_attribution", acc_table, "source_id, account_id")
-
-    ann: dict[str, list[Any]] = {"evidence_id": [], "strength": [], "accuracy": [], "grade": [], "stance": []}
-    for pid, grp_iter in groupby(rows, key=lambda r: r["person_id"]):
-        grp = list(grp_iter)
-        attributed = by_person[pid].country
-        flags = corroboration([(r["evidence_type"], tuple(r["countries"]), float(r["weight"])) for r in grp],
-                              attributed)
-        for r, corr in zip(grp, flags, strict=True):
-            g, acc = grade(r["evidence_type"], r["reliability"], corr)
-            w = float(r["weight"])
-            stance = None if attributed is None else (
-                "supports" if attributed in r["countries"] else "contradicts" if w > 0 else "not counted")
-            ann["evidence_id"].append(r["evidence_id"])
-            ann["strength"].append("none" if w <= 0 else "weak" if r["evidence_type"] in WEAK_TYPES else "strong")
-            ann["accuracy"].append(acc)
-            ann["grade"].append(g)
-            ann["stance"].append(stance)
-    con.register("_ann", pa.Table.from_pydict(ann))
+    ann = _annotations(per_person, by_person)
+    del per_person
+    con.register("_ann", ann)
     try:
         n_ev = write_sql(con, "attribution_evidence", """
             SELECT e.evidence_id, e.person_id, e.source_id, e.account_id,

@@ -8,10 +8,30 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import socket
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+
+def _span(cidr: str) -> tuple[int, int, int] | None:
+    """(version, first, last) of a CIDR or address; None when unreadable (fast path without ipaddress)."""
+    addr, _, plen = cidr.partition("/")
+    try:
+        if ":" in addr:
+            version, bits, value = 6, 128, int.from_bytes(socket.inet_pton(socket.AF_INET6, addr), "big")
+        else:
+            version, bits, value = 4, 32, int.from_bytes(socket.inet_aton(addr), "big")
+            if addr.count(".") != 3:
+                return None
+        n = int(plen) if plen else bits
+    except (OSError, ValueError):
+        return None
+    if not 0 <= n <= bits:
+        return None
+    host = (1 << (bits - n)) - 1
+    return version, value & ~host, (value & ~host) | host
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -34,12 +54,9 @@ class NetSet:
         v4: list[tuple[int, int]] = []
         v6: list[tuple[int, int]] = []
         for c in cidrs:
-            try:
-                net = ipaddress.ip_network(c.strip(), strict=False)
-            except ValueError:
-                continue
-            span = (int(net.network_address), int(net.broadcast_address))
-            (v4 if net.version == 4 else v6).append(span)
+            got = _span(c.strip())
+            if got is not None:
+                (v4 if got[0] == 4 else v6).append((got[1], got[2]))
         m4 = _merge(v4)
         self._v4_lo = np.array([a for a, _ in m4], dtype=np.uint64)
         self._v4_hi = np.array([b for _, b in m4], dtype=np.uint64)

@@ -57,7 +57,12 @@ def attribution(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                round(count(*) FILTER (WHERE country = truth_country) / count(*), 4) AS accuracy
         FROM person_truth WHERE country IS NOT NULL GROUP BY 1 ORDER BY 1 DESC""")
     out["abstentions"] = _dicts(con, """
-        SELECT regexp_replace(reason, '( for| between|:| \\().*$', '') AS reason, count(*) AS persons
+        SELECT CASE WHEN reason LIKE 'weak evidence only%' THEN 'weak evidence only (time zone, language)'
+                    WHEN reason LIKE 'strong evidence for%' THEN 'too little strong evidence'
+                    WHEN reason LIKE 'conflicting%' THEN 'conflicting evidence'
+                    WHEN reason LIKE 'tie%' THEN 'tie between two countries'
+                    WHEN reason LIKE 'confidence%' THEN 'confidence below threshold'
+                    ELSE reason END AS reason, count(*) AS persons
         FROM person_truth WHERE country IS NULL GROUP BY 1 ORDER BY 2 DESC, 1""")
     out["confusions"] = _dicts(con, """
         SELECT truth_country, country AS attributed_country, count(*) AS persons FROM person_truth

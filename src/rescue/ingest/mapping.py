@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rescue.adapters.base import Emit, MappingError, Recognition, Row, TableMap, text_of
+from rescue.adapters.base import MappingError, Recognition, TableMap
+from rescue.ingest.compile import Compiled, compile_decode, compile_run
 from rescue.readers.base import BadRow, ConnectionCharset, Event, RawRow, TableDef
-from rescue.store import schema
 from rescue.store.duck import BatchWriter
 from rescue.text.charset import decode_text, repair_mojibake
 
@@ -67,6 +67,18 @@ def _render_raw(values: Iterable[Any]) -> bytes:
     return (b"(" + b",".join(parts) + b")")[:RAW_CAP]
 
 
+@dataclass
+class _Plan:
+    """How the rows of one source table with one column list are mapped."""
+
+    tc: TableCount
+    tmap: TableMap | None  # None: a table the adapter does not use (counted as read, skipped)
+    names: tuple[str, ...] | None = None  # None: the table's columns are unknown
+    is_text: tuple[bool, ...] = ()
+    latin1: bool = False
+    compiled: Compiled | None = None
+
+
 class RowMapper:
     """Maps the events of one source into the writer; counts every row into exactly one bin."""
 
@@ -78,12 +90,10 @@ class RowMapper:
         self.writer = writer
         self.charset = connection_charset
         self.counts = Conservation()
-        self._plans: dict[tuple[str, tuple[str, ...] | None], tuple[
-            tuple[str, ...] | None, tuple[bool, ...], tuple[int, ...], bool]] = {}
+        self._plans: dict[tuple[str, tuple[str, ...] | None], _Plan] = {}
         self._recoded = False
         self._utf8 = self.charset.startswith("utf8")
-        self._data_cols = {t: [c for c in schema.column_names(t)[1:] if not c.startswith("prov_")]
-                           for t in schema.TABLES if t not in schema.NO_PROV}
+        self._rows = 0
         for name, tmap in rec.tables.items():
             tc = self.counts.of(name)
             tc.status, tc.canonical = "mapped", tmap.primary_table
@@ -92,8 +102,8 @@ class RowMapper:
 
     # -- events ---------------------------------------------------------------------------
     def feed(self, event: Event) -> None:
-        if isinstance(event, RawRow):
-            self._row(event)
+        if event.__class__ is RawRow:
+            self._row(event)  # type: ignore[arg-type]
         elif isinstance(event, TableDef):
             if event.columns:
                 self.defs[event.name] = event
@@ -106,6 +116,8 @@ class RowMapper:
         elif isinstance(event, ConnectionCharset):
             self.charset = event.charset
             self._utf8 = self.charset.startswith("utf8")
+        elif isinstance(event, RawRow):
+            self._row(event)
 
     def _quarantine(self, table: str, offset: int, line: int, reason: str, raw: bytes) -> None:
         tc = self.counts.of(table)
@@ -134,86 +146,61 @@ class RowMapper:
 
     def _row(self, ev: RawRow) -> None:
         table = ev.table
-        tc = self.counts.of(table)
-        tc.read += 1
-        tmap = self.rec.tables.get(table)
-        if tmap is None:
-            return
         plan = self._plans.get((table, ev.columns))
         if plan is None:
             plan = self._plans[(table, ev.columns)] = self._plan(table, ev.columns)
-        names, is_text, int_idx, latin1 = plan
-        values = ev.values
-        if names is None or len(names) != len(values):
-            got = len(names) if names else 0
-            self._quarantine(table, ev.offset, ev.line, f"row has {len(values)} values, table declares {got} columns",
-                             _render_raw(values))
+        tc = plan.tc
+        tc.read += 1
+        compiled = plan.compiled
+        if compiled is None:
+            if plan.tmap is not None:
+                got = len(plan.names) if plan.names else 0
+                self._quarantine(table, ev.offset, ev.line, f"row has {len(ev.values)} values, table declares "
+                                 f"{got} columns", _render_raw(ev.values))
             return
-        self._recoded = False
+        values = ev.values
+        if len(values) != len(plan.is_text):
+            self._quarantine(table, ev.offset, ev.line, f"row has {len(values)} values, table declares "
+                             f"{len(plan.is_text)} columns", _render_raw(values))
+            return
         try:
-            if self._utf8 and not latin1:
-                dec = [v.decode() if t and v.__class__ is bytes else v for v, t in zip(values, is_text, strict=True)]
-            else:
+            if not self._utf8 or plan.latin1:
                 raise UnicodeDecodeError("utf-8", b"", 0, 0, "slow path")
+            dec = compiled.decode(values)
         except UnicodeDecodeError:
-            dec = [self._decode(v, not t, latin1) for v, t in zip(values, is_text, strict=True)]
-        if self._recoded:
-            tc.recoded += 1
+            self._recoded = False
+            latin1 = plan.latin1
+            dec = [self._decode(v, not t, latin1) for v, t in zip(values, plan.is_text, strict=True)]
+            if self._recoded:
+                tc.recoded += 1
         try:
-            for i in int_idx:
-                v = dec[i]
-                if v is not None and v.__class__ is not int:
-                    dec[i] = _as_int(names[i], v)
-            row = Row(zip(names, dec, strict=True))
-            out = list(self._emit(tmap, row))
+            compiled.run(dec, ev.offset, ev.line)
         except (MappingError, ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
             self._quarantine(table, ev.offset, ev.line, f"{type(exc).__name__}: {exc}"[:500], _render_raw(values))
             return
-        key = ":".join(text_of(row.get(k)) or "" for k in tmap.key)
-        add = self.writer.add
-        sid, offset, line = self.source_id, ev.offset, ev.line
-        for out_table, fields in out:
-            add(out_table, (sid, *[fields.get(c) for c in self._data_cols[out_table]], table, key, offset, line))
         tc.mapped += 1
+        self._rows += 1
+        if not self._rows & 1023:
+            self.writer.check()
 
-    def _plan(self, table: str, columns: tuple[str, ...] | None) -> tuple[
-            tuple[str, ...] | None, tuple[bool, ...], tuple[int, ...], bool]:
+    def _plan(self, table: str, columns: tuple[str, ...] | None) -> _Plan:
         """Per table (and column list): names, which values are text, which must be integers."""
+        tc = self.counts.of(table)
+        tmap = self.rec.tables.get(table)
+        if tmap is None:
+            return _Plan(tc, None)
         tdef = self.defs.get(table)
         names = columns or (tdef.column_names if tdef else None)
-        kinds = {c.name: c for c in tdef.columns} if tdef else {}
         if names is None:
-            return None, (), (), False
+            return _Plan(tc, tmap)
+        kinds = {c.name: c for c in tdef.columns} if tdef else {}
         is_text = tuple(not (n in kinds and kinds[n].is_binary) for n in names)
         int_idx = tuple(i for i, n in enumerate(names)
                         if n in kinds and kinds[n].sql_type.split("(")[0] in _INT_TYPES)
         latin1 = bool(tdef and tdef.charset and tdef.charset.startswith("latin1"))
-        return names, is_text, int_idx, latin1
-
-    @staticmethod
-    def _emit(tmap: TableMap, row: Row) -> Iterable[tuple[str, dict[str, Any]]]:
-        for emit in tmap.emits:
-            if emit.when is not None and not emit.when(row):
-                continue
-            if emit.many is not None:
-                for d in emit.many(row):
-                    yield emit.table, dict(d)
-                continue
-            yield emit.table, _fields(emit, row)
+        compiled = Compiled(compile_decode(is_text),
+                            compile_run(tmap, table, names, int_idx, self.source_id, self.writer.rows))
+        return _Plan(tc, tmap, names, is_text, latin1, compiled)
 
 
 _INT_TYPES = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
-
-
-def _as_int(col: str, value: Any) -> int:
-    try:
-        return int(value.decode() if isinstance(value, bytes) else value)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MappingError(f"column {col} is an integer column but holds {str(value)[:40]!r}") from exc
-
-
-def _fields(emit: Emit, row: Row) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for col, spec in emit.fields.items():
-        out[col] = text_of(row.get(spec)) if isinstance(spec, str) else spec(row)
-    return out

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rescue.errors import SourceError
-from rescue.ingest.scan import scan_mysqldump
+from rescue.ingest.scan import Layout, scan_layout
 from rescue.readers.base import DumpStructure, Event, SourceReader
-from rescue.readers.containers import open_source, sniff
+from rescue.readers.containers import detect_wrapping, open_source, sniff
 
 # A single value larger than this (a post body, a blob) is quarantined, not held in memory.
 MAX_VALUE_BYTES = 64 << 20
@@ -47,11 +47,17 @@ class MysqlDumpReader:
         self.path = path
         self.max_value_bytes = max_value_bytes
         self.total: int | None = None
+        self.layout: Layout | None = None  # where statements start (after structure())
 
     def structure(self) -> DumpStructure:
-        s = scan_mysqldump(self.path)
+        s, self.layout = scan_layout(self.path)
         self.total = s.bytes_scanned
         return s
+
+    def seekable(self) -> bool:
+        """True for a plain file: its decompressed offsets are its file offsets."""
+        with self.path.open("rb") as f:
+            return detect_wrapping(f.read(8)) is None
 
     def events(self, progress: Callable[[int], None] | None = None) -> Iterator[Event]:
         from rescue.readers.mysqldump import iter_mysqldump

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,44 +42,81 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(schema.ddl(table))
 
 
-class BatchWriter:
-    """Buffers rows (tuples in schema column order) per table and appends them in batches."""
+Sink = Callable[[str, pa.Table], None]
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, batch_rows: int = 50_000) -> None:
+
+class BatchWriter:
+    """Buffers rows (tuples in schema column order) per table and hands them on in Arrow batches.
+
+    By default a batch is appended to the table of the same name in ``con``; a ``sink`` (table
+    name, Arrow table) sends it elsewhere (a worker process writes files). ``rows(table)`` is the
+    live buffer of a table, appended to directly by compiled mappers, which call ``check()`` now
+    and then so that a full buffer is flushed.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, batch_rows: int = 50_000,
+                 sink: Sink | None = None) -> None:
         self.con = con
         self.batch_rows = batch_rows
+        self._sink = sink
         self._buf: dict[str, list[Sequence[Any]]] = {}
         self._schemas: dict[str, pa.Schema] = {}
         self.counts: dict[str, int] = {}
 
-    def add(self, table: str, row: Sequence[Any]) -> None:
+    def rows(self, table: str) -> list[Sequence[Any]]:
         buf = self._buf.get(table)
         if buf is None:
             buf = self._buf[table] = []
             self._schemas[table] = arrow_schema(table)
+        return buf
+
+    def add(self, table: str, row: Sequence[Any]) -> None:
+        buf = self._buf.get(table)
+        if buf is None:
+            buf = self.rows(table)
         buf.append(row)
         if len(buf) >= self.batch_rows:
             self._flush(table)
+
+    def check(self) -> None:
+        """Flush every buffer that holds a batch or more."""
+        for table, buf in self._buf.items():
+            if len(buf) >= self.batch_rows:
+                self._flush(table)
 
     def _flush(self, table: str) -> None:
         rows = self._buf.get(table)
         if not rows:
             return
         sch = self._schemas[table]
-        cols = list(zip(*rows, strict=True))
+        cols = zip(*rows, strict=True)
         arrays = [pa.array(col, type=field.type) for col, field in zip(cols, sch, strict=True)]
         batch = pa.Table.from_arrays(arrays, schema=sch)
-        self.con.register("_rescue_batch", batch)
-        try:
-            self.con.execute(f'INSERT INTO "{table}" SELECT * FROM _rescue_batch')
-        finally:
-            self.con.unregister("_rescue_batch")
-        self.counts[table] = self.counts.get(table, 0) + len(rows)
+        n = len(rows)
         rows.clear()
+        if self._sink is not None:
+            self._sink(table, batch)
+        else:
+            insert_arrow(self._con(), table, batch)
+        self.counts[table] = self.counts.get(table, 0) + n
+
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            raise OperationError("BatchWriter without a connection or a sink")
+        return self.con
 
     def flush(self) -> None:
         for table in list(self._buf):
             self._flush(table)
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    """Append an Arrow table (columns in the schema order of ``table``) to ``table``."""
+    con.register("_rescue_batch", data)
+    try:
+        con.execute(f'INSERT INTO "{table}" SELECT * FROM _rescue_batch')
+    finally:
+        con.unregister("_rescue_batch")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection, tables: Sequence[str] | None = None) -> dict[str, int]:

@@ -16,10 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from rescue.errors import SynthError
 from rescue.synth.accounts import DELETED
@@ -85,9 +88,9 @@ def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
         raise SynthError(f"{out}: cannot create the output folder: {exc}") from exc
     world = build_world(seed, members, progress)
     truth = Truth(out / "truth", world.pop)
-    held = [set(acc.by_person) for acc in world.forums]
+    held = [acc.by_person.mask() for acc in world.forums]
     for i, acc in enumerate(world.forums):
-        truth.track(acc, set().union(*(h for j, h in enumerate(held) if j != i)))
+        truth.track(acc, np.logical_or.reduce([h for j, h in enumerate(held) if j != i]))
     row_counts: dict[str, dict[str, int]] = {}
     dumps: list[Path] = []
     files_dir: Path | None = None
@@ -95,6 +98,8 @@ def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
         folder = out / acc.spec.key
         folder.mkdir(parents=True, exist_ok=True)
         files = acc.spec.key == "forum" and members <= FILES_UP_TO
+        if not files and (folder / "files").is_dir():
+            shutil.rmtree(folder / "files")  # attachments of an earlier world in the same folder
         writer = WRITERS[software](world, acc, folder, truth, files=files, progress=progress, workers=workers)
         row_counts[f"{acc.spec.key}/{writer.path.name}"] = writer.write()
         dumps.append(writer.path)

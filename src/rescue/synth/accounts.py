@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +65,34 @@ def plan_membership(seed: int, main_total: int, other_total: int) -> Membership:
     return Membership(main, np.asarray(other, dtype=np.int32), nxt)
 
 
+class PersonIndex:
+    """The accounts of each person on one forum (compressed rows over the account → person array)."""
+
+    def __init__(self, person: npt.NDArray[np.int32], n_persons: int) -> None:
+        self.order = np.argsort(person, kind="stable").astype(np.int32)  # accounts grouped by person
+        self.offsets = np.zeros(n_persons + 1, dtype=np.int64)
+        np.cumsum(np.bincount(person, minlength=n_persons), out=self.offsets[1:])
+        self.rank = np.empty(len(person), dtype=np.int32)  # ordinal of each account among its person's
+        self.rank[self.order] = np.arange(len(person)) - self.offsets[person[self.order]]
+
+    def get(self, p: int, default: tuple[int, ...] = ()) -> list[int] | tuple[int, ...]:
+        lo, hi = int(self.offsets[p]), int(self.offsets[p + 1])
+        return self.order[lo:hi].tolist() if hi > lo else default
+
+    def __getitem__(self, p: int) -> list[int]:
+        return cast(list[int], self.order[int(self.offsets[p]):int(self.offsets[p + 1])].tolist())
+
+    def count(self, p: int) -> int:
+        return int(self.offsets[p + 1] - self.offsets[p])
+
+    def persons(self) -> npt.NDArray[np.int64]:
+        """Persons holding at least one account, ascending."""
+        return np.flatnonzero(np.diff(self.offsets) > 0)
+
+    def mask(self) -> npt.NDArray[np.bool_]:
+        return np.asarray(np.diff(self.offsets) > 0, dtype=np.bool_)
+
+
 @dataclass
 class ForumAccounts:
     spec: ForumSpec
@@ -79,7 +108,7 @@ class ForumAccounts:
     email: list[str]
     own: dict[int, tuple[str, str]] = field(default_factory=dict)  # separate account -> own handle
     first_member_id: int = 0
-    by_person: dict[int, list[int]] = field(default_factory=dict)
+    by_person: PersonIndex = field(default_factory=lambda: PersonIndex(np.zeros(0, dtype=np.int32), 0))
 
     @property
     def n(self) -> int:
@@ -156,7 +185,7 @@ def build_accounts(seed: int, spec: ForumSpec, pop: Population, persons: npt.NDA
     user_id[order] = np.arange(first_member_id, first_member_id + len(order))
     acc = ForumAccounts(spec=spec, user_id=user_id, person=persons, role=role, flags=flags, reg=reg,
                         last=last, weight=weight, n_posts=n_posts, username=[], email=[],
-                        first_member_id=first_member_id)
+                        first_member_id=first_member_id, by_person=PersonIndex(persons, pop.n))
     _identities(rng, acc, pop, reuse or {})
     return acc
 
@@ -166,9 +195,9 @@ def _identities(rng: random.Random, acc: ForumAccounts, pop: Population,
     """Usernames, registration e-mails and compartments (unique per forum, as phpBB requires)."""
     names: set[str] = set()
     mails: set[str] = set()
+    ranks = acc.by_person.rank.tolist()
     for i, p in enumerate(acc.person.tolist()):
-        k = len(acc.by_person.setdefault(p, []))
-        acc.by_person[p].append(i)
+        k = ranks[i]
         by = pop.birth_year(p)
         name = ""
         if k == 0 and p in reuse:
@@ -183,7 +212,7 @@ def _identities(rng: random.Random, acc: ForumAccounts, pop: Population,
         if separate:
             acc.flags[i] |= SEPARATE
             kind = rng.choice(("telegram", "session", "kik", "jabber", "skype"))
-            acc.own[i] = (kind, make_handle(rng, kind, pop.given[p], by))
+            acc.own[i] = (kind, pop.unique(make_handle, rng, kind, pop.given[p], by))
             mail = pop.new_email(rng, p, local_provider=False)
         elif k == 0 and p in reuse and rng.random() < 0.5:
             mail = reuse[p][1]

@@ -86,28 +86,6 @@ def fast_rng(base: int, n: int) -> random.Random:
     return random.Random((base ^ (n * 0x9E3779B97F4A7C15)) & 0xFFFF_FFFF_FFFF_FFFF)
 
 
-def weighted_index(rng: random.Random, cum: list[float]) -> int:
-    """Index drawn from cumulative weights ``cum`` (last element = total)."""
-    x = rng.random() * cum[-1]
-    lo, hi = 0, len(cum) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cum[mid] > x:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
-def cumulative(weights: list[float]) -> list[float]:
-    out: list[float] = []
-    total = 0.0
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
-
-
 # -- counter-based random numbers ----------------------------------------------------------------------
 # Posts are many: instead of seeding a ``random.Random`` per post, each post gets a block of uniform
 # numbers computed from (stream, post id) with the SplitMix64 finaliser, vectorised with numpy for a

@@ -28,6 +28,7 @@ JOBS = ("Electrician", "Accountant", "Software developer", "Student", "Retired",
         "IT support", "Pharmacist", "Architect", "Baker", "Nurse", "Postman", "Civil servant")
 SIG_LINES = ("Carpe diem", "Keep calm and carry on", "Less is more", "Slow and steady",
              "Coffee first", "Per aspera ad astra", "Home is where the garden is")
+MSN_DOMAINS = ("hotmail.", "outlook.", "live.", "msn.")  # addresses that were MSN Messenger ids
 VAGUE_PLACES = ("Europe", "somewhere rainy", "the north", "Earth", "by the sea", "behind you", "the hills")
 
 
@@ -62,13 +63,19 @@ class Composer:
         if self.acc.flags[a] & SEPARATE:
             return [self.acc.own[a], ("email", self.acc.email[a])]
         p = int(self.acc.person[a])
-        out = [("email", e) for e in self.pop.shared_emails(p)]
+        out = [("email", e) for e in self.pop.shared_emails(p)] or [("email", self.acc.email[a])]
         if self.pop.phone[p]:
             out.append(("phone", self.pop.phone[p]))
         return out + self.pop.messengers(p)
 
     def _text(self, rng: Rand, fp: Fingerprint, lang: str, cat: str, body: Body, n: int) -> None:
-        sents = [fp.sentence(self.pools.sentence(rng, lang, cat)) for _ in range(n)]
+        sents: list[str] = []
+        for _ in range(n):
+            s = self.pools.sentence(rng, lang, cat)
+            if s in sents:  # one redraw against repeating oneself
+                s = self.pools.sentence(rng, lang, cat)
+            sents.append(s)
+        sents = [fp.sentence(s) for s in sents]
         body.append(fp.join(sents))
         if fp.emo_rate and rng.random() < fp.emo_rate:
             code = fp.emoticons[int(rng.random() * len(fp.emoticons))]
@@ -128,7 +135,7 @@ class Composer:
         if flags & F_RISK:
             self._risk(rng, a, lang, body, plants, private=False)
         if flags & F_HOSTILE:
-            body.append(" " + HOSTILE[post_id % len(HOSTILE)])
+            body.append(f" {HOSTILE[0]} {HOSTILE[1 + post_id % (len(HOSTILE) - 1)]}")
         if rng.random() < 0.04:
             body.append(" ")
             body.append(Bold(fp.sentence(self.pools.sentence(rng, lang, cat))))
@@ -197,22 +204,24 @@ class Composer:
             if pop.handles["jabber"][p] and habit.random() < 0.6:
                 prof.jabber = pop.handles["jabber"][p]
                 prof.plants.append(("jabber", Plant("jabber", prof.jabber, a)))
-            msn = [e for e in pop.shared_emails(p) if e.endswith(("hotmail.com", "outlook.com", "live.nl"))]
+            msn = [e for e in pop.shared_emails(p) if e.partition("@")[2].startswith(MSN_DOMAINS)]
             if msn and habit.random() < 0.7:
                 prof.msn = msn[0]
                 prof.plants.append(("msn", Plant("email", prof.msn, a, variant="msn-field")))
-        if habit.random() < 0.22:
+        several = self.acc.by_person.count(p) > 1  # people running several accounts reuse signatures
+        if habit.random() < (0.4 if several else 0.2):
             self._signature(habit, a, prof)
         return prof
 
     def _signature(self, rng: random.Random, a: int, prof: Profile) -> None:
         sig: list[Segment] = [Bold(rng.choice(SIG_LINES))] if rng.random() < 0.3 else [rng.choice(SIG_LINES)]
         plants: list[Plant] = []
-        if rng.random() < 0.5:
+        if rng.random() < 0.6:
             options = [d for d in self.disclosable(a) if d[0] != "email"] or [("email", self.disclosable(a)[0][1])]
             kind, value = options[int(rng.random() * len(options))]
             variant, text = written(kind, value, rng, False)
-            sig.append(f"\n{LABEL[kind].title()}: ")
+            label = LABEL[kind]
+            sig.append(f"\n{label[:1].upper()}{label[1:]}: ")
             sig.append(Mail(text) if kind == "email" else text)
             plants.append(Plant(kind, value, a, "plain", variant))
         prof.signature = list(sig)

@@ -23,7 +23,6 @@ class Country:
     carrier: str = ""  # ASN name of a mobile carrier whose CGNAT exits are shared (trap)
 
 
-CET = (("Europe/Berlin", 1.0, True, 1.0),)
 GLOBAL_PROVIDERS = ("gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "proton.me",
                     "protonmail.com", "gmx.com", "mail.com", "icloud.com", "tutanota.com")
 

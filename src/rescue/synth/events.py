@@ -87,7 +87,7 @@ def plan_pms(seed: int, acc: ForumAccounts, pop: Population) -> Iterator[Pm]:
     cands: list[int] = []
     ci = 0
     inbox: dict[int, tuple[int, int, int, str]] = {}
-    reg, last, person = acc.reg.tolist(), acc.last.tolist(), acc.person.tolist()
+    reg, last, person = acc.reg, acc.last, acc.person
     for msg_id in range(1, count + 1):
         if (msg_id - 1) % 65536 == 0:  # draw senders and candidate recipients block by block
             lo = msg_id - 1

@@ -32,6 +32,11 @@ def v4str(x: int) -> str:
     return f"{x >> 24}.{(x >> 16) & 255}.{(x >> 8) & 255}.{x & 255}"
 
 
+def v4int(ip: str) -> int:
+    a, b, c, d = ip.split(".")
+    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+
+
 @dataclass(frozen=True, slots=True)
 class Nets:
     """Networks (start, size) with cumulative draw weights."""
@@ -67,20 +72,36 @@ def _load(name: str) -> tuple[Any, ...]:
     return tuple(db)
 
 
-def _flat(chunks: list[list[int]], dtype: type[np.generic]) -> npt.NDArray[Any]:
-    return np.concatenate([np.asarray(c, dtype=dtype) for c in chunks])
+DATA_FILE = "geoip2fast-asn-ipv6.dat.gz"  # country + ASN, IPv4 + IPv6: the file the analysis uses too
+
+
+def _split(chunks: list[list[int]], *others: list[list[int]]) -> tuple[list[list[int]], ...]:
+    """Flatten parallel chunk lists into (v4 lists..., v6 lists...): IPv4 starts come first."""
+    out: tuple[list[list[int]], ...] = tuple([[], []] for _ in range(1 + len(others)))  # type: ignore[misc]
+    for parts in zip(chunks, *others, strict=True):
+        first = parts[0]
+        k = len(first) if first[-1] <= MAX_V4 else next(i for i, f in enumerate(first) if f > MAX_V4)
+        for lists, values in zip(out, parts, strict=True):
+            lists[0].extend(values[:k])
+            lists[1].extend(values[k:])
+    return out
 
 
 class GeoIndex:
-    """Per-country IPv4/IPv6 networks and per-ASN IPv4 networks, with a lookup to verify."""
+    """Per-country IPv4/IPv6 networks and per-ASN IPv4 networks, with a lookup to verify.
+
+    Verification uses ``GeoIP2Fast`` loaded with the same data file as the analysis: geoip2fast keeps
+    its tables in module globals, so every instance in a process must use one file to agree.
+    """
 
     def __init__(self, asn_names: tuple[str, ...]) -> None:
         (_idx, _idx_asn, names, asn_list, firsts, firsts_asn, cc_ids, asn_ids, netlens,
-         netlens_asn) = _load("geoip2fast-asn.dat.gz")
+         netlens_asn) = _load(DATA_FILE)
         codes = [n.split(":", 1)[0] for n in names]
-        first = _flat(firsts, np.uint64)
-        cc = _flat(cc_ids, np.int32)
-        size = np.left_shift(np.uint64(1), (32 - _flat(netlens, np.int64)).astype(np.uint64))
+        (f4, f6), (c4, c6), (n4, n6) = _split(firsts, cc_ids, netlens)
+        first = np.asarray(f4, dtype=np.uint64)
+        cc = np.asarray(c4, dtype=np.int32)
+        size = np.left_shift(np.uint64(1), (32 - np.asarray(n4, dtype=np.int64)).astype(np.uint64))
         keep = (cc >= _PRIVATE_IDS) & (size >= 256)
         self.v4: dict[str, Nets] = {}
         order = np.argsort(cc[keep], kind="stable")
@@ -88,25 +109,21 @@ class GeoIndex:
         bounds = np.flatnonzero(np.diff(c_k)) + 1
         for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(c_k)], strict=True):
             self.v4[codes[int(c_k[lo])]] = _nets(f_k[lo:hi], s_k[lo:hi], 0.6)
+        self.v6: dict[str, list[tuple[int, int]]] = {}
+        for f, c, n in zip(f6, c6, n6, strict=True):
+            if c >= _PRIVATE_IDS and 16 <= n <= 48:
+                self.v6.setdefault(codes[c], []).append((f, n))
         wanted = {i for i, n in enumerate(asn_list) if n in set(asn_names)}
-        a_first = _flat(firsts_asn, np.uint64)
-        a_id = _flat(asn_ids, np.int32)
-        a_size = np.left_shift(np.uint64(1), (32 - _flat(netlens_asn, np.int64)).astype(np.uint64))
+        (a4, _a6), (i4, _i6), (l4, _l6) = _split(firsts_asn, asn_ids, netlens_asn)
+        a_first = np.asarray(a4, dtype=np.uint64)
+        a_id = np.asarray(i4, dtype=np.int32)
+        a_size = np.left_shift(np.uint64(1), (32 - np.asarray(l4, dtype=np.int64)).astype(np.uint64))
         self.asn: dict[str, Nets] = {}
         for i in sorted(wanted):
             m = (a_id == i) & (a_size >= 16)
             if m.any():
                 self.asn[asn_list[i]] = _nets(a_first[m], a_size[m], 1.0)
-        self.v6: dict[str, list[tuple[int, int]]] = {}
-        (_i6, names6, firsts6, cc6, netlens6) = _load("geoip2fast-ipv6.dat.gz")
-        codes6 = [n.split(":", 1)[0] for n in names6]
-        for fch, cch, nch in zip(firsts6, cc6, netlens6, strict=True):
-            if fch[-1] <= MAX_V4:
-                continue
-            for f, c, n in zip(fch, cch, nch, strict=True):
-                if f > MAX_V4 and c >= _PRIVATE_IDS and 16 <= n <= 48:
-                    self.v6.setdefault(codes6[c], []).append((f, n))
-        self._geo = GeoIP2Fast(geoip2fast_data_file="geoip2fast-ipv6.dat.gz")
+        self._geo = GeoIP2Fast(geoip2fast_data_file=DATA_FILE)
 
     def country(self, ip: str) -> str:
         """Country code of ``ip`` according to geoip2fast (IPv4 and IPv6)."""

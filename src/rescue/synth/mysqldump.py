@@ -196,9 +196,8 @@ class DumpWriter:
             out.write(_header(self.database).encode())
             for name in sorted(self.tables):
                 self._section(out, self.tables[name], self._spools[name])
+                self._spools[name].path.unlink()  # free the disk as we go
             out.write(_footer(completed).encode())
-        for s in self._spools.values():
-            s.path.unlink()
         return self.row_counts()
 
     def _section(self, out: BinaryIO, table: Table, spool: _Spool) -> None:

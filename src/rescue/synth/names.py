@@ -49,8 +49,8 @@ def ascii_fold(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class NamePool:
-    male: tuple[str, ...]  # "given\tfamily" pairs
-    female: tuple[str, ...]
+    male: tuple[tuple[str, str], ...]  # (given, family): people are drawn from pairs, strings shared
+    female: tuple[tuple[str, str], ...]
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
@@ -76,6 +76,11 @@ def _provider(locale: str) -> Generator:
     raise ModuleNotFoundError("faker.providers.person.en_US")  # pragma: no cover
 
 
+def _pair(x: str) -> tuple[str, str]:
+    given, family = x.split("\t")
+    return given, family
+
+
 class NamePools:
     """Lazily built, seeded name pools per Faker locale."""
 
@@ -90,10 +95,9 @@ class NamePools:
             fake: Any = _provider(locale)
             fake.seed_instance(derive(self._seed, "faker", locale) & 0x7FFF_FFFF)
             n = self._size
-            p = NamePool(
-                male=_unique([f"{fake.first_name_male()}\t{fake.last_name_male()}" for _ in range(n)]),
-                female=_unique([f"{fake.first_name_female()}\t{fake.last_name_female()}" for _ in range(n)]),
-            )
+            male = _unique([f"{fake.first_name_male()}\t{fake.last_name_male()}" for _ in range(n)])
+            female = _unique([f"{fake.first_name_female()}\t{fake.last_name_female()}" for _ in range(n)])
+            p = NamePool(male=tuple(_pair(x) for x in male), female=tuple(_pair(x) for x in female))
             self._pools[locale] = p
         return p
 
@@ -102,9 +106,7 @@ class NamePools:
         p = self.pool(locale)
         female = rng.random() < 0.32
         names = p.female if female else p.male
-        given = rng.choice(names).split("\t")[0]
-        family = rng.choice(names).split("\t")[1]
-        return given, family, female
+        return rng.choice(names)[0], rng.choice(names)[1], female
 
 
 def _digits(rng: random.Random, birth_year: int) -> str:

@@ -9,7 +9,9 @@ carrier per large country.
 
 from __future__ import annotations
 
+import array
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +19,7 @@ import numpy.typing as npt
 
 from rescue.synth.common import DAY, py_rng
 from rescue.synth.countries import COUNTRIES, HOSTING_ASNS, TRAVEL_DESTINATIONS
-from rescue.synth.geo import GeoIndex
+from rescue.synth.geo import GeoIndex, v4int, v4str
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +42,31 @@ class Trip:
 class NetPlan:
     span_start: npt.NDArray[np.int64]
     period: npt.NDArray[np.int64]
-    home_off: npt.NDArray[np.int64]  # CSR offsets into home_ip
-    home_ip: list[str]
+    home_off: npt.NDArray[np.int64]  # CSR offsets into the home addresses
+    home_v4: array.array[int]  # IPv4 as integers (0: IPv6, see home_v6) — compact for millions of persons
+    home_v6: dict[int, str]
     mobile_share: npt.NDArray[np.float32]
     mobile: list[tuple[str, ...]]
     cgnat: npt.NDArray[np.bool_]
     vpn_share: npt.NDArray[np.float32]
     tor_share: npt.NDArray[np.float32]
-    vpn_pick: list[tuple[str, ...]]
+    vpn_pick: npt.NDArray[np.int8]  # (n, 2): the person's favourite VPN exits (index into vpn_ips, -1 none)
     trips: dict[int, tuple[Trip, ...]] = field(default_factory=dict)
     traps: list[Trap] = field(default_factory=list)
     tor_ips: tuple[str, ...] = ()
+    vpn_ips: tuple[str, ...] = ()
+
+    def home(self, k: int) -> str:
+        x = self.home_v4[k]
+        return v4str(x) if x else self.home_v6[k]
 
     def home_at(self, p: int, t: int) -> str:
         lo, hi = int(self.home_off[p]), int(self.home_off[p + 1])
         k = max(0, (t - int(self.span_start[p])) // max(1, int(self.period[p])))
-        return self.home_ip[lo + min(k, hi - lo - 1)]
+        return self.home(lo + min(k, hi - lo - 1))
+
+    def vpns_of(self, p: int) -> tuple[str, ...]:
+        return tuple(self.vpn_ips[i] for i in self.vpn_pick[p].tolist() if i >= 0)
 
     def ip_at(self, p: int, t: int, u: float, vpn_floor: float = 0.0) -> str:
         """The address person ``p`` uses at time ``t``; ``u`` is a uniform draw for this event."""
@@ -66,8 +77,8 @@ class NetPlan:
                     return trip.ips[int(u * len(trip.ips)) % len(trip.ips)]
         vpn = max(float(self.vpn_share[p]), vpn_floor)
         if u < vpn:
-            picks = self.vpn_pick[p]
-            return picks[(t // DAY) % len(picks)]
+            a, b = int(self.vpn_pick[p, 0]), int(self.vpn_pick[p, 1])
+            return self.vpn_ips[a if b < 0 or (t // DAY) % 2 == 0 else b]
         u -= vpn
         tor = float(self.tor_share[p])
         if u < tor:
@@ -95,7 +106,8 @@ def _traps(rng: random.Random, geo: GeoIndex) -> list[Trap]:
 
 
 def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opsec: npt.NDArray[np.bool_],
-                  span_start: npt.NDArray[np.int64], span_end: npt.NDArray[np.int64]) -> NetPlan:
+                  span_start: npt.NDArray[np.int64], span_end: npt.NDArray[np.int64],
+                  tick: Callable[[int, int], None] | None = None) -> NetPlan:
     rng = py_rng(seed, "netplan")
     n = len(country)
     traps = _traps(rng, geo)
@@ -107,11 +119,15 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
     dest_codes = [d for d, _ in TRAVEL_DESTINATIONS]
     dest_w = [w for _, w in TRAVEL_DESTINATIONS]
     plan = NetPlan(span_start=span_start.copy(), period=np.zeros(n, dtype=np.int64),
-                   home_off=np.zeros(n + 1, dtype=np.int64), home_ip=[],
+                   home_off=np.zeros(n + 1, dtype=np.int64), home_v4=array.array("L"), home_v6={},
                    mobile_share=np.zeros(n, dtype=np.float32), mobile=[], cgnat=np.zeros(n, dtype=np.bool_),
                    vpn_share=np.zeros(n, dtype=np.float32), tor_share=np.zeros(n, dtype=np.float32),
-                   vpn_pick=[], traps=traps, tor_ips=tuple(t.ip for t in traps if t.kind == "tor"))
+                   vpn_pick=np.full((n, 2), -1, dtype=np.int8), traps=traps,
+                   tor_ips=tuple(t.ip for t in traps if t.kind == "tor"), vpn_ips=tuple(vpns))
+    home = plan.home_v4
     for p in range(n):
+        if tick and p % 20000 == 0:
+            tick(p, n)
         cc = COUNTRIES[int(country[p])].code
         span = max(DAY, int(span_end[p] - span_start[p]))
         period = span + 1 if rng.random() < 0.2 else rng.randrange(60, 400) * DAY
@@ -119,8 +135,16 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
         v6 = rng.random() < 0.12
         plan.period[p] = period
         for _ in range(n_home):
-            plan.home_ip.append(geo.draw_v6(rng, cc) if v6 else geo.draw_v4(rng, cc))
-        plan.home_off[p + 1] = len(plan.home_ip)
+            if v6:
+                ip = geo.draw_v6(rng, cc)
+                if ":" in ip:
+                    plan.home_v6[len(home)] = ip
+                    home.append(0)
+                    continue
+                home.append(v4int(ip))
+            else:
+                home.append(v4int(geo.draw_v4(rng, cc)))
+        plan.home_off[p + 1] = len(home)
         mobile: tuple[str, ...] = ()
         if rng.random() < 0.55:
             plan.mobile_share[p] = 0.05 + 0.3 * rng.random()
@@ -137,7 +161,8 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
             plan.vpn_share[p] = 0.2 + 0.5 * rng.random()
         elif rng.random() < 0.01:
             plan.tor_share[p] = 0.2
-        plan.vpn_pick.append(tuple(rng.sample(vpns, rng.randrange(1, 3))))
+        picks = rng.sample(range(len(vpns)), rng.randrange(1, 3))
+        plan.vpn_pick[p, : len(picks)] = picks
         if rng.random() < 0.08 and span > 30 * DAY:
             trips = []
             for _ in range(rng.randrange(1, 3)):

@@ -7,8 +7,10 @@ more than a million persons fits in memory; nothing here knows about forum softw
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +54,7 @@ class Population:
     handles: dict[str, list[str]]  # kind -> normalised handle per person ("" = none)
     staff: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     compartment_mails: set[str] = field(default_factory=set)  # mailboxes of separate accounts
+    taken: set[str] = field(default_factory=set)  # every selector value handed out: no two persons share one
 
     def shared_emails(self, p: int) -> list[str]:
         return [e for e in self.emails[p] if e not in self.compartment_mails]
@@ -76,12 +79,20 @@ class Population:
         c = COUNTRIES[int(self.country[p])]
         use_local = rng.random() < 0.55 if local_provider is None else local_provider
         domain = rng.choice(c.providers if use_local else GLOBAL_PROVIDERS)
-        taken = set(self.emails[p])
         while True:
             addr = f"{email_local(rng, self.given[p], self.family[p], self.birth_year(p))}@{domain}".lower()
-            if addr not in taken:
+            if addr not in self.taken:
+                self.taken.add(addr)
                 self.emails[p].append(addr)
                 return addr
+
+    def unique(self, make: Callable[..., str], *args: Any) -> str:
+        """A selector value no other person has (``make(*args)`` is called until one is free)."""
+        while True:
+            value = make(*args)
+            if value not in self.taken:
+                self.taken.add(value)
+                return value
 
 
 def _choose(rng: random.Random, options: tuple[tuple[str, str, float], ...]) -> tuple[str, str]:
@@ -93,8 +104,8 @@ def _choose(rng: random.Random, options: tuple[tuple[str, str, float], ...]) -> 
     return options[-1][0], options[-1][1]
 
 
-def build_population(seed: int, n: int) -> Population:
-    """``n`` persons with names, countries, habits and selectors."""
+def build_population(seed: int, n: int, tick: Callable[[int, int], None] | None = None) -> Population:
+    """``n`` persons with names, countries, habits and selectors; ``tick(done, n)`` now and then."""
     g = np_rng(seed, "population")
     rng = py_rng(seed, "population")
     w = np.asarray(country_weights())
@@ -120,6 +131,8 @@ def build_population(seed: int, n: int) -> Population:
     )
     zones: dict[str, tuple[str, float, bool]] = {}
     for p in range(n):
+        if tick and p % 20000 == 0:
+            tick(p, n)
         c = COUNTRIES[int(country[p])]
         loc, lang = _choose(rng, c.variants)
         zx = rng.random() * sum(z[3] for z in c.zones)
@@ -140,11 +153,12 @@ def build_population(seed: int, n: int) -> Population:
         pop.new_email(rng, p)
         if rng.random() < 0.35:
             pop.new_email(rng, p, local_provider=False)
-        pop.phone.append(make_phone(rng, c.code) if rng.random() < 0.35 else "")
+        pop.phone.append(pop.unique(make_phone, rng, c.code) if rng.random() < 0.35 else "")
         hi = 1 if risk[p] == 3 else 0
         for kind in MESSENGERS:
             ok = rng.random() < HANDLE_RATES[kind][hi]
-            pop.handles[kind].append(make_handle(rng, kind, given, pop.birth_year(p)) if ok else "")
+            by = pop.birth_year(p)
+            pop.handles[kind].append(pop.unique(make_handle, rng, kind, given, by) if ok else "")
     return pop
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from typing import TYPE_CHECKING
 
 from rescue.synth.accounts import BANNED, DELETED
@@ -93,17 +94,23 @@ class Activity:
         n_topics = max(1, self.content.n_topics)
         fids = [f.forum_id for f in w.forums if not f.is_category]
         step = max(1, acc.n // 50)
+        table = w.name("sessions")
+        spool = w.dump.spool(table)
+        fill = w.tables[table].filler("session_id", "session_user_id", "session_last_visit", "session_start",
+                                      "session_time", "session_ip", "session_browser", "session_page",
+                                      "session_viewonline", "session_autologin", "session_admin")
+        uids, roles, seen, random = acc.user_id.tolist(), acc.role.tolist(), w.truth.seen_ip, rng.random
         for v in visits(w.world.seed, acc, w.pop, w.net):
             a = v.account
             if a % step == 0 and v.previous == 0:
                 w.tick("sessions", a, acc.n)
-            w.truth.seen_ip(acc, a, v.ip)
-            page = rng.choice(PAGES).format(f=rng.choice(fids), t=rng.randrange(1, n_topics + 1))
-            w.add("sessions", session_id=f"{rng.getrandbits(128):032x}", session_user_id=int(acc.user_id[a]),
-                  session_forum_id=0, session_last_visit=v.previous, session_start=v.start, session_time=v.end,
-                  session_ip=v.ip, session_browser=v.browser[:150], session_page=page,
-                  session_viewonline=int(rng.random() > 0.05), session_autologin=int(rng.random() < 0.3),
-                  session_admin=int(acc.role[a] > 0 and rng.random() < 0.05))
+            seen(acc, a, v.ip)
+            page = PAGES[int(random() * len(PAGES))]
+            if "{" in page:
+                page = page.format(f=fids[int(random() * len(fids))], t=1 + int(random() * n_topics))
+            spool.add(fill(f"{rng.getrandbits(128):032x}", uids[a], v.previous, v.start, v.end, v.ip,
+                           v.browser[:150], page, int(random() > 0.05), int(random() < 0.3),
+                           int(roles[a] > 0 and random() < 0.05)))
             if v.failed_login:
                 self._failed_login(a, v.start - 30, v.ip, v.browser)
         w.tick("sessions", acc.n, acc.n)
@@ -164,8 +171,11 @@ class Activity:
     def attachments(self) -> None:
         w = self.w
         g = np_rng(w.world.seed, "files", w.spec.key)
-        if w.files_dir is not None and self.content.attach:
-            w.files_dir.mkdir(parents=True, exist_ok=True)
+        if w.files_dir is not None:
+            if w.files_dir.exists():  # never leave files of an earlier world next to this one
+                shutil.rmtree(w.files_dir)
+            if self.content.attach:
+                w.files_dir.mkdir(parents=True)
         for attach_id, (ref, topic, in_msg, a, t) in enumerate(self.content.attach, start=1):
             poster = w.poster(a)[0] if not in_msg else int(w.acc.user_id[a])
             physical = f"{poster}_{hashlib.md5(f'{w.world.seed}:{w.spec.key}:{attach_id}'.encode()).hexdigest()}"

@@ -103,8 +103,6 @@ class Content:
     def topics_and_forums(self, locked: set[int]) -> None:
         w, tp = self.w, self.planner.topics
         n = tp.n
-        cols = {f: tp[f].tolist() for f in tp.FIELDS}
-        views = (np.asarray(cols["replies"]) * 7 + 11 + (np.arange(n) * 7919) % 97).tolist()
         forum_posts: dict[int, int] = {}
         forum_topics: dict[int, int] = {}
         forum_last: dict[int, tuple[int, int, int, str]] = {}  # forum -> (time, post id, acc, subject)
@@ -112,15 +110,20 @@ class Content:
         if n > HOSTILE_TOPIC:
             w.truth.hostile.append((w.spec.key, w.name("topics"), HOSTILE_TOPIC + 1, "topic_title"))
         for x in range(n):
-            first, starter, last_post = cols["first_post"][x], cols["starter"][x], cols["last_post"][x]
-            la, lt, fid, reps = cols["last_author"][x], cols["last_time"][x], cols["forum"][x], cols["replies"][x]
+            if x % 65536 == 0:  # a block of columns as Python lists at a time
+                cols = {f: tp[f][x:x + 65536].tolist() for f in tp.FIELDS}
+                views = (np.asarray(cols["replies"]) * 7 + 11 + (np.arange(x, x + len(cols["replies"])) * 7919)
+                         % 97).tolist()
+            k = x % 65536
+            first, starter, last_post = cols["first_post"][k], cols["starter"][k], cols["last_post"][k]
+            la, lt, fid, reps = cols["last_author"][k], cols["last_time"][k], cols["forum"][k], cols["replies"][k]
             title = self.title(x)
             s_id, s_name, s_col = w.poster(starter)
             l_id, l_name, l_col = w.poster(la)
             last_subject = title if reps == 0 else "Re: " + title
             ttype = (2 if x % 2 == 0 else 1) if fid in announce else 0
             w.add("topics", topic_id=x + 1, forum_id=fid, topic_attachment=int(x in self.topic_attached),
-                  topic_title=title, topic_poster=s_id, topic_time=cols["time"][x], topic_views=views[x],
+                  topic_title=title, topic_poster=s_id, topic_time=cols["time"][k], topic_views=views[k],
                   topic_replies=reps, topic_replies_real=reps, topic_status=int(x in locked), topic_type=ttype,
                   topic_first_post_id=first, topic_first_poster_name=s_name, topic_first_poster_colour=s_col,
                   topic_last_post_id=last_post, topic_last_poster_id=l_id, topic_last_poster_name=l_name,

@@ -61,7 +61,7 @@ class PostRenderer:
             "post_id", "topic_id", "forum_id", "poster_id", "poster_ip", "post_time", "enable_smilies", "enable_sig",
             "post_username", "post_subject", "post_text", "post_checksum", "post_attachment", "bbcode_bitfield",
             "bbcode_uid", "post_edit_time", "post_edit_user", "post_edit_count")
-        self.tracked = {a for (key, a) in w.truth.tracked if key == w.spec.key}
+        self.tracked = set(w.truth.tracked.get(w.spec.key, {}))
         self._titles: dict[int, str] = {}
 
     def title(self, x: int, starter: int, cat: int, pool: int) -> str:

@@ -67,6 +67,25 @@ class Topics:
         return self.a[f][: self.n]
 
 
+class _Starts:
+    """Positions and topic indices of thread starts of one pool, growing without copying each slice."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.pos = np.zeros(256, dtype=np.int64)
+        self.top = np.zeros(256, dtype=np.int64)
+
+    def extend(self, pos: I64, top: I64) -> None:
+        need = self.n + len(pos)
+        if need > len(self.pos):
+            cap = max(need, 2 * len(self.pos))
+            self.pos = np.concatenate([self.pos[: self.n], np.zeros(cap - self.n, dtype=np.int64)])
+            self.top = np.concatenate([self.top[: self.n], np.zeros(cap - self.n, dtype=np.int64)])
+        self.pos[self.n:need] = pos
+        self.top[self.n:need] = top
+        self.n = need
+
+
 class PostPlanner:
     def __init__(self, seed: int, acc: ForumAccounts, pop: Population, forums: tuple[ForumDef, ...]) -> None:
         self.acc, self.pop, self.forums = acc, pop, forums
@@ -85,7 +104,7 @@ class PostPlanner:
         pool_of = {lang: i for i, lang in enumerate(self.pools)}
         self.person_pool = np.asarray([pool_of.get(pop.text_lang(p), 0) for p in range(pop.n)], dtype=np.int64)
         self.topics = Topics()
-        self._starts: list[tuple[I64, I64]] = [(np.zeros(0, np.int64), np.zeros(0, np.int64))] * len(self.pools)
+        self._starts = [_Starts() for _ in self.pools]  # thread starts per language pool
         self.hostile = {self.total // 7, self.total // 2, (5 * self.total) // 6}
         self._pool_forums = [[f for f in forums if not f.is_category and f.lang == lang] for lang in self.pools]
         self.cat_of = {c: i for i, c in enumerate(CATEGORIES)}
@@ -104,7 +123,7 @@ class PostPlanner:
         pool = np.where(g.random(m) < 0.35, self.person_pool[person], 0)
         is_start = g.random(m) < 0.09
         for q in range(len(self.pools)):
-            if not len(self._starts[q][0]):
+            if not self._starts[q].n:
                 first = np.flatnonzero(pool == q)
                 if len(first):
                     is_start[first[0]] = True
@@ -122,12 +141,11 @@ class PostPlanner:
         self._new_topics(new, t0, author, t, pool)
         for q in range(len(self.pools)):
             sel = new[pool[new] == q]
-            s_pos, s_top = self._starts[q]
-            self._starts[q] = (np.concatenate([s_pos, pos[sel]]), np.concatenate([s_top, topic[sel]]))
+            self._starts[q].extend(pos[sel], topic[sel])
             rep = np.flatnonzero((pool == q) & ~is_start)
             if not len(rep):
                 continue
-            s_pos, s_top = self._starts[q]
+            s_pos, s_top = self._starts[q].pos[: self._starts[q].n], self._starts[q].top[: self._starts[q].n]
             h = np.searchsorted(s_pos, pos[rep], side="left")
             back = np.floor(g.exponential(20.0, len(rep))).astype(np.int64)
             uni = g.random(len(rep)) < 0.08

@@ -11,7 +11,10 @@ import itertools
 from pathlib import Path
 from typing import Any, TextIO
 
-from rescue.synth.accounts import FLAG_NAMES, ROLE_NAMES, ForumAccounts
+import numpy as np
+import numpy.typing as npt
+
+from rescue.synth.accounts import FLAG_NAMES, ROLE_NAMES, SEPARATE, ForumAccounts
 from rescue.synth.body import Plant
 from rescue.synth.common import iso
 from rescue.synth.countries import COUNTRIES
@@ -44,21 +47,28 @@ class Truth:
         self._acc_fh, self._acc = _writer(directory / "accounts.csv", ACCOUNT_COLUMNS)
         self._del_fh, self._del = _writer(directory / "deleted_accounts.csv", ACCOUNT_COLUMNS)
         # accounts whose person has other accounts: their selectors and (hashes of) the addresses they used
-        self.tracked: dict[tuple[str, int], tuple[set[tuple[str, str]], set[int]]] = {}
+        # forum -> account -> [selectors planted for it, hashes of its addresses] (sets made when first used)
+        self.tracked: dict[str, dict[int, list[set[Any] | None]]] = {}
         self.counts = {"selectors": 0, "risk": 0, "quoted_selectors": 0}
         self.hostile: list[tuple[str, str, int, str]] = []  # (forum, table, row id, field)
 
-    def track(self, acc: ForumAccounts, persons_elsewhere: set[int]) -> None:
-        """Remember selectors and addresses of accounts whose person has other accounts."""
-        for p, accs in acc.by_person.items():
-            if len(accs) > 1 or p in persons_elsewhere:
-                for a in accs:
-                    self.tracked[acc.spec.key, a] = (set(), set())
+    def track(self, acc: ForumAccounts, elsewhere: npt.NDArray[np.bool_]) -> None:
+        """Remember selectors and addresses of accounts whose person has other accounts (here or elsewhere)."""
+        counts = np.diff(acc.by_person.offsets)
+        several = (counts > 1) | ((counts > 0) & elsewhere)
+        self.tracked[acc.spec.key] = {a: [None, None] for a in np.flatnonzero(several[acc.person]).tolist()}
+
+    def _add(self, acc: ForumAccounts, a: int, slot: int, value: Any) -> None:
+        t = self.tracked.get(acc.spec.key, {}).get(a)
+        if t is not None:
+            s = t[slot]
+            if s is None:
+                s = t[slot] = set()
+            if len(s) < 64:
+                s.add(value)
 
     def seen_ip(self, acc: ForumAccounts, a: int, ip: str) -> None:
-        t = self.tracked.get((acc.spec.key, a))
-        if t is not None and len(t[1]) < 256:
-            t[1].add(hash(ip))
+        self._add(acc, a, 1, hash(ip))
 
     def plant(self, acc: ForumAccounts, pl: Plant, table: str, row: int | str, field: str) -> None:
         a = pl.owner
@@ -76,19 +86,14 @@ class Truth:
         if pl.quoted:
             self.counts["quoted_selectors"] += 1
         else:
-            t = self.tracked.get((acc.spec.key, a))
-            if t is not None:
-                t[0].add((pl.kind, pl.value))
+            self._add(acc, a, 0, (pl.kind, pl.value))
 
     def close_streams(self) -> None:
         for fh in (self._sel_fh, self._risk_fh, self._acc_fh, self._del_fh):
             fh.close()
 
     def persons(self, pop: Population, forums: list[ForumAccounts]) -> None:
-        held: dict[int, list[str]] = {}
-        for acc in forums:
-            for p in acc.by_person:
-                held.setdefault(p, []).append(acc.spec.key)
+        counts = [np.diff(acc.by_person.offsets).tolist() for acc in forums]
         fh, w = _writer(self.dir / "persons.csv", (
             "person_id", "country", "name", "birth_date", "timezone", "utc_offset", "dst", "language",
             "risk_tier", "risk_indicators", "is_staff", "opsec", "forums", "n_accounts"))
@@ -98,7 +103,8 @@ class Truth:
                 w.writerow((p + 1, COUNTRIES[int(pop.country[p])].code, pop.name(p), iso(int(pop.birth[p]))[:10],
                             zone, f"{off:.2f}", int(dst), pop.lang[p], TIER_NAMES[int(pop.risk[p])],
                             " ".join(pop.risk_kinds[p]), int(pop.staff[p]), int(pop.opsec[p]),
-                            " ".join(held.get(p, [])), sum(len(a.by_person.get(p, ())) for a in forums)))
+                            " ".join(acc.spec.key for acc, c in zip(forums, counts, strict=True) if c[p]),
+                            sum(c[p] for c in counts)))
 
     def account(self, row: tuple[Any, ...]) -> None:
         """A users row of a dump (accounts.csv), or a member whose row is gone (deleted_accounts.csv)."""
@@ -120,8 +126,8 @@ class Truth:
         n = 0
         with fh:
             for acc in forums:
-                for p, accs in sorted(acc.by_person.items()):
-                    for a, b in itertools.combinations(accs, 2):
+                for p in acc.by_person.persons().tolist():
+                    for a, b in itertools.combinations(acc.by_person[p], 2):
                         w.writerow(self._pair(acc, a, acc, b, p))
                         n += 1
         fh, w = _writer(self.dir / "cross_forum.csv", (
@@ -129,7 +135,7 @@ class Truth:
             "same_username"))
         with fh:
             for fa, fb in itertools.combinations(forums, 2):
-                for p in sorted(set(fa.by_person) & set(fb.by_person)):
+                for p in np.flatnonzero(fa.by_person.mask() & fb.by_person.mask()).tolist():
                     for a in fa.by_person[p]:
                         for b in fb.by_person[p]:
                             row = self._pair(fa, a, fb, b, p)
@@ -138,8 +144,8 @@ class Truth:
         return n
 
     def _pair(self, fa: ForumAccounts, a: int, fb: ForumAccounts, b: int, p: int) -> tuple[Any, ...]:
-        sa, ia = self.tracked.get((fa.spec.key, a), (set(), set()))
-        sb, ib = self.tracked.get((fb.spec.key, b), (set(), set()))
+        sa, ia = (x or set() for x in self.tracked.get(fa.spec.key, {}).get(a, [None, None]))
+        sb, ib = (x or set() for x in self.tracked.get(fb.spec.key, {}).get(b, [None, None]))
         sep = bool((fa.flags[a] | fb.flags[b]) & 8)
         return (fa.spec.key, int(fa.user_id[a]), int(fb.user_id[b]), p + 1, str(bool(sa & sb)).lower(),
                 str(bool(ia & ib)).lower(), str(sep).lower())
@@ -153,7 +159,7 @@ class Truth:
                 start, period = int(net.span_start[p]), int(net.period[p])
                 for k in range(lo, hi):
                     end = "" if k == hi - 1 else iso(start + (k - lo + 1) * period)
-                    w.writerow((p + 1, net.home_ip[k], "home", cc, iso(start + (k - lo) * period), end))
+                    w.writerow((p + 1, net.home(k), "home", cc, iso(start + (k - lo) * period), end))
                 if not net.cgnat[p]:
                     for ip in net.mobile[p]:
                         w.writerow((p + 1, ip, "mobile", cc, "", ""))
@@ -163,8 +169,11 @@ class Truth:
 
     def traps(self, pop: Population, net: NetPlan, forums: list[ForumAccounts]) -> None:
         users: dict[str, list[int]] = {t.ip: [] for t in net.traps}
+        vpn_users = np.asarray(net.vpn_share > 0)
+        for acc in forums:  # accounts kept apart go out through the person's VPN exits most of the time
+            vpn_users[acc.person[(acc.flags & SEPARATE) > 0]] = True
         for p in range(pop.n):
-            for ip in net.vpn_pick[p] if net.vpn_share[p] > 0 else ():
+            for ip in net.vpns_of(p) if vpn_users[p] else ():
                 users[ip].append(p + 1)
             if net.cgnat[p]:
                 for ip in net.mobile[p]:

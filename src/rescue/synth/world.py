@@ -58,20 +58,24 @@ def other_members(members: int) -> int:
 
 
 def build_world(seed: int, members: int, progress: Progress | None = None) -> World:
-    def tick(done: int) -> None:
-        if progress:
-            progress("world", done, 5)
+    def stage(name: str) -> Callable[[int, int], None]:
+        def tick(done: int, total: int) -> None:
+            if progress:
+                progress(name, done, total)
+        return tick
 
-    tick(0)
     n_other = other_members(members)
     plan = plan_membership(seed, members + deleted_count(members), n_other + deleted_count(n_other) // 2)
-    pop = build_population(seed, plan.n_persons)
-    tick(1)
+    persons = stage("persons")
+    pop = build_population(seed, plan.n_persons, persons)
+    persons(plan.n_persons, plan.n_persons)
+    stage("accounts")(0, 2)
     main = build_accounts(seed, MAIN_FORUM, pop, plan.main_persons, deleted_count(members), FIRST_MEMBER_ID)
-    reuse = {p: (main.username[accs[0]], main.email[accs[0]]) for p, accs in main.by_person.items()}
+    reuse = {p: (main.username[main.by_person[p][0]], main.email[main.by_person[p][0]])
+             for p in set(plan.other_persons.tolist()) if main.by_person.count(p)}
     other = build_accounts(seed, OTHER_FORUM, pop, plan.other_persons, deleted_count(n_other) // 2,
                            FIRST_MEMBER_ID, reuse)
-    tick(2)
+    stage("accounts")(2, 2)
     span_start = np.full(pop.n, np.iinfo(np.int64).max, dtype=np.int64)
     span_end = np.zeros(pop.n, dtype=np.int64)
     for acc in (main, other):
@@ -79,10 +83,10 @@ def build_world(seed: int, members: int, progress: Progress | None = None) -> Wo
         np.maximum.at(span_end, acc.person, acc.last)
     apply_eras(pop, span_end)
     asns = tuple(sorted(set(HOSTING_ASNS) | {c.carrier for c in COUNTRIES if c.carrier}))
+    networks = stage("networks")
+    networks(0, pop.n)
     geo = geo_index(asns)
-    tick(3)
-    net = build_netplan(seed, geo, pop.country, pop.opsec, span_start, span_end)
-    tick(4)
+    net = build_netplan(seed, geo, pop.country, pop.opsec, span_start, span_end, networks)
+    networks(pop.n, pop.n)
     pools = TextPools(seed)
-    tick(5)
     return World(seed=seed, members=members, pop=pop, forums=[main, other], net=net, pools=pools, geo=geo)

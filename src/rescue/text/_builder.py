@@ -43,16 +43,39 @@ class ParsedText:
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff]")
 _SPACES = re.compile(r"[^\S\n]+")
+_SPACE_RUNS = re.compile(r" {2,}")
+_PLAIN_ASCII = bytes([10, *range(32, 127)])  # "\n" and the printable ASCII characters
 _SPACED_NL = re.compile(r" ?\n ?")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _ID = re.compile(r"[a-z]?(\d{1,20})", re.I)
 
 
+def _plain_spacing(s: str) -> bool:
+    """True when the only whitespace in ``s`` is " " and "\\n" and it has no control character.
+
+    (No CR, tab, control character or exotic space is printable.)
+    """
+    if s.isascii():
+        return not s.encode("ascii").translate(None, _PLAIN_ASCII)
+    return s.replace("\n", "").isprintable()
+
+
 def normalize_ws(s: str) -> str:
     """Collapse runs of spaces, strip lines, keep at most one blank line, strip the ends."""
     if not s:
         return ""
+    if _plain_spacing(s):  # then the rules below reduce to C-speed string operations
+        if "  " in s:
+            s = _SPACE_RUNS.sub(" ", s)
+        if "\n" in s:
+            if " \n" in s:
+                s = s.replace(" \n", "\n")
+            if "\n " in s:
+                s = s.replace("\n ", "\n")
+            if "\n\n\n" in s:
+                s = _BLANK_LINES.sub("\n\n", s)
+        return s.strip()
     s = _NEWLINES.sub("\n", s)
     s = _CONTROLS.sub("", s)
     s = _SPACES.sub(" ", s)
@@ -212,5 +235,5 @@ class Builder:
     def finish(self) -> ParsedText:
         while self.close_quote():
             pass
-        quotes = tuple(q for q in self._quotes if q is not None)
+        quotes = tuple(q for q in self._quotes if q is not None) if self._quotes else ()
         return ParsedText(normalize_ws("".join(self._root.parts)), quotes)

@@ -34,13 +34,17 @@ _HTML_INLINE = ("b|i|u|s|em|strong|span|font|sub|sup|small|big|strike|del|ins|co
                 "kbd|mark|abbr|script|style")
 _BB = (r"\[(?P<close>/?)(?P<name>[a-z][a-z0-9]{0,15}|\*)(?::[a-z])?"
        r"(?P<attr>[=\s][^\[\]\n]{0,1000})?\]")
-_HTML = (r"(?P<smiley><!-- s(?P<code>[^\s<>]{1,40}) --><img\b[^<>]{0,2000}><!-- s(?P=code) -->)"
-         r"|(?P<br><br\s*/?>(?:\r?\n)?)"
-         r"|(?P<cmt><!--[^<>\n]{0,200}-->)"
-         rf"|<(?P<hclose>/?)(?P<hname>a|img|hr|{_HTML_BLOCK}|{_HTML_INLINE})\b(?P<hattr>[^<>]{{0,2000}})>")
+_SMILEY_TAIL = r"!-- s(?P<code>[^\s<>]{1,40}) --><img\b[^<>]{0,2000}><!-- s(?P=code) -->"
+SMILEY = f"<{_SMILEY_TAIL}"  # a phpBB 3.0 smiley: its code, then the image, then the code again
+# Every alternative starts with a literal character, so that the regex engine skips to the next
+# "<" or "[" (or sentinel) by itself instead of trying every alternative at every position.
+_HTML = (rf"<(?:(?P<smiley>{_SMILEY_TAIL})"
+         r"|(?P<br>br\s*/?>(?:\r?\n)?)"
+         r"|(?P<cmt>!--[^<>\n]{0,200}-->)"
+         rf"|(?P<hclose>/?)(?P<hname>a|img|hr|{_HTML_BLOCK}|{_HTML_INLINE})\b(?P<hattr>[^<>]{{0,2000}})>)")
 _TOKEN = re.compile(f"{_HTML}|{_BB}", re.I)
 _TOKEN_MD = re.compile(
-    f"(?P<sent>[{MD_QUOTE_OPEN}{MD_QUOTE_CLOSE}])"
+    f"{MD_QUOTE_OPEN}(?P<qopen>)|{MD_QUOTE_CLOSE}(?P<qclose>)"
     f"|{MD_RAW_START}(?P<raw>[^{MD_RAW_END}]*){MD_RAW_END}|{_HTML}|{_BB}", re.I)
 _CLOSERS = re.compile(r"\[/([a-z][a-z0-9]{0,15}|\*)(?::[a-z])?\]", re.I)
 _BR = re.compile(r"<br\s*/?>(?:\r?\n)?", re.I)
@@ -52,10 +56,20 @@ _LINK_TAGS = frozenset({"url", "iurl", "ftp", "link", "email", "mail"})
 _BLOCK_TAGS = frozenset({"list", "ul", "ol", "li", "center", "left", "right", "justify", "indent",
                          "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "heading", "pre",
                          "align", "div", "p", "spoiler", "hide", "details", "summary", "float"})
-_VOID_TAGS = frozenset({"*", "hr", "br", "attachment", "attach", "line"})
+VOID_TAGS = frozenset({"*", "hr", "br", "attachment", "attach", "line"})
 _CELL_TAGS = frozenset({"td", "th"})
 _SPACED_TAGS = frozenset({"img", "image", "youtube", "video", "media", "flash", "audio"})
+# For rescue.text.fastpath: tags that do more than vanish when the body closes them somewhere
+# (``quote`` aside), and the BBCode alternative of the token regex on its own.
+ACTIVE_TAGS = _LINK_TAGS | _RAW_TAGS | _BLOCK_TAGS | _CELL_TAGS | _SPACED_TAGS | {"*"}
+BLOCK_VOID_TAGS = frozenset({"*", "hr", "br", "line"})  # unclosed, they still end a line
+BB_TAG = re.compile(_BB, re.I)
 _SMILEY_HINTS = ("{smilies_path}", "/smilies/", "/smileys/", "/emoji/", "/emoticons/")
+
+
+def closer_names(raw: str) -> set[str]:
+    """The lower-case names of the BBCode tags that ``raw`` closes somewhere (``[/name]``)."""
+    return {name.lower() for name in _CLOSERS.findall(raw)} if "[/" in raw else set()
 
 
 def detect_uid(raw: str) -> str | None:
@@ -91,7 +105,7 @@ class _Converter:
         self.raw = raw
         self.b = b
         self.markdown = markdown
-        self.closers = {m.group(1).lower() for m in _CLOSERS.finditer(raw)}
+        self.closers = closer_names(raw)
         self.raw_closes: dict[str, list[tuple[int, int]]] = {}
         if self.closers & _RAW_TAGS:
             for m in _CLOSERS.finditer(raw):
@@ -102,38 +116,41 @@ class _Converter:
     def emit(self, s: str) -> None:
         if not s:
             return
-        s = unescape_entities(s)
+        if "&" in s:
+            s = unescape_entities(s)
         if self.markdown:
             s = _MD_ESCAPED.sub(lambda m: chr(ord(m.group()) - MD_ESCAPE_BASE), s)
         self.b.text(s)
 
     def run(self) -> None:
         raw, pos = self.raw, 0
-        rx = _TOKEN_MD if self.markdown else _TOKEN
+        search = (_TOKEN_MD if self.markdown else _TOKEN).search
+        emit, token = self.emit, self.token
         while True:
-            m = rx.search(raw, pos)
+            m = search(raw, pos)
             if m is None:
                 break
-            self.emit(raw[pos:m.start()])
-            pos = self.token(m)
-        self.emit(raw[pos:])
+            if m.start() > pos:
+                emit(raw[pos:m.start()])
+            pos = token(m)
+        emit(raw[pos:])
 
     def token(self, m: re.Match[str]) -> int:
         b = self.b
-        if m["name"] is not None:
+        kind = m.lastgroup  # the group that closed last tells which alternative matched
+        if kind == "name" or kind == "attr":
             return self.bbcode(m)
-        if m["br"] is not None:
+        if kind == "br":
             b.newline()
-        elif m["smiley"] is not None:
+        elif kind == "smiley":
             self.emit(m["code"])
-        elif m["hname"] is not None:
+        elif kind == "hattr":
             self.html_tag(m["hname"].lower(), bool(m["hclose"]), m["hattr"])
-        elif self.markdown and m["sent"] is not None:
-            if m["sent"] == MD_QUOTE_OPEN:
-                b.open_quote()
-            else:
-                b.close_quote()
-        elif self.markdown and m["raw"] is not None:
+        elif kind == "qopen":
+            b.open_quote()
+        elif kind == "qclose":
+            b.close_quote()
+        elif kind == "raw":
             b.text(_MD_ESCAPED.sub(lambda e: chr(ord(e.group()) - MD_ESCAPE_BASE), m["raw"]))
         return m.end()
 
@@ -156,8 +173,8 @@ class _Converter:
         b = self.b
         name = m["name"].lower()
         closing = bool(m["close"])
-        if name in _VOID_TAGS and not (closing or name in self.closers):
-            if name in ("*", "hr", "br", "line"):
+        if name in VOID_TAGS and not (closing or name in self.closers):
+            if name in BLOCK_VOID_TAGS:
                 b.block()
             return m.end()
         if name not in self.closers:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 
-from rescue.text import bbcode, html_text, markdown_text, s9e
+from rescue.text import bbcode, fastpath, html_text, markdown_text, s9e
 from rescue.text._builder import Builder, ParsedText, Quote, normalize_ws
 from rescue.text.charset import unescape_entities
 
-__all__ = ["MARKUPS", "ParsedText", "Quote", "detect_markup", "to_plain"]
+__all__ = ["MARKUPS", "ParsedText", "Quote", "detect_markup", "to_plain", "to_plain_full"]
 
 MARKUPS = ("s9e", "bbcode", "html", "markdown", "plain")
 _ALIASES = {
@@ -48,7 +48,17 @@ _HTML_SIGNS = re.compile(
 _MD_SIGNS = re.compile(
     r"^ {0,3}(?:>|```|~~~|#{1,6} )|<(?:https?|mailto):|\*\*\S|__\S|~~\S"
     r"|\]\([^()\s]{1,2000}\)|(?<!`)`[^`\n]{1,200}`(?!`)", re.M)
+_MD_LINE_SIGN = re.compile(r" {0,3}[#>]")  # where _MD_SIGNS's line-start signs can be in one line
 _TEXT_SIGNS = re.compile(r"<br\s*/?>|&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
+
+
+def _md_signs(raw: str) -> bool:
+    """``_MD_SIGNS.search(raw)``, skipped when none of the characters it needs are there."""
+    if "`" in raw or "**" in raw or "__" in raw or "~~" in raw or "](" in raw or "<http" in raw or "<mailto:" in raw:
+        return _MD_SIGNS.search(raw) is not None
+    if ("#" in raw or ">" in raw) and ("\n" in raw or _MD_LINE_SIGN.match(raw)):
+        return _MD_SIGNS.search(raw) is not None
+    return False
 
 
 def detect_markup(raw: str) -> str:
@@ -63,7 +73,7 @@ def detect_markup(raw: str) -> str:
     if s9e.looks_like_s9e(raw):
         return "s9e"
     if "[" in raw:
-        if _DISCOURSE_QUOTE.search(raw) or _MD_FENCE.search(raw):
+        if _DISCOURSE_QUOTE.search(raw) or (("```" in raw or "~~~" in raw) and _MD_FENCE.search(raw)):
             return "markdown"
         if _BB_SIGNS.search(raw):
             return "bbcode"
@@ -72,24 +82,25 @@ def detect_markup(raw: str) -> str:
             return "bbcode"
         if _HTML_SIGNS.search(raw):
             return "html"
-    if _MD_SIGNS.search(raw):
+    if _md_signs(raw):
         return "markdown"
-    if _TEXT_SIGNS.search(raw):
+    if ("<" in raw or "&" in raw) and _TEXT_SIGNS.search(raw):
         return "bbcode"
     return "plain"
 
 
 def _resolve(raw: str, markup: str, uid: str | None) -> str:
-    try:
-        kind = _ALIASES[markup.lower()]
-    except KeyError:
-        raise ValueError(f"unknown markup {markup!r}; expected one of auto, {', '.join(MARKUPS)}") from None
+    kind = _ALIASES.get(markup)
+    if kind is None:
+        kind = _ALIASES.get(markup.lower())
+        if kind is None:
+            raise ValueError(f"unknown markup {markup!r}; expected one of auto, {', '.join(MARKUPS)}")
+    if kind == "auto":
+        if uid:  # a phpBB row: its bbcode_uid makes any body but s9e XML BBCode
+            return "s9e" if s9e.looks_like_s9e(raw) else "bbcode"
+        return detect_markup(raw)
     if kind == "bbcode" and s9e.looks_like_s9e(raw):
         return "s9e"  # phpBB 3.2+ tables keep 3.0-era and s9e bodies side by side
-    if kind == "auto":
-        kind = detect_markup(raw)
-        if uid and kind in ("plain", "html", "markdown"):
-            kind = "bbcode"
     return kind
 
 
@@ -114,12 +125,25 @@ def to_plain(raw: str, markup: str = "auto", *, bbcode_uid: str | None = None) -
     ``bbcode_uid``: phpBB's ``bbcode_uid`` column for the row (found in the body when None).
     Raises ``ValueError`` only for an unknown ``markup`` name, never because of the body.
     """
-    kind = _resolve(raw or "", markup, bbcode_uid)
+    return _to_plain(raw, markup, bbcode_uid, fast=True)
+
+
+def to_plain_full(raw: str, markup: str = "auto", *, bbcode_uid: str | None = None) -> ParsedText:
+    """:func:`to_plain` without the shortcuts of :mod:`rescue.text.fastpath` (their reference)."""
+    return _to_plain(raw, markup, bbcode_uid, fast=False)
+
+
+def _to_plain(raw: str, markup: str, uid: str | None, fast: bool) -> ParsedText:
+    kind = _resolve(raw or "", markup, uid)
     if not raw:
         return ParsedText("", ())
     if not isinstance(raw, str):
         raw = bytes(raw).decode("utf-8", "replace")
     try:
-        return _convert(raw, kind, bbcode_uid)
+        if fast:
+            done = fastpath.convert(raw, kind, uid)
+            if done is not None:
+                return done
+        return _convert(raw, kind, uid)
     except Exception:  # a converter bug must not lose the post: fall back to the bare text
         return ParsedText(normalize_ws(unescape_entities(raw)), ())

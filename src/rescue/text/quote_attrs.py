@@ -108,10 +108,13 @@ def parse_quote_attr(attr: str | None) -> QuoteSource:
                 name, kv["post"] = head, tail.strip()
         if "," in name and ":" in name:
             name = _split_comma_form(name, kv)
-        for k, val in _key_values(rest).items():
-            kv.setdefault(k, val)
+        if rest:
+            for k, val in _key_values(rest).items():
+                kv.setdefault(k, val)
     else:
         kv = _key_values(a)
+    if not kv:
+        return QuoteSource(name or None)
     author = _first(kv, _AUTHOR_KEYS) if "username" in kv or not name else name
     post_id = _first(kv, _POST_KEYS)
     topic_id = _first(kv, _TOPIC_KEYS)

@@ -38,6 +38,7 @@ _STOP_LOCALS = frozenset([
     "arrived", "arriving", "meet", "meeting", "stop", "staying", "lives", "living", "live", "based", "work",
     "works", "working"
 ])
+_AT_NEXT = re.compile(_AT, re.I)
 _ADDRESS_LIKE = re.compile(r"[._\d\-+]")
 
 
@@ -72,6 +73,8 @@ def _accept(text: str, m: re.Match[str], taken: Spans) -> Found | None:
     at_plain = at == "@"
     word_at = at.strip().lower() == "at"
     local = m.group("local")
+    if word_at and dots_plain and _AT_NEXT.match(text, end):
+        return None  # "a line at first.last AT host DOT com": the domain is the next address's name
     if word_at and dots_plain:
         label = nearest_label(text, start)
         if local.lower() in _STOP_LOCALS or (label is None and not _ADDRESS_LIKE.search(local)):

@@ -93,8 +93,11 @@ def _labelled(kind: str, text: str, pos: int, hints: Sequence[str]) -> Found | N
     if kind == "skype":
         sm = _spaced(text, pos)
         if sm:
-            value = sm.group(1).replace(" ", "").lower()
-            return Found("skype", value, sm.start(1), sm.end(1), True, "spaced")
+            run = sm.group(1)
+            if run[-1] in "IAa" and re.match(r" [A-Za-z]", text[sm.end(1):sm.end(1) + 2]):
+                run = run[:-2]  # "… t I am": the spaced name ends before a one-letter word
+            return Found("skype", run.replace(" ", "").lower(), sm.start(1), sm.start(1) + len(run), True,
+                         "spaced")
     m = _HANDLE[kind].match(text, pos)
     if not m:
         return None

@@ -1,0 +1,120 @@
+"""Probabilistic linkage over account attributes with Splink (Fellegi–Sunter; DuckDB backend).
+
+Compared: the user name (exact, its variant — lower case, leetspeak read as letters, digits and separators
+dropped — and Jaro–Winkler of the variant), the digits in the user name, birth date, declared location
+(text, then its country), time-zone setting, language of the member's text, registration hour and the
+mean hour of day of posting. u probabilities are estimated on random pairs, m probabilities by EM on
+blocked pairs (blocked on the user-name variant, then on the birth date). Splink runs on its own
+in-memory DuckDB connection; only the scored pairs come back.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rescue.identity.config import IdentityConfig
+from rescue.identity.model import Evidence
+from rescue.identity.names import attribute_table
+
+_LABELS = {"username": "user name", "username_digits": "digits in user name", "birth_date": "birth date",
+           "location": "location", "timezone": "time zone", "language": "language",
+           "reg_hour": "registration hour", "active_hour": "posting hour"}
+
+
+def _comparisons() -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    hour_diff = "least(abs({l} - {r}), 24 - abs({l} - {r}))"
+    act = hour_diff.format(l="active_hour_l", r="active_hour_r")
+    reg = hour_diff.format(l="reg_hour_l", r="reg_hour_r")
+    return [
+        cl.CustomComparison(output_column_name="username", comparison_levels=[
+            cll.And(cll.NullLevel("username_lc"), cll.NullLevel("username_norm")),
+            cll.ExactMatchLevel("username_lc"),
+            cll.ExactMatchLevel("username_norm"),
+            cll.JaroWinklerLevel("username_norm", 0.92),
+            cll.ElseLevel()]),
+        cl.ExactMatch("username_digits"),
+        cl.CustomComparison(output_column_name="birth_date", comparison_levels=[
+            cll.NullLevel("birth_date"), cll.ExactMatchLevel("birth_date"),
+            cll.CustomLevel("substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)", "same birth year"),
+            cll.ElseLevel()]),
+        cl.CustomComparison(output_column_name="location", comparison_levels=[
+            cll.And(cll.NullLevel("location"), cll.NullLevel("location_country")),
+            cll.ExactMatchLevel("location"), cll.ExactMatchLevel("location_country"), cll.ElseLevel()]),
+        cl.ExactMatch("timezone"),
+        cl.ExactMatch("language"),
+        cl.CustomComparison(output_column_name="reg_hour", comparison_levels=[
+            cll.NullLevel("reg_hour"), cll.CustomLevel(f"{reg} <= 1", "within an hour"), cll.ElseLevel()]),
+        cl.CustomComparison(output_column_name="active_hour", comparison_levels=[
+            cll.NullLevel("active_hour"), cll.CustomLevel(f"{act} <= 1", "within an hour"),
+            cll.CustomLevel(f"{act} <= 3", "within three hours"), cll.ElseLevel()]),
+    ]
+
+
+def _blocking() -> list[Any]:
+    from splink import block_on
+
+    return [block_on("username_norm"), block_on("username_lc"), block_on("birth_date"),
+            block_on("location", "timezone"), block_on("username_digits", "timezone")]
+
+
+def attribute_evidence(con: duckdb.DuckDBPyConnection, n_accounts: int, features: pa.Table, cfg: IdentityConfig,
+                       prior_pairs: int) -> tuple[list[Evidence], dict[str, Any]]:
+    """Scored pairs at or above ``cfg.splink_weak``; ``prior_pairs`` (pairs already linked by selectors)
+    sets the prior probability that two random accounts match. Returns the evidence and a model summary."""
+    del con
+    info: dict[str, Any] = {"accounts": n_accounts}
+    if n_accounts < 3 or not cfg.splink:
+        return [], info
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    total_pairs = n_accounts * (n_accounts - 1) / 2
+    prior = min(0.5, max(prior_pairs * 2, n_accounts / 10) / total_pairs)   # assume selectors find half
+    info["prior"] = prior
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    sc = duckdb.connect()
+    try:
+        sc.execute("SET enable_progress_bar = false")
+        sc.execute("SET threads = 1")   # deterministic sums (EM, u estimation)
+        db = DuckDBAPI(connection=sc)
+        sdf = db.register(features, dataset_display_name="accounts")
+        settings = SettingsCreator(link_type="dedupe_only", comparisons=_comparisons(),
+                                   blocking_rules_to_generate_predictions=_blocking(),
+                                   probability_two_random_records_match=prior, retain_matching_columns=True,
+                                   retain_intermediate_calculation_columns=True)
+        linker = Linker(sdf, settings)
+        linker.training.estimate_u_using_random_sampling(max_pairs=cfg.splink_u_pairs, seed=cfg.splink_seed)
+        for rule in (block_on("username_norm"), block_on("birth_date")):
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            except Exception as exc:  # noqa: BLE001 - too few blocked pairs to train on: keep the defaults
+                info.setdefault("em_skipped", []).append(f"{rule}: {exc}".splitlines()[0][:200])
+        pred = linker.inference.predict(threshold_match_probability=cfg.splink_weak)
+        rel = pred.as_duckdbpyrelation()
+        cols = [c for c in rel.columns if c.startswith("gamma_")]
+        rows = rel.order("unique_id_l, unique_id_r").fetchall()
+        names = rel.columns
+    finally:
+        sc.close()
+    out: list[Evidence] = []
+    for row in rows:
+        r = dict(zip(names, row, strict=True))
+        p = round(float(r["match_probability"]), 6)
+        if math.isnan(p) or p < cfg.splink_weak:
+            continue
+        agree = [_LABELS.get(c.removeprefix("gamma_"), c) for c in cols
+                 if r[c] is not None and r[c] > 0 and c != "gamma_username" or (c == "gamma_username" and r[c] >= 2)]
+        detail = f"match weight {float(r['match_weight']):.1f}; agree: {', '.join(agree) or 'nothing'}"
+        a, b = sorted((int(r["unique_id_l"]), int(r["unique_id_r"])))
+        out.append(Evidence(a, b, "attributes", "attributes", "", detail, p,
+                            "strong" if p >= cfg.splink_threshold else "weak"))
+    info["pairs_scored"] = len(rows)
+    return out, info

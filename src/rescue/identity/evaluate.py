@@ -1,0 +1,163 @@
+"""Measuring identity resolution against the ground truth of a synthetic world (``truth/`` of ``rescue synth``).
+
+Pairwise precision, recall and F1 over accounts (a pair is predicted when both accounts are in one
+person), B-cubed precision/recall/F1, the largest person, recall of the alias pairs that share no
+selector (found by writing style or other weak evidence: merged, or proposed for review), false merges per
+trap kind (traps.csv: VPN, Tor, carrier NAT) and the precision of each kind of link and of Splink scores.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from rescue.errors import UsageError
+from rescue.evaluate.truth import forum_of_sha
+from rescue.identity.model import has_table
+
+AccountRef = tuple[str, str]   # (forum, account_id) in truth terms
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise UsageError(f"{path}: missing (not a truth folder of `rescue synth`?)")
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, Any]:
+    """Figures of the store's persons against ``truth_dir`` (accounts.csv, alias_pairs.csv, traps.csv)."""
+    truth_dir = Path(truth_dir)
+    forum_of = forum_of_sha(truth_dir)
+    src_forum = {str(s): forum_of[str(h)] for s, h in con.execute("SELECT source_id, sha256 FROM sources").fetchall()
+                 if str(h) in forum_of}
+    if not src_forum:
+        raise UsageError(f"{truth_dir}: the truth describes none of the store's sources (sha256 differ)")
+    truth = {(r["forum"], r["account_id"]): r["person_id"] for r in _csv(truth_dir / "accounts.csv")
+             if r["person_id"]}
+    predicted: dict[AccountRef, str] = {}
+    for sid, aid, pid in con.execute("SELECT source_id, account_id, person_id FROM person_accounts").fetchall():
+        ref = (src_forum.get(str(sid), "?"), str(aid))
+        if ref in truth:
+            predicted[ref] = str(pid)
+    clusters: dict[str, list[AccountRef]] = defaultdict(list)
+    for ref, pid in sorted(predicted.items()):
+        clusters[pid].append(ref)
+    true_sizes = Counter(truth[r] for r in predicted)
+    tp = pred_pairs = 0
+    b3p = b3r = 0.0
+    for members in clusters.values():
+        n = len(members)
+        pred_pairs += n * (n - 1) // 2
+        per_truth = Counter(truth[r] for r in members)
+        tp += sum(k * (k - 1) // 2 for k in per_truth.values())
+        for r in members:
+            inter = per_truth[truth[r]]
+            b3p += inter / n
+            b3r += inter / true_sizes[truth[r]]
+    true_pairs = sum(k * (k - 1) // 2 for k in true_sizes.values())
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+    n_acc = len(predicted)
+    out: dict[str, Any] = {
+        "accounts": n_acc, "persons_predicted": len(clusters), "persons_true": len(true_sizes),
+        "pairs_predicted": pred_pairs, "pairs_true": true_pairs, "pairs_correct": tp,
+        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(_f1(precision, recall), 4),
+        "bcubed_precision": round(b3p / n_acc, 4) if n_acc else None,
+        "bcubed_recall": round(b3r / n_acc, 4) if n_acc else None,
+        "bcubed_f1": round(_f1(b3p / n_acc, b3r / n_acc), 4) if n_acc else None,
+        "largest_person": max((len(m) for m in clusters.values()), default=0),
+        "largest_true_person": max(true_sizes.values(), default=0),
+    }
+    out["false_merges"] = _false_merges(truth_dir, clusters, truth)
+    out.update(_links(con, src_forum, truth))
+    out["style_only_aliases"] = _aliases(con, truth_dir, src_forum, predicted)
+    return out
+
+
+def _false_merges(truth_dir: Path, clusters: dict[str, list[AccountRef]],
+                  truth: dict[AccountRef, str]) -> dict[str, int]:
+    """Wrongly merged account pairs, by the trap both accounts were caught in (else 'other')."""
+    traps: dict[AccountRef, set[str]] = defaultdict(set)
+    for row in _csv(truth_dir / "traps.csv"):
+        for token in (row.get("accounts") or "").split():
+            forum, _, aid = token.partition(":")
+            traps[(forum, aid)].add(row["kind"])
+    out: Counter[str] = Counter()
+    for members in clusters.values():
+        for i, x in enumerate(members):
+            for y in members[i + 1:]:
+                if truth[x] != truth[y]:
+                    kinds = sorted(traps[x] & traps[y])
+                    out[kinds[0] if kinds else "other"] += 1
+    return {k: out.get(k, 0) for k in ("vpn", "tor", "cgnat", "travel", "other")}
+
+
+def _links(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dict[AccountRef, str]
+           ) -> dict[str, Any]:
+    """Precision of each kind of link (pairs), and of Splink scores by threshold."""
+    if not has_table(con, "person_links"):
+        return {}
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    scores: list[tuple[float, bool]] = []
+    for sa, aa, sb, ab, method, strength, status, score in con.execute(
+            "SELECT source_a, account_a, source_b, account_b, method, strength, status, score "
+            "FROM person_links").fetchall():
+        ta, tb = truth.get((src_forum.get(sa, "?"), aa)), truth.get((src_forum.get(sb, "?"), ab))
+        if ta is None or tb is None:
+            continue
+        same = ta == tb
+        key = f"{method} {strength}"
+        per[key][0] += 1
+        per[key][1] += same
+        if method == "attributes":
+            scores.append((float(score), same))
+    curve = []
+    for t in (0.9, 0.95, 0.99, 0.995, 0.999, 0.9999):
+        sel = [s for p, s in scores if p >= t]
+        curve.append({"threshold": t, "pairs": len(sel), "correct": sum(sel), "precision": _ratio(sum(sel), len(sel))})
+    return {"link_precision": {k: {"pairs": v[0], "correct": v[1], "precision": _ratio(v[1], v[0])}
+                               for k, v in sorted(per.items())}, "splink_curve": curve}
+
+
+def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
+             predicted: dict[AccountRef, str]) -> dict[str, Any]:
+    """Alias pairs sharing no selector: how many are merged, proposed for review, proposed by style."""
+    forum_src = {f: s for s, f in src_forum.items()}
+    review: set[tuple[AccountRef, AccountRef]] = set()
+    style: set[tuple[AccountRef, AccountRef]] = set()
+    if has_table(con, "identity_review"):
+        for sa, aa, sb, ab in con.execute("SELECT source_a, account_a, source_b, account_b FROM identity_review"
+                                          ).fetchall():
+            x, y = (src_forum.get(sa, "?"), aa), (src_forum.get(sb, "?"), ab)
+            review |= {(x, y), (y, x)}
+    if has_table(con, "person_links"):
+        for sa, aa, sb, ab in con.execute("SELECT source_a, account_a, source_b, account_b FROM person_links "
+                                          "WHERE method = 'style'").fetchall():
+            x, y = (src_forum.get(sa, "?"), aa), (src_forum.get(sb, "?"), ab)
+            style |= {(x, y), (y, x)}
+    total = merged = in_review = by_style = 0
+    for row in _csv(truth_dir / "alias_pairs.csv"):
+        if row["shares_selector"] != "false" or row["forum"] not in forum_src:
+            continue
+        x, y = (row["forum"], row["account_a"]), (row["forum"], row["account_b"])
+        if x not in predicted or y not in predicted:
+            continue
+        total += 1
+        merged += predicted[x] == predicted[y]
+        in_review += (x, y) in review
+        by_style += (x, y) in style
+    return {"pairs": total, "merged": merged, "in_review": in_review, "style_candidates": by_style,
+            "recall_merged_or_review": _ratio(merged + in_review, total), "recall_style": _ratio(by_style, total)}

@@ -1,0 +1,97 @@
+"""User names and their variants, and the per-account attributes probabilistic linkage compares."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rescue.identity.model import TEMP, Universe, has_table
+
+# Leetspeak: a digit or sign between letters stands for a letter (n1ck -> nick, h4ck3r -> hacker).
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a",
+                       "$": "s", "!": "i", "|": "l"})
+_INNER_LEET = re.compile(r"(?<=[a-z])[013457@$!|8]+(?=[a-z])")
+_DIGITS = re.compile(r"\d+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (Grüße -> grusse is not attempted: ü -> u)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+
+
+def username_variant(name: str | None) -> str | None:
+    """Lower case, leetspeak between letters read as letters, other digits and separators dropped:
+    ``Dark_W0lf1983`` -> ``darkwolf``. None when fewer than three letters remain."""
+    if not name:
+        return None
+    s = fold(name)
+    s = _INNER_LEET.sub(lambda m: m.group(0).translate(_LEET), s)
+    s = "".join(c for c in s if c.isalpha())
+    return s if len(s) >= 3 else None
+
+
+def username_digits(name: str | None) -> str | None:
+    """The longest digit run of a user name (often a birth year or a lucky number), at least two digits."""
+    if not name:
+        return None
+    runs = sorted(_DIGITS.findall(name), key=lambda r: (-len(r), r))
+    return runs[0] if runs and len(runs[0]) >= 2 else None
+
+
+def circular_mean_hour(hours: list[int]) -> float | None:
+    """Mean hour of day on the clock circle (23 h and 1 h average to 0 h), None for fewer than 5 hours."""
+    if len(hours) < 5:
+        return None
+    x = sum(math.cos(h * math.pi / 12) for h in hours)
+    y = sum(math.sin(h * math.pi / 12) for h in hours)
+    if abs(x) < 1e-9 and abs(y) < 1e-9:
+        return None
+    return round((math.atan2(y, x) * 12 / math.pi) % 24, 2)
+
+
+def _signals_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    if not has_table(con, "account_signals"):
+        return "", "NULL, NULL, NULL"
+    return ("LEFT JOIN account_signals g ON g.source_id = t.source_id AND g.account_id = t.account_id",
+            "CASE WHEN g.timezone <> 'board default' THEN g.timezone END, "
+            "CASE WHEN g.location_countries NOT LIKE '% %' THEN g.location_countries END, g.language")
+
+
+def attribute_table(con: duckdb.DuckDBPyConnection, uni: Universe) -> pa.Table:
+    """One row per account of the universe (``unique_id`` = its index) with the compared attributes."""
+    join, cols = _signals_sql(con)
+    rows = con.execute(f"""
+        WITH act AS (SELECT x.idx, list(hour(t)) AS hours FROM (
+                SELECT a.idx, p.posted_at AS t FROM posts p JOIN {TEMP} a USING (source_id, account_id)
+                UNION ALL
+                SELECT a.idx, m.sent_at FROM messages m JOIN {TEMP} a
+                    ON a.source_id = m.source_id AND a.account_id = m.sender_account_id) x
+             WHERE t IS NOT NULL GROUP BY x.idx)
+        SELECT t.idx, acc.username, CAST(acc.birth_date AS VARCHAR),
+               nullif(trim(regexp_replace(lower(acc.location), '[^[:alnum:] ]+', ' ', 'g')), ''),
+               {cols}, hour(acc.registered_at), act.hours
+        FROM {TEMP} t JOIN accounts acc ON acc.source_id = t.source_id AND acc.account_id = t.account_id
+        {join} LEFT JOIN act ON act.idx = t.idx ORDER BY t.idx""").fetchall()
+    cols_out: dict[str, list[Any]] = {k: [] for k in (
+        "unique_id", "username_lc", "username_norm", "username_digits", "birth_date", "location",
+        "location_country", "timezone", "language", "reg_hour", "active_hour")}
+    for idx, name, birth, loc, tz, loc_cc, lang, reg_hour, hours in rows:
+        cols_out["unique_id"].append(int(idx))
+        cols_out["username_lc"].append(fold(name) if name else None)
+        cols_out["username_norm"].append(username_variant(name))
+        cols_out["username_digits"].append(username_digits(name))
+        cols_out["birth_date"].append(birth)
+        cols_out["location"].append(fold(loc) if loc else None)
+        cols_out["location_country"].append(loc_cc or None)
+        cols_out["timezone"].append(tz)
+        cols_out["language"].append(lang)
+        cols_out["reg_hour"].append(None if reg_hour is None else int(reg_hour))
+        cols_out["active_hour"].append(circular_mean_hour([int(h) for h in hours or []]))
+    types = {"unique_id": pa.int64(), "reg_hour": pa.int64(), "active_hour": pa.float64()}
+    return pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in cols_out.items()})

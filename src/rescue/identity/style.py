@@ -1,0 +1,149 @@
+"""Writing style: which accounts write alike (a candidate generator and weak evidence, never a merge alone).
+
+Each account with at least ``style_min_chars`` characters of its own text (posts and private messages,
+quotes removed) gets a profile:
+
+- character 3-grams of the text with **topic words masked** (text distortion, Stamatatos 2017): words
+  outside the ``style_words`` most frequent of the corpus become ``*`` per letter and ``#`` per digit, so
+  what remains is function words, their misspellings and short forms, punctuation, case, emoticons and
+  line breaks — not the subject talked about;
+- function-word use and the first and last line of each text (greetings, sign-offs);
+- TF-IDF weighted (sublinear), L2-normalised, centred on the corpus mean (so a shared language does not
+  look like a shared author) and normalised again.
+
+Cosine similarity is computed between all profiled accounts; each account proposes its ``style_top_k``
+most similar ones, in both directions (Doppelgänger Finder): a pair is a candidate when either account
+is among the other's top k and the score reaches ``style_min_score``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from rescue.identity.config import IdentityConfig
+from rescue.identity.model import TEMP, Evidence
+
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"[ \t]+")
+
+
+def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int) -> list[tuple[int, list[str]]]:
+    """(account index, texts in time order) for accounts with at least ``min_chars`` of own text."""
+    rows = con.execute(f"""
+        WITH t AS (SELECT a.idx, p.body_text AS body, p.posted_at AS ts, p.post_id AS rid FROM posts p
+                   JOIN {TEMP} a USING (source_id, account_id) WHERE p.body_text IS NOT NULL
+                   UNION ALL
+                   SELECT a.idx, m.body_text, m.sent_at, m.message_id FROM messages m
+                   JOIN {TEMP} a ON a.source_id = m.source_id AND a.account_id = m.sender_account_id
+                   WHERE m.body_text IS NOT NULL)
+        SELECT idx, list(body ORDER BY ts, rid) FROM t GROUP BY idx HAVING sum(length(body)) >= ? ORDER BY idx
+    """, [min_chars]).fetchall()
+    return [(int(i), [str(b) for b in bodies]) for i, bodies in rows]
+
+
+def _features(texts: list[str], keep: set[str]) -> Counter[str]:
+    def mask(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w.lower() in keep:
+            return w
+        return "".join("#" if c.isdigit() else "*" for c in w)
+
+    c: Counter[str] = Counter()
+    for body in texts:
+        t = "\x02" + _SPACE.sub(" ", _WORD.sub(mask, body)) + "\x03"
+        c.update(t[i:i + 3] for i in range(len(t) - 2))
+        c.update("w:" + w.lower() for w in _WORD.findall(body) if w.lower() in keep)
+        lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+        if lines:
+            c["first:" + lines[0][:20].lower()] += 1
+            c["last:" + lines[-1][-20:].lower()] += 1
+        c[f"paragraphs:{min(body.count(chr(10) + chr(10)), 3)}"] += 1
+    return c
+
+
+class Profiles:
+    """TF-IDF profiles (sparse, one row per account, L2-normalised) and their mean: cosine similarities
+    are of the mean-centred rows, computed blockwise without densifying the matrix."""
+
+    def __init__(self, docs: list[list[str]], n_words: int) -> None:
+        words: Counter[str] = Counter()
+        for texts in docs:
+            for body in texts:
+                words.update(w.lower() for w in _WORD.findall(body))
+        keep = {w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:n_words]}
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for i, texts in enumerate(docs):
+            for feat, n in sorted(_features(texts, keep).items()):
+                rows.append(i)
+                cols.append(vocab.setdefault(feat, len(vocab)))
+                vals.append(1.0 + float(np.log(n)))
+        x = sp.csr_matrix((np.array(vals), (np.array(rows), np.array(cols))), shape=(len(docs), len(vocab)))
+        df = np.bincount(x.indices, minlength=x.shape[1])
+        useful = np.flatnonzero(df >= 2)
+        x = x[:, useful]
+        idf = np.log((1 + x.shape[0]) / (1 + df[useful])) + 1.0
+        x = sp.csr_matrix(x.multiply(idf.reshape(1, -1)))
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        self.x = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ x)
+        self.mu = np.asarray(self.x.mean(axis=0)).ravel()
+        self.x_mu = self.x @ self.mu                      # x_i . mu
+        mu_mu = float(self.mu @ self.mu)
+        self.mu_mu = mu_mu
+        sq = np.asarray(self.x.multiply(self.x).sum(axis=1)).ravel()
+        self.centred_norm = np.sqrt(np.maximum(sq - 2 * self.x_mu + mu_mu, 1e-12))
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    def cosine(self, start: int, stop: int) -> npt.NDArray[np.float64]:
+        """Cosine similarities of the centred rows ``start:stop`` against all rows."""
+        dots = np.asarray((self.x[start:stop] @ self.x.T).todense(), dtype=np.float64)
+        dots -= self.x_mu[start:stop, None] + self.x_mu[None, :] - self.mu_mu
+        dots /= self.centred_norm[start:stop, None] * self.centred_norm[None, :]
+        return dots
+
+
+def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[list[Evidence], int]:
+    """Candidate pairs by writing style, and the number of accounts with enough text to compare."""
+    if not cfg.style:
+        return [], 0
+    texts = own_texts(con, cfg.style_min_chars)
+    if len(texts) < 3:
+        return [], len(texts)
+    ids = [i for i, _ in texts]
+    prof = Profiles([t for _, t in texts], cfg.style_words)
+    k = min(cfg.style_top_k, len(ids) - 1)
+    best: dict[tuple[int, int], tuple[float, int, int]] = {}   # pair -> (score, rank from a, rank from b)
+    chunk = max(1, 20_000_000 // len(ids))
+    for start in range(0, len(ids), chunk):
+        sims = prof.cosine(start, min(start + chunk, len(ids)))
+        for off, row in enumerate(sims):
+            i = start + off
+            row[i] = -np.inf
+            top = np.argsort(-row, kind="stable")[:k]
+            for r, j in enumerate(top):
+                s = float(row[j])
+                if s < cfg.style_min_score:
+                    break
+                a, b = (ids[i], ids[int(j)]) if ids[i] < ids[int(j)] else (ids[int(j)], ids[i])
+                score, ra, rb = best.get((a, b), (s, 0, 0))
+                if ids[i] == a:
+                    ra = r + 1
+                else:
+                    rb = r + 1
+                best[(a, b)] = (round(s, 4), ra, rb)
+    out: list[Evidence] = []
+    for (a, b), (s, ra, rb) in sorted(best.items()):
+        ranks = f"rank {ra or '>' + str(k)} of a's candidates, {rb or '>' + str(k)} of b's"
+        strength = "weak" if s >= cfg.style_weak and ra and rb else "candidate"
+        out.append(Evidence(a, b, "style", "writing style", "", f"cosine {s:.3f}; {ranks}", s, strength))
+    return out, len(ids)

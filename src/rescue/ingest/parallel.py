@@ -1,0 +1,139 @@
+"""Mapping a plain mysqldump on every core: parts in worker processes, loaded in order by the parent.
+
+The parent cuts the dump at INSERT statements (:mod:`rescue.ingest.partition`), starts one
+worker process per core (spawned, so no DuckDB connection or thread is inherited) and hands
+them the parts. Each worker writes the canonical rows of its part as Parquet files under
+``<operation>/.ingest-tmp/<source_id>/``; the parent loads them into the store in part order,
+inside the caller's single transaction, so the store holds exactly the rows, in the order, of
+a sequential read. A part is loaded only once it is known to have been read from the right
+state; if any part is not (or a worker fails), :func:`run` returns None and the caller reads
+the source sequentially instead. The temporary folder is removed afterwards, and by the next
+run if this one was killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from rescue.adapters.base import Adapter, Recognition
+from rescue.ingest.mapping import Conservation, TableCount
+from rescue.ingest.partition import PartEnd, follows, plan_parts
+from rescue.ingest.scan import Layout
+from rescue.ingest.worker import PartResult, WorkerConfig, init_worker, map_part
+from rescue.readers.base import DumpStructure
+
+TMP = ".ingest-tmp"
+MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class Outcome:
+    counts: Conservation
+    written: dict[str, int] = field(default_factory=dict)
+    parts: int = 0
+
+
+def workers_for(size: int, requested: int | None) -> int:
+    """How many worker processes: ``requested`` if given (1 = sequential), else one per core for
+    a source of ``MIN_BYTES`` or more (``RESCUE_INGEST_WORKERS`` overrides)."""
+    env = os.environ.get("RESCUE_INGEST_WORKERS", "")
+    if requested is None and env.isdigit():
+        requested = int(env)
+    if requested is not None:
+        return max(1, requested)
+    return (os.cpu_count() or 1) if size >= MIN_BYTES else 1
+
+
+def clear_tmp(root: Path) -> None:
+    """Remove what a killed run left in the operation folder."""
+    shutil.rmtree(root / TMP, ignore_errors=True)
+
+
+def run(con: duckdb.DuckDBPyConnection, root: Path, path: Path, sid: str, adapter: Adapter, rec: Recognition,
+        structure: DumpStructure, layout: Layout, workers: int, max_value_bytes: int,
+        progress: Callable[[int], None] | None = None) -> Outcome | None:
+    """Map and load the source in parts; None when the parts cannot be trusted (nothing is then
+    left loaded that the caller's own DELETE of the source's rows would not remove)."""
+    charset = structure.charset or "utf8mb4"
+    parts = plan_parts(layout, charset, workers)
+    tables = _table_indices(adapter, rec)
+    if len(parts) < 2 or tables is None:
+        return None
+    clear_tmp(root)
+    out_dir = root / TMP / sid / f"run-{os.getpid()}"
+    out_dir.mkdir(parents=True)
+    config = WorkerConfig(str(path), sid, adapter.software, rec.version, rec.prefix, tables, structure.defs,
+                          max_value_bytes, str(out_dir), os.getpid())
+    outcome = Outcome(_initial_counts(rec, structure), parts=len(parts))
+    pool = multiprocessing.get_context("spawn").Pool(min(workers, len(parts)), init_worker, (config,))
+    try:
+        before: PartEnd | None = None
+        done = 0
+        for result in pool.imap(map_part, parts):
+            part = parts[result.index]
+            if result.end is None or not follows(part, before):
+                return None
+            _load(con, result)
+            _merge(outcome, result)
+            before = result.end
+            done += part.end - part.start
+            if progress is not None:
+                progress(done)
+        pool.close()
+        return outcome
+    finally:
+        pool.terminate()
+        pool.join()
+        clear_tmp(root)
+
+
+def _table_indices(adapter: Adapter, rec: Recognition) -> tuple[tuple[str, int], ...] | None:
+    """Each mapped source table's TableMap as its index in the adapter (what a worker rebuilds)."""
+    if adapter.software == "generic":
+        return ()
+    out: list[tuple[str, int]] = []
+    for name, tmap in rec.tables.items():
+        index = next((i for i, t in enumerate(adapter.tables) if t is tmap), None)
+        if index is None:
+            return None
+        out.append((name, index))
+    return tuple(out)
+
+
+def _initial_counts(rec: Recognition, structure: DumpStructure) -> Conservation:
+    """The counts a RowMapper starts with (the same tables, in the same order)."""
+    counts = Conservation()
+    for name, tmap in rec.tables.items():
+        tc = counts.of(name)
+        tc.status, tc.canonical = "mapped", tmap.primary_table
+    for name in structure.defs:
+        counts.of(name)
+    return counts
+
+
+def _load(con: duckdb.DuckDBPyConnection, result: PartResult) -> None:
+    for table, file in result.files:
+        con.execute(f'INSERT INTO "{table}" SELECT * FROM read_parquet(?)', [file])
+        Path(file).unlink()
+
+
+def _merge(outcome: Outcome, result: PartResult) -> None:
+    for name, tc in result.counts.items():
+        total: TableCount = outcome.counts.of(name)
+        total.read += tc.read
+        total.mapped += tc.mapped
+        total.quarantined += tc.quarantined
+        total.recoded += tc.recoded
+        if tc.status == "mapped":
+            total.status = "mapped"
+        if tc.canonical:
+            total.canonical = tc.canonical
+    for table, n in result.written.items():
+        outcome.written[table] = outcome.written.get(table, 0) + n
