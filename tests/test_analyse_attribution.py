@@ -159,3 +159,45 @@ def test_two_runs_are_identical(world: Path, tmp_path: Path) -> None:
     run_store(world, CFG)
     assert snapshot() == first
     assert q(world, "SELECT count(*) FROM analyse_runs")[0][0] == 2
+
+
+def _merge_two(con: duckdb.DuckDBPyConnection) -> None:
+    """A stand-in for identity resolution: accounts 20 and 21 are one person."""
+    con.execute("UPDATE person_accounts SET person_id = 'P-merged' WHERE account_id IN ('20', '21')")
+    con.execute("CREATE OR REPLACE TABLE persons AS SELECT person_id, count(*) AS accounts FROM person_accounts "
+                "GROUP BY 1 ORDER BY 1")
+
+
+def test_attribution_aggregates_over_person_accounts(tmp_path: Path) -> None:
+    s = MiniStore(tmp_path / "store.duckdb")
+    s.account("20", "one", location="Leeds")  # a claim only (1.5): too little on its own? no: attributed, weakly
+    s.account("21", "two", email="x@btinternet.com")  # a GB access provider
+    s.account("22", "other")
+    s.ips("22", DE_HOME, days=10)
+    s.close()
+    alone = run_store(s.path, CFG)
+    assert alone.persons == 3
+    conf_alone = {str(r[0]): float(str(r[1])) for r in q(s.path, """SELECT p.username, a.confidence FROM attribution a
+                                                   JOIN person_accounts p USING (person_id)""")}
+    merged = run_store(s.path, CFG, resolve_persons=_merge_two)
+    assert merged.persons == 2 and merged.counts["persons"] == 2
+    (cc, conf, types), = q(s.path, "SELECT country, confidence, evidence_types FROM attribution "
+                                    "WHERE person_id = 'P-merged'")
+    assert cc == "GB" and float(str(conf)) > max(conf_alone["one"], conf_alone["two"])
+    assert types == "declared_location,email_isp"
+    # per account, nothing changed
+    assert q(s.path, "SELECT count(*) FROM account_attribution WHERE person_id = 'P-merged'")[0][0] == 2
+
+
+def test_attribute_again_after_persons_change(world: Path) -> None:
+    from rescue.analyse import attribute_store
+
+    before = int(str(q(world, "SELECT count(*) FROM attribution")[0][0]))
+    con = duckdb.connect(str(world))
+    con.execute("UPDATE person_accounts SET person_id = 'P-x' WHERE username IN ('traveller', 'quoter')")
+    con.execute("CREATE OR REPLACE TABLE persons AS SELECT DISTINCT person_id FROM person_accounts ORDER BY 1")
+    con.close()
+    summary = attribute_store(world, CFG)
+    assert summary.persons == before - 1
+    assert q(world, "SELECT count(DISTINCT account_id) FROM attribution_evidence WHERE person_id = 'P-x'")[0][0] == 2
+    assert str(q(world, "SELECT run_id FROM analyse_runs ORDER BY started_at, run_id")[-1][0]).endswith("-attribute")

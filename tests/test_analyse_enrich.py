@@ -137,3 +137,15 @@ def test_unknown_setting_is_an_error(tmp_path: Path) -> None:
         from_mapping({"weights": {"telepathy": 1}}, tmp_path)
     cfg = from_mapping({"tor_exit_list": "lists/tor.txt", "weights": {"phone": 2.5}}, tmp_path)
     assert cfg.tor_exit_list == tmp_path / "lists" / "tor.txt" and cfg.weight("phone") == 2.5
+
+
+def test_every_setting_and_weight_is_documented() -> None:
+    import dataclasses
+
+    from rescue.analyse.config import DEFAULT_WEIGHTS
+
+    doc = (Path(__file__).parents[1] / "docs" / "analyse.md").read_text(encoding="utf-8")
+    for f in dataclasses.fields(AnalyseConfig):
+        assert f"{f.name} = " in doc or f.name == "weights", f"setting {f.name} is not in docs/analyse.md"
+    for name in DEFAULT_WEIGHTS:
+        assert f"{name} = " in doc and f"`{name}`" in doc, f"evidence type {name} is not in docs/analyse.md"

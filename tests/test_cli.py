@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-VERBS = ("init", "ingest", "synth", "demo", "summary")
+VERBS = ("init", "ingest", "analyse", "evaluate", "synth", "demo", "summary")
 
 
 def rescue(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -45,3 +45,25 @@ def test_ingest_of_non_dump_names_file(tmp_path: Path) -> None:
     assert r.returncode != 0
     assert str(junk) in r.stderr and r.stderr.strip().count("\n") == 0
     assert "Traceback" not in r.stderr
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    r = rescue("demo", str(tmp_path / "demo"), "--members", "300", "--seed", "3")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "conservation holds" in " ".join(r.stdout.split())
+    assert "attribution accuracy" in r.stdout
+    op = tmp_path / "demo" / "operation"
+    from .conftest import run_contract_check
+
+    assert run_contract_check(op).returncode == 0
+    assert (tmp_path / "demo" / "evaluation.md").read_text().strip()
+    again = rescue("demo", str(tmp_path / "demo"), "--members", "300", "--seed", "3")  # re-runnable
+    assert again.returncode == 0, again.stderr[-2000:]
+
+
+def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("x")
+    r = rescue("demo", str(tmp_path / "mine"))
+    assert r.returncode != 0 and "not a demo folder" in r.stderr
+    assert (tmp_path / "mine" / "keep.txt").exists()

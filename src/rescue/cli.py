@@ -58,6 +58,33 @@ def ingest(
 
 
 @app.command()
+def analyse(
+    directory: Annotated[Path, typer.Argument(help="The operation folder.")],
+) -> None:
+    """Selectors, enrichment, persons and country attribution with graded evidence (findings tables)."""
+    from rescue.analyse import run as run_analyse
+
+    op = operation.load(directory)
+    with stage_progress(out) as report:
+        result = run_analyse(op, progress=report)
+    for line in result.lines():
+        out.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="The operation folder (after `rescue analyse`).")],
+    truth: Annotated[Path, typer.Option(help="The truth/ folder of a synthetic world.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a markdown report.")] = False,
+) -> None:
+    """Measure the findings against the ground truth of a synthetic world."""
+    from rescue.evaluate import run as run_evaluate
+
+    report = run_evaluate(operation.load(directory), truth)
+    sys.stdout.write((report.to_json() if json_out else report.to_markdown()) + "\n")
+
+
+@app.command()
 def synth(
     members: Annotated[int, typer.Option(help="Number of forum accounts to generate.")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,

@@ -38,12 +38,26 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
     with bytes_progress(console) as report2:
         result = ingest(op, seized, progress=report2)
     print_ingest(console, result)
+    console.rule("3. analyse: selectors, enrichment, persons, country attribution")
+    from rescue.analyse import run as run_analyse
+    from rescue.evaluate import run as run_evaluate
+
+    with stage_progress(console) as report3:
+        analysed = run_analyse(op, progress=report3)
+    for line in analysed.lines():
+        console.print(line, markup=False, highlight=False)
+    console.rule("4. evaluate: findings against the ground truth")
+    evaluation = run_evaluate(op, summary.truth_dir)
+    (directory / "evaluation.md").write_text(evaluation.to_markdown() + "\n", encoding="utf-8")
+    console.print(f"attribution accuracy {evaluation.accuracy:.1%} on the persons attributed, "
+                  f"coverage {evaluation.coverage:.1%}; full report: {directory / 'evaluation.md'}")
     console.rule("summary")
     print_store_summary(console, op)
     console.print(f"\noperation folder: [bold]{op_dir}[/]")
     console.print("look next at:")
     console.print(f"  {op_dir}/evidence/register.jsonl   the intake register (sha256, size, format, times)")
-    console.print(f"  {op_dir}/store.duckdb              e.g. duckdb {op_dir}/store.duckdb "
-                  "\"select * from ingest_tables\"")
+    console.print(f"  {op_dir}/store.duckdb              evidence and findings tables (DuckDB); "
+                  f"rescue summary {op_dir}")
+    console.print(f"  {directory / 'evaluation.md'}         how the findings measure against the truth")
     console.print(f"  {summary.truth_dir}/                 the ground truth the later stages are measured against")
     console.print("  docs/                              how each stage works and what its outputs mean")

@@ -13,7 +13,6 @@ run if this one was killed.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
@@ -26,7 +25,8 @@ from rescue.adapters.base import Adapter, Recognition
 from rescue.ingest.mapping import Conservation, TableCount
 from rescue.ingest.partition import PartEnd, follows, plan_parts
 from rescue.ingest.scan import Layout
-from rescue.ingest.worker import PartResult, WorkerConfig, init_worker, map_part
+from rescue.ingest.procs import WorkerDied, Workers
+from rescue.ingest.worker import PartResult, WorkerConfig
 from rescue.readers.base import DumpStructure
 
 TMP = ".ingest-tmp"
@@ -35,9 +35,10 @@ MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it 
 
 @dataclass
 class Outcome:
-    counts: Conservation
-    written: dict[str, int] = field(default_factory=dict)
-    parts: int = 0
+    ok: bool  # False: nothing usable was loaded; read the source sequentially (``note`` says why)
+    counts: Conservation = field(default_factory=Conservation)
+    written: dict[str, int] = field(default_factory=dict)  # canonical rows per table
+    note: str = ""
 
 
 def workers_for(size: int, requested: int | None) -> int:
@@ -58,39 +59,46 @@ def clear_tmp(root: Path) -> None:
 
 def run(con: duckdb.DuckDBPyConnection, root: Path, path: Path, sid: str, adapter: Adapter, rec: Recognition,
         structure: DumpStructure, layout: Layout, workers: int, max_value_bytes: int,
-        progress: Callable[[int], None] | None = None) -> Outcome | None:
-    """Map and load the source in parts; None when the parts cannot be trusted (nothing is then
-    left loaded that the caller's own DELETE of the source's rows would not remove)."""
+        progress: Callable[[int], None] | None = None) -> Outcome:
+    """Map and load the source in parts. When the parts cannot be trusted the outcome is not ``ok``
+    (some parts may have been loaded: the caller deletes the source's rows and reads sequentially)."""
     charset = structure.charset or "utf8mb4"
     parts = plan_parts(layout, charset, workers)
     tables = _table_indices(adapter, rec)
     if len(parts) < 2 or tables is None:
-        return None
+        return Outcome(False, note="not enough INSERT statements to split at" if tables is not None
+                       else "the adapter's tables cannot be handed to a worker")
     clear_tmp(root)
     out_dir = root / TMP / sid / f"run-{os.getpid()}"
     out_dir.mkdir(parents=True)
     config = WorkerConfig(str(path), sid, adapter.software, rec.version, rec.prefix, tables, structure.defs,
-                          max_value_bytes, str(out_dir), os.getpid())
-    outcome = Outcome(_initial_counts(rec, structure), parts=len(parts))
-    pool = multiprocessing.get_context("spawn").Pool(min(workers, len(parts)), init_worker, (config,))
+                          max_value_bytes, str(out_dir))
+    n = min(workers, len(parts))
+    outcome = Outcome(True, _initial_counts(rec, structure), note=f"{n} workers, {len(parts)} parts")
+    pool: Workers | None = None
+    finished = False
     try:
+        pool = Workers(n, config, out_dir)
         before: PartEnd | None = None
         done = 0
-        for result in pool.imap(map_part, parts):
+        for result in pool.map(parts):
             part = parts[result.index]
             if result.end is None or not follows(part, before):
-                return None
+                why = result.error or f"the part at byte {part.start} did not start where the one before it ended"
+                return Outcome(False, note=why)
             _load(con, result)
             _merge(outcome, result)
             before = result.end
             done += part.end - part.start
             if progress is not None:
                 progress(done)
-        pool.close()
+        finished = True
         return outcome
+    except WorkerDied as exc:
+        return Outcome(False, note=str(exc))
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            pool.close(kill=not finished)
         clear_tmp(root)
 
 

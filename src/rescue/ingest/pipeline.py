@@ -44,6 +44,7 @@ class IngestResult:
     seconds: float
     already: bool = False
     unmapped: dict[str, str] = field(default_factory=dict)  # generic mode: tables left, and why
+    mode: str = "sequential"  # or how the source was mapped in parallel (workers, parts)
 
 
 def source_id_for(sha256: str) -> str:
@@ -111,12 +112,14 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
         con.execute("BEGIN TRANSACTION")
         try:
             _delete_source(con, sid, digest)
-            outcome = None
+            outcome, mode = None, "sequential"
             if n_workers > 1 and isinstance(reader, MysqlDumpReader) and reader.layout and reader.seekable():
                 outcome = parallel.run(con, op.root, Path(src), sid, adapter, rec, structure, reader.layout,
                                        n_workers, max_value_bytes,
                                        lambda n: progress("ingest", n, total) if progress else None)
-                if outcome is None:  # the parts could not be trusted: read it again, sequentially
+                mode = ("parallel: " if outcome.ok else "sequential, parallel read abandoned: ") + outcome.note
+                if not outcome.ok:  # the parts could not be trusted: read it again, sequentially
+                    outcome = None
                     _delete_source(con, sid, digest)
             if outcome is None:
                 for event in reader.events(lambda n: progress("ingest", n, total) if progress else None):
@@ -163,7 +166,7 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
         "rows_skipped": counts.skipped,
     })
     return IngestResult(sid, display, digest, reader.format, adapter.software, version, rec.prefix, counts,
-                        canonical, time.monotonic() - t0, unmapped=unmapped)
+                        canonical, time.monotonic() - t0, unmapped=unmapped, mode=mode)
 
 
 def _delete_source(con: duckdb.DuckDBPyConnection, sid: str, digest: str) -> None:

@@ -26,6 +26,7 @@ from rescue.readers.mysqldump import iter_mysqldump
 
 CHUNK = 8 << 20
 MAX_DDL = 1 << 20
+SPACING = 256 << 10  # at most one INSERT start recorded per this many bytes
 _START = re.compile(rb"\n(CREATE TABLE|INSERT(?: IGNORE)? INTO|REPLACE INTO|/\*!\d{0,6} ?SET NAMES|SET NAMES"
                     rb"|DELIMITER[ \t])", re.IGNORECASE)
 _INSERT_COLS = re.compile(rb"\s*`?([^`\s(]+)`?\s*\(([^)]*)\)\s*VALUES", re.IGNORECASE)
@@ -37,7 +38,7 @@ _ANY_NAMES = re.compile(rb"(?i)SET[ \t\r\n]+NAMES[ \t\r\n]+['\"`]?([A-Za-z0-9_]+
 class Layout:
     """Where statements start in a dump (offsets in the decompressed stream, 1-based lines)."""
 
-    spacing: int = 256 << 10
+    spacing: int = SPACING
     inserts: list[tuple[int, int, str]] = field(default_factory=list)  # (offset, line, table)
     creates: list[tuple[int, TableDef]] = field(default_factory=list)
     charsets: list[tuple[int, str]] = field(default_factory=list)  # SET NAMES, any version comment
@@ -49,9 +50,9 @@ def scan_mysqldump(path: Path) -> DumpStructure:
     return scan_layout(path)[0]
 
 
-def scan_layout(path: Path) -> tuple[DumpStructure, Layout]:
+def scan_layout(path: Path, spacing: int | None = None) -> tuple[DumpStructure, Layout]:
     out = DumpStructure()
-    layout = Layout()
+    layout = Layout(SPACING if spacing is None else spacing)
     carry = b"\n"  # a virtual line break before the first byte, so that it counts as a line start
     base = -1  # stream offset of carry[0]
     line = 0  # line number of carry[0]

@@ -5,14 +5,17 @@ lines based at the part's start, so provenance is exact), maps the rows with the
 ``RowMapper`` into Parquet files, one per canonical table, in the run's temporary folder, and
 reports its conservation counts and the state it ended in (see :mod:`rescue.ingest.partition`).
 It never touches the store. It dies with the process that started it (``PR_SET_PDEATHSIG``),
-so a ``kill -9`` of ``rescue ingest`` leaves no worker writing behind it.
+so a ``kill -9`` of ``rescue ingest`` leaves no worker writing behind it; and it writes only
+into the folder of its own run, which the next run removes.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -42,7 +45,6 @@ class WorkerConfig:
     defs: dict[str, TableDef]  # the structure scan's definitions (the mapper's starting point)
     max_value_bytes: int
     out_dir: str
-    parent_pid: int
 
 
 @dataclass
@@ -55,18 +57,30 @@ class PartResult:
     error: str = ""
 
 
-_config: WorkerConfig | None = None
+def main() -> None:
+    """A worker process (see :mod:`rescue.ingest.procs`): configuration, then parts, from stdin;
+    a result per part to stdout. Ends at the end of its input."""
+    parent = int(sys.argv[1])
+    die_with_parent(parent)
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to the log, not into the results
+    inp = sys.stdin.buffer
+    try:
+        config = pickle.load(inp)
+        while (part := pickle.load(inp)) is not None:
+            pickle.dump(map_part(config, part), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+    except EOFError:
+        pass
 
 
-def init_worker(config: WorkerConfig) -> None:
-    """Pool initializer: remember the configuration; die with the parent."""
-    global _config
-    _config = config
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux); exit if it already has."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the parent check in map_part still holds
+    except (OSError, AttributeError):  # elsewhere: the worker still ends at the end of its input
         pass
-    if os.getppid() != config.parent_pid:
+    if os.getppid() != parent:
         os._exit(1)
 
 
@@ -111,12 +125,8 @@ class _ParquetSink:
             w.close()
 
 
-def map_part(part: Part) -> PartResult:
+def map_part(config: WorkerConfig, part: Part) -> PartResult:
     """Read and map one part; never raises (an error is reported in the result)."""
-    config = _config
-    assert config is not None, "init_worker was not called"
-    if os.getppid() != config.parent_pid:
-        os._exit(1)
     try:
         return _map(config, part)
     except Exception as exc:  # noqa: BLE001 - any failure sends the whole source down the sequential path
