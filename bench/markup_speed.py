@@ -5,8 +5,9 @@ plus the post, message and signature bodies of the real-schema fixture dumps. Ea
 converted ``--repeat`` times; its time is the fastest of those. Reported: µs/body median and
 p95, and the total for one pass over all bodies, for
 
-- ``before``: the text package as committed at ``--before`` (default ``HEAD``), run from a
-  ``git archive`` export in a child process;
+- ``before``: the text package as committed at ``--before`` (default: the commit before the
+  one that added ``src/rescue/text/fastpath.py``), run from a ``git archive`` export in a
+  child process;
 - ``after``: the working tree, in a child process too, so both run under the same conditions;
 - ``peer``: ``html.unescape(re.sub(r"\\[/?[a-z*]+(?::[a-z0-9]+)?[^\\]]*\\]", "", body))``,
   which strips tags and decodes entities and nothing else (no quotes, no whitespace rules).
@@ -60,7 +61,9 @@ def dump_bodies(path: Path, tables: tuple[str, ...] = ("phpbb_posts", "phpbb_pri
     from rescue.text.charset import decode_text
 
     def text(v: object) -> str | None:
-        return decode_text(v, None) if isinstance(v, (bytes, str)) else None
+        if isinstance(v, bytes):
+            return decode_text(v, None)
+        return v if isinstance(v, str) else None
 
     out: list[Body] = []
     columns: dict[str, list[str]] = {}
@@ -98,6 +101,15 @@ def default_dump() -> Path:
     print("generating /tmp/wt (2000 members, seed 7) …", file=sys.stderr)
     generate(Path("/tmp/wt"), members=2000, seed=7)
     return Path("/tmp/wt/forum/phpbb.sql")
+
+
+def baseline() -> str:
+    """The commit before the shortcuts came (the parent of the commit adding fastpath.py)."""
+    added = subprocess.run(["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--",
+                            "src/rescue/text/fastpath.py"], capture_output=True, text=True, check=True).stdout.split()
+    rev = f"{added[-1]}~1" if added else "HEAD"
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev],
+                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def measure(bodies: list[Body], fn: Callable[[str, str | None], object], repeat: int) -> dict[str, Any]:
@@ -144,7 +156,7 @@ def run_child(src: Path, bodies_file: Path, repeat: int) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dump", type=Path, help="a phpBB mysqldump (default: see module docstring)")
-    ap.add_argument("--before", default="HEAD", help="git revision for the 'before' numbers ('' to skip)")
+    ap.add_argument("--before", help="git revision for the 'before' numbers (default: see above; '' to skip)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--child", nargs=2, metavar=("SRC", "BODIES"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -154,20 +166,21 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     dump = args.dump or default_dump()
     synthetic = dump_bodies(dump)
-    sets = {"synthetic phpBB": synthetic, "fixture dumps": fixture_bodies(),
+    sets: dict[str, list[Body]] = {"synthetic phpBB": synthetic, "fixture dumps": fixture_bodies(),
             "synthetic, no uid": [(raw, None) for raw, _ in synthetic]}
     print(f"{dump}: {len(synthetic)} posts+PMs; {len(sets['fixture dumps'])} fixture bodies; best of {args.repeat}")
     with tempfile.TemporaryDirectory() as tmp:
         bodies_file = Path(tmp) / "bodies.pickle"
         bodies_file.write_bytes(pickle.dumps(sets))
         runs: dict[str, dict[str, Any]] = {}
-        if args.before:
+        before = baseline() if args.before is None else args.before
+        if before:
             export = Path(tmp) / "before"
             export.mkdir()
-            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before, "src/rescue"],
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", before, "src/rescue"],
                                      capture_output=True, check=True).stdout
             subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
-            runs[f"before ({args.before})"] = run_child(export / "src", bodies_file, args.repeat)
+            runs[f"before ({before})"] = run_child(export / "src", bodies_file, args.repeat)
         runs["after (working tree)"] = run_child(ROOT / "src", bodies_file, args.repeat)
     peer = {name: measure(bodies, lambda raw, uid: html.unescape(PEER_TAG.sub("", raw)), args.repeat)
             for name, bodies in sets.items()}

@@ -7,6 +7,7 @@ originals they replace (kept here, verbatim, as the reference).
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from pathlib import Path
@@ -18,10 +19,10 @@ from hypothesis import strategies as st
 from rescue.readers.base import RawRow, TableDef
 from rescue.readers.mysqldump import iter_mysqldump
 from rescue.readers.pgdump import PgDumpReader
-from rescue.text import bbcode, fastpath, s9e
+from rescue.text import bbcode, charset, fastpath, s9e
 from rescue.text import markup as M
 from rescue.text._builder import normalize_ws
-from rescue.text.charset import decode_text
+from rescue.text.charset import decode_text, unescape_entities
 from rescue.text.markup import _resolve, detect_markup, to_plain, to_plain_full
 
 UID = "1a2b3c4d"
@@ -47,7 +48,7 @@ def dump_bodies(path: Path) -> list[tuple[str, str | None]]:
             if isinstance(ev, TableDef):
                 columns[ev.name] = [c.name for c in ev.columns]
             elif isinstance(ev, RawRow) and ev.table in BODY_COLUMNS:
-                names = list(ev.columns or columns.get(ev.table, ()))
+                names = list(ev.columns) if ev.columns else columns.get(ev.table, [])
                 if not names:
                     continue  # a data-only dump without column lists
                 body_col, uid_col = BODY_COLUMNS[ev.table]
@@ -70,7 +71,7 @@ def test_every_synthetic_body(small_world: Path) -> None:
     assert len(bodies) > 5000
     taken = sum(same(raw, "auto", uid) for raw, uid in bodies)
     assert taken > 0.97 * len(bodies)  # the shortcuts do take nearly all of them
-    for raw, uid in bodies[::5]:
+    for raw, _ in bodies[::5]:
         same(raw, "auto", None)
         same(raw, "bbcode", None)
         same(raw, "plain", None)
@@ -200,6 +201,19 @@ def detect_markup_original(raw: str) -> str:
     return "plain"
 
 
+def _entity_original(m: re.Match[str]) -> str:
+    ref = m.group(0)
+    return html.unescape(ref) if ref[1] == "#" else charset._NAMED.get(ref[1:], ref)
+
+
+def unescape_entities_original(s: str) -> str:
+    if "&" not in s:
+        return s
+    if "&#" in s:
+        s = charset._SURROGATE_PAIR.sub(charset._join_pair, s)
+    return charset._ENTITY.sub(_entity_original, s)
+
+
 def resolve_original(raw: str, markup: str, uid: str | None) -> str:
     kind = M._ALIASES[markup.lower()]
     if kind == "bbcode" and s9e.looks_like_s9e(raw):
@@ -220,6 +234,36 @@ TOKEN_MD_ORIGINAL = re.compile(
     f"(?P<sent>[{bbcode.MD_QUOTE_OPEN}{bbcode.MD_QUOTE_CLOSE}])"
     f"|{bbcode.MD_RAW_START}(?P<raw>[^{bbcode.MD_RAW_END}]*){bbcode.MD_RAW_END}|{_HTML_ORIGINAL}|{bbcode._BB}", re.I)
 MD_PIECES = [*PIECES, bbcode.MD_QUOTE_OPEN, bbcode.MD_QUOTE_CLOSE, bbcode.MD_RAW_START, bbcode.MD_RAW_END]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \n\t\r\xa0\x00\x1f\x7f\x85\u2028\u3000\ufeffa.é😀~")), max_size=40)
+       | st.text() | SOUP)
+def test_normalize_ws_as_original(s: str) -> None:
+    assert normalize_ws(s) == normalize_ws_original(s)
+
+
+ENTITIES = ["&quot;", "&amp;", "&lt;", "&gt;", "&", "&#", "&#55357;", "&#56832;", "&#xD83D;", "&#xDE00;", ";",
+            "amp;", "quot;", "&nbsp;", "&#128512;", "&#x1F600", "x", " ", "&#0;", "&#128;", "&QUOT;", "&ampx;",
+            "&#99999999;", "lt;", "#"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(ENTITIES), max_size=12).map("".join) | st.text() | SOUP)
+def test_unescape_entities_as_original(s: str) -> None:
+    assert unescape_entities(s) == unescape_entities_original(s)
+
+
+MD_SIGNS = st.lists(st.sampled_from(["`x`", "**b", "__u", "~~s", "](u)", "<http:", "<mailto:", "# ", "> ", "```",
+                                     "~~~", "\n", "   ", "x", "#", ">", "<br>", "&amp;", "[/b]"]), max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(SOUP | st.text() | MD_SIGNS.map("".join), st.sampled_from([UID, None, ""]),
+       st.sampled_from(["auto", "AUTO", "bbcode", "Plain", "html", "markdown"]))
+def test_detect_and_resolve_as_original(raw: str, uid: str | None, markup: str) -> None:
+    assert detect_markup(raw) == detect_markup_original(raw)
+    assert _resolve(raw, markup, uid) == resolve_original(raw, markup, uid)
 
 
 def tokens(rx: re.Pattern[str], s: str) -> list[tuple[int, int, str, tuple[str | None, ...]]]:

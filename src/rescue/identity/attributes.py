@@ -65,6 +65,36 @@ def _blocking() -> list[Any]:
             block_on("location", "timezone"), block_on("username_digits", "timezone")]
 
 
+M_FLOOR = 0.05   # no level is taken as (almost) impossible for a match: aliases lie about birth dates
+
+
+def _regularised(model: dict[str, Any], floor: float) -> dict[str, Any]:
+    """The trained model with every m probability kept within [floor, 1 - floor] (EM on small blocks
+    otherwise makes one disagreeing attribute veto a pair) and u probabilities above zero."""
+    for comp in model.get("comparisons", []):
+        for level in comp.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m is not None:
+                level["m_probability"] = min(max(float(m), floor), 1 - floor)
+            if u is not None:
+                level["u_probability"] = min(max(float(u), 1e-6), 1 - 1e-6)
+    return model
+
+
+def _weights(model: dict[str, Any]) -> dict[str, float]:
+    """Match weight (log2 m/u) per comparison level, for the record of the run."""
+    out: dict[str, float] = {}
+    for comp in model.get("comparisons", []):
+        for level in comp.get("comparison_levels", []):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m and u and not level.get("is_null_level"):
+                name = f"{comp.get('output_column_name')}: {level.get('label_for_charts', level.get('sql_condition'))}"
+                out[name] = round(math.log2(float(m) / float(u)), 2)
+    return out
+
+
 def attribute_evidence(con: duckdb.DuckDBPyConnection, n_accounts: int, features: pa.Table, cfg: IdentityConfig,
                        prior_pairs: int) -> tuple[list[Evidence], dict[str, Any]]:
     """Scored pairs at or above ``cfg.splink_weak``; ``prior_pairs`` (pairs already linked by selectors)
@@ -97,7 +127,10 @@ def attribute_evidence(con: duckdb.DuckDBPyConnection, n_accounts: int, features
                 linker.training.estimate_parameters_using_expectation_maximisation(rule)
             except Exception as exc:  # noqa: BLE001 - too few blocked pairs to train on: keep the defaults
                 info.setdefault("em_skipped", []).append(f"{rule}: {exc}".splitlines()[0][:200])
-        pred = linker.inference.predict(threshold_match_probability=cfg.splink_weak)
+        model = _regularised(linker.misc.save_model_to_json(), M_FLOOR)
+        info["weights"] = _weights(model)
+        linker = Linker(sdf, model)
+        pred = linker.inference.predict(threshold_match_probability=cfg.splink_weak, warning_mode="never")
         rel = pred.as_duckdbpyrelation()
         cols = [c for c in rel.columns if c.startswith("gamma_")]
         rows = rel.order("unique_id_l, unique_id_r").fetchall()

@@ -125,7 +125,7 @@ def _links(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dic
         if method == "attributes":
             scores.append((float(score), same))
     curve = []
-    for t in (0.9, 0.95, 0.99, 0.995, 0.999, 0.9999):
+    for t in (0.01, 0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999):
         sel = [s for p, s in scores if p >= t]
         curve.append({"threshold": t, "pairs": len(sel), "correct": sum(sel), "precision": _ratio(sum(sel), len(sel))})
     return {"link_precision": {k: {"pairs": v[0], "correct": v[1], "precision": _ratio(v[1], v[0])}

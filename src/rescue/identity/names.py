@@ -85,7 +85,10 @@ def attribute_table(con: duckdb.DuckDBPyConnection, uni: Universe) -> pa.Table:
         cols_out["unique_id"].append(int(idx))
         cols_out["username_lc"].append(fold(name) if name else None)
         cols_out["username_norm"].append(username_variant(name))
-        cols_out["username_digits"].append(username_digits(name))
+        digits = username_digits(name)
+        if digits and birth and (digits == birth[:4] or digits == birth[2:4]):
+            digits = None   # the birth year again: counted once, by the birth date
+        cols_out["username_digits"].append(digits)
         cols_out["birth_date"].append(birth)
         cols_out["location"].append(fold(loc) if loc else None)
         cols_out["location_country"].append(loc_cc or None)

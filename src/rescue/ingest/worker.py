@@ -60,8 +60,7 @@ class PartResult:
 def main() -> None:
     """A worker process (see :mod:`rescue.ingest.procs`): configuration, then parts, from stdin;
     a result per part to stdout. Ends at the end of its input."""
-    parent = int(sys.argv[1])
-    die_with_parent(parent)
+    die_with_parent(int(sys.argv[1]))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the log, not into the results
     inp = sys.stdin.buffer

@@ -56,7 +56,7 @@ class Compiled:
     """A term as a Python regex and the anchors a text must contain to possibly match it."""
 
     pattern: str
-    anchors: tuple[str, ...]  # RE2 fragments for DuckDB's prefilter (any one suffices)
+    prefilter: str  # an RE2 fragment every text holding the term matches (its words' anchors in order)
 
 
 def _split(text: str, sep: str) -> list[str]:
@@ -107,11 +107,12 @@ def _word(token: str, suffix: int) -> tuple[str, tuple[str, ...]]:
     elif not exact and sum(c.isalpha() for c in core) >= STEM_MIN:
         pat += rf"\w{{0,{suffix}}}"
     anchor = _anchor(raw.replace("'", " ").replace("-", " "))
-    return pat, ((anchor if pre else r"\b" + anchor),) if anchor else ()
+    at_start = not pre and raw.lower().startswith(anchor)
+    return pat, (r"\b" + anchor if at_start else anchor) if anchor else ""
 
 
-def _token(token: str, suffix: int, placeholders: dict[str, list[str]]) -> tuple[str, tuple[str, ...], bool]:
-    """(regex, anchors, optional) of one token of a term."""
+def _token(token: str, suffix: int, placeholders: dict[str, list[str]]) -> tuple[str, str, bool]:
+    """(regex, prefilter fragment or "" for none, optional) of one token of a term."""
     optional = token.endswith(")?")
     if optional:
         token = token[:-1]
@@ -125,24 +126,14 @@ def _token(token: str, suffix: int, placeholders: dict[str, list[str]]) -> tuple
     elif "(" in token or "{" in token or ")" in token:
         raise LexiconError(f"a parenthesis must enclose a whole token: {token!r}")
     else:
-        pat, anchors = _word(token, suffix)
-        return pat, anchors, False
+        pat, frag = _word(token, suffix)
+        return pat, frag, False
     parts = [compile_phrase(a.strip(), suffix, placeholders) for a in alts if a.strip()]
     if not parts:
         raise LexiconError(f"empty alternatives {token!r}")
-    anchors: tuple[str, ...] = ()
-    if all(p.anchors for p in parts):
-        anchors = tuple(dict.fromkeys(a for p in parts for a in p.anchors))
-    return "(?:" + "|".join(p.pattern for p in parts) + ")", anchors, optional
-
-
-def _best_anchors(options: list[tuple[str, ...]]) -> tuple[str, ...]:
-    def key(anchors: tuple[str, ...]) -> tuple[int, int]:
-        shortest = min(len(a.removeprefix(r"\b")) for a in anchors)
-        return min(shortest, 6), -len(anchors)
-
-    usable = [a for a in options if a]
-    return max(usable, key=key) if usable else ()
+    frags = list(dict.fromkeys(p.prefilter for p in parts))
+    frag = "" if "" in frags else frags[0] if len(frags) == 1 else "(?:" + "|".join(frags) + ")"
+    return "(?:" + "|".join(p.pattern for p in parts) + ")", frag, optional
 
 
 def compile_phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]]) -> Compiled:
@@ -152,7 +143,8 @@ def compile_phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]])
     if not tokens:
         raise LexiconError(f"empty term {phrase!r}")
     out: list[str] = []
-    options: list[tuple[str, ...]] = []
+    frags: list[str] = []
+    has_word = False
     leading = True  # only optional tokens so far (each carries its own trailing separator)
     for i, tok in enumerate(tokens):
         if tok == "...":
@@ -160,16 +152,20 @@ def compile_phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]])
                 raise LexiconError(f"'...' must stand between words: {phrase!r}")
             out.append(GAP)
             continue
-        pat, anchors, optional = _token(tok, suffix, placeholders)
+        pat, frag, optional = _token(tok, suffix, placeholders)
         if optional:
             out.append(f"(?:{pat}\\W+)?" if leading else f"(?:\\W+{pat})?")
             continue
         out.append(pat if leading else r"\W+" + pat)
-        options.append(anchors)
+        if frag:
+            frags.append(frag)
+        has_word = True
         leading = False
-    if not options:
+    if not has_word:
         raise LexiconError(f"a term needs at least one word that is not optional: {phrase!r}")
-    return Compiled("".join(out), _best_anchors(options))
+    # The words in order with anything between: RE2 runs it in linear time, and it is far more selective
+    # than any single word ("take this ... by e-mail" needs both "take" and "mail").
+    return Compiled("".join(out), ".*".join(frags))
 
 
 def compile_term(term: str, suffix: int, placeholders: dict[str, list[str]]) -> Compiled:
@@ -180,11 +176,11 @@ def compile_term(term: str, suffix: int, placeholders: dict[str, list[str]]) -> 
             re.compile(raw)
         except re.error as exc:
             raise LexiconError(f"bad regular expression {raw!r}: {exc}") from exc
-        return Compiled(f"(?:{raw})", (raw,))
+        return Compiled(f"(?:{raw})", raw)
     c = compile_phrase(term, suffix, placeholders)
-    if not c.anchors:
+    if not c.prefilter:
         raise LexiconError(f"a term needs a word with letters or digits: {term!r}")
-    return Compiled(rf"(?<!\w)(?:{c.pattern})(?!\w)", c.anchors)
+    return Compiled(rf"(?<!\w)(?:{c.pattern})(?!\w)", c.prefilter)
 
 
 def compile_terms(terms: list[str], suffix: int, placeholders: dict[str, list[str]]) -> Compiled | None:
@@ -197,5 +193,4 @@ def compile_terms(terms: list[str], suffix: int, placeholders: dict[str, list[st
             raise LexiconError(f"term {t!r}: {exc}") from None
     if not parts:
         return None
-    anchors = tuple(dict.fromkeys(a for p in parts for a in p.anchors))
-    return Compiled("|".join(p.pattern for p in parts), anchors)
+    return Compiled("|".join(p.pattern for p in parts), "|".join(dict.fromkeys(p.prefilter for p in parts)))

@@ -85,7 +85,7 @@ class Matcher:
                     name = f"g{len(slots)}"
                     slots[name] = _Slot(lx.language, group, factor, re.compile(c.pattern))
                     parts.append(f"(?P<{name}>{c.pattern})")
-                    (with_url if group in ind.needs_url else free).extend(c.anchors)
+                    (with_url if group in ind.needs_url else free).append(c.prefilter)
             for lx in cfg.lexicons:
                 c = compile_terms(lx.terms.get(ind.name, {}).get("exclude", []), lx.suffix, cfg.placeholders)
                 if c is not None:
@@ -95,8 +95,8 @@ class Matcher:
                 self.slots[ind.name] = slots
             if excludes:
                 self.exclude[ind.name] = re.compile("|".join(excludes))
-        self.prefilter_any = "(?i)" + "|".join(dict.fromkeys(free)) if free else "(?!x)x"
-        self.prefilter_url = "(?i)" + "|".join(dict.fromkeys(with_url)) if with_url else "(?!x)x"
+        self.prefilter_any = "(?is)" + "|".join(free) if free else "(?!x)x"
+        self.prefilter_url = "(?is)" + "|".join(with_url) if with_url else "(?!x)x"
 
     def prefilter_sql(self, column: str) -> str:
         """A DuckDB condition true for every text that might hold a hit (parameters $any, $url, $share)."""

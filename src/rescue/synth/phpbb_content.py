@@ -71,6 +71,13 @@ class Content:
         table = w.name("privmsgs")
         g = np_rng(w.world.seed, "pm-ip", acc.spec.key)
         total = round(acc.spec.pms_per_account * int(acc.active().sum()))
+        to_table = w.name("privmsgs_to")
+        msg_fill = w.tables[table].filler(
+            "msg_id", "root_level", "author_id", "author_ip", "message_time", "message_subject", "message_text",
+            "message_attachment", "bbcode_bitfield", "bbcode_uid", "to_address", "bcc_address")
+        to_fill = w.tables[to_table].filler("msg_id", "user_id", "author_id", "pm_new", "pm_unread", "folder_id")
+        msgs, boxes = w.dump.spool(table), w.dump.spool(to_table)
+        uids = acc.user_id.tolist()
         for pm in plan_pms(w.world.seed, acc, pop):
             a, mid = pm.author, pm.msg_id
             lang = pop.text_lang(int(acc.person[a]))
@@ -82,18 +89,13 @@ class Content:
             att = g.random() < 0.003
             if att:
                 self.attach.append((mid, 0, 1, a, pm.time))
-            w.add("privmsgs", msg_id=mid, root_level=pm.root, author_id=int(acc.user_id[a]),
-                  author_ip=w.ip(a, pm.time, float(g.random())), message_time=pm.time,
-                  message_subject=html(pm.subject), message_text=text, message_attachment=int(att),
-                  bbcode_bitfield=bits, bbcode_uid=uid,
-                  to_address=":".join(f"u_{int(acc.user_id[r])}" for r in pm.to), bcc_address="")
+            msgs.add(msg_fill(mid, pm.root, uids[a], w.ip(a, pm.time, float(g.random())), pm.time, html(pm.subject),
+                              text, int(att), bits, uid, ":".join(f"u_{uids[r]}" for r in pm.to), ""))
             fresh = pm.time > acc.spec.end - 14 * DAY
             for r in pm.to:
                 new = int(fresh and g.random() < 0.6)
-                w.add("privmsgs_to", msg_id=mid, user_id=int(acc.user_id[r]), author_id=int(acc.user_id[a]),
-                      pm_new=new, pm_unread=new, folder_id=0)
-            w.add("privmsgs_to", msg_id=mid, user_id=int(acc.user_id[a]), author_id=int(acc.user_id[a]),
-                  pm_new=0, pm_unread=0, folder_id=-1)
+                boxes.add(to_fill(mid, uids[r], uids[a], new, new, 0))
+            boxes.add(to_fill(mid, uids[a], uids[a], 0, 0, -1))
             for pl in plants:
                 w.truth.plant(acc, pl, table, mid, "message_text")
             if mid % 20000 == 0:

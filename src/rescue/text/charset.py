@@ -137,10 +137,18 @@ def _join_pair(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+_NUMERIC: dict[str, str] = {}  # numeric references seen, decoded (the same emoji come back often)
+
+
 def _entity(m: re.Match[str]) -> str:
     ref = m.group(0)
     if ref[1] == "#":
-        return html.unescape(ref)  # HTML5 rules: invalid → U+FFFD, &#128; → €
+        got = _NUMERIC.get(ref)
+        if got is None:
+            got = html.unescape(ref)  # HTML5 rules: invalid → U+FFFD, &#128; → €
+            if len(_NUMERIC) < 4096:
+                _NUMERIC[ref] = got
+        return got
     return _NAMED.get(ref[1:], ref)
 
 
@@ -154,5 +162,13 @@ def unescape_entities(s: str) -> str:
     if "&" not in s:
         return s
     if "&#" in s:
-        s = _SURROGATE_PAIR.sub(_join_pair, s)
+        if ";&#" in s:
+            s = _SURROGATE_PAIR.sub(_join_pair, s)
+    else:  # when every "&" begins one of the entities forum software writes, replacing is the same
+        n = s.count("&")
+        if n == s.count("&quot;"):
+            return s.replace("&quot;", '"')
+        if n == s.count("&quot;") + s.count("&amp;") + s.count("&lt;") + s.count("&gt;"):
+            # "&amp;" last, so that the "&" it leaves can't begin another entity
+            return s.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return _ENTITY.sub(_entity, s)
