@@ -131,3 +131,26 @@ def test_generic_mode_reports_what_it_mapped(op: operation.Operation, dumps: Pat
 def test_unknown_structure_is_a_clear_error(op: operation.Operation, dumps: Path) -> None:
     with pytest.raises(AdapterError, match="--software generic"):
         ingest(op, dumps / "escape_rules_demo.sql")
+
+
+def test_vbulletin4_subset(op: operation.Operation) -> None:
+    path = Path(__file__).parent / "fixtures" / "handmade" / "vbulletin4_subset.sql"
+    res = ingest(op, path)
+    assert (res.software, res.version, res.prefix) == ("vbulletin", "4.x", "vb_")
+    assert res.counts.holds() and res.counts.quarantined == 0
+    assert q(op, "select account_id, username, birth_date, timezone, location, occupation, signature_text, "
+                 "group_name, is_staff, is_banned from accounts order by 1") == [
+        ("1", "UserAlpha", dt.date(1980, 1, 31), "UTC+01:00", "Placeville", "librarian", "sig line",
+         "Administrators", True, False),
+        ("2", "UserBeta", None, "UTC-05:00", None, None, None, "Registered Users", False, False),
+        ("3", "UserGamma", None, "UTC+00:00", None, None, None, "Banned Users", False, True)]
+    assert q(op, "select post_id, account_id, guest_name, forum_id, is_deleted, body_text from posts order by 1") == [
+        ("1", "1", None, "2", False, "Hello all, write to me at alpha at example dot org"),
+        ("2", "2", None, "2", False, "Thanks, see you"),
+        ("3", "0", "Guesty", "2", True, "A guest reply")]
+    assert q(op, "select container_id, quoted_author, quoted_post_id, text from quotes") == [
+        ("2", "UserAlpha", "1", "Hello all")]
+    assert q(op, "select account_id, kind from message_recipients order by 1") == [("2", "to"), ("3", "bcc")]
+    assert q(op, "select account_id, folder from mailbox_copies") == [("1", "sent")]
+    assert q(op, "select name from forums order by forum_id") == [("Main Category",), ("Example & forum",)]
+    assert q(op, "select kind, ip from ip_events where kind = 'login_attempt'") == [("login_attempt", "192.0.2.77")]
