@@ -154,3 +154,23 @@ def test_vbulletin4_subset(op: operation.Operation) -> None:
     assert q(op, "select account_id, folder from mailbox_copies") == [("1", "sent")]
     assert q(op, "select name from forums order by forum_id") == [("Main Category",), ("Example & forum",)]
     assert q(op, "select kind, ip from ip_events where kind = 'login_attempt'") == [("login_attempt", "192.0.2.77")]
+
+
+def test_xenforo2_subset_resolves_ip_ids(op: operation.Operation) -> None:
+    path = Path(__file__).parent / "fixtures" / "handmade" / "xenforo2_subset.sql"
+    res = ingest(op, path)
+    assert (res.software, res.prefix) == ("xenforo", "xf_")
+    assert res.counts.holds() and res.counts.quarantined == 0
+    assert q(op, "select account_id, username, registration_ip, birth_date, birthday_raw, location, group_name, "
+                 "is_staff, is_banned from accounts order by 1") == [
+        ("1", "UserAlpha", "192.0.2.10", dt.date(1980, 1, 31), "1980-01-31", "Placeville", "Administrative", True,
+         False),
+        ("2", "UserBeta", None, None, "0000-06-05", None, "Registered", False, True)]
+    assert q(op, "select post_id, ip, forum_id, is_deleted, body_text from posts order by 1") == [
+        ("1", "192.0.2.10", "2", False, "Hello all"), ("2", "2001:db8::25", "2", True, "Thanks")]
+    assert q(op, "select quoted_author, quoted_post_id, text from quotes") == [("UserAlpha", "1", "Hello all")]
+    assert q(op, "select message_id, sender_account_id, subject, ip from messages") == [
+        ("1", "1", "Placeholder conversation", "192.0.2.11")]
+    assert q(op, "select message_id, account_id from message_recipients") == [("1", "2")]
+    assert q(op, "select field, value from profile_fields where account_id = '1' and field = 'skype'") == [
+        ("skype", "skypename")]

@@ -10,10 +10,11 @@ from rescue.adapters.mybb import ADAPTER as MYBB
 from rescue.adapters.phpbb import ADAPTER as PHPBB
 from rescue.adapters.smf import ADAPTER as SMF
 from rescue.adapters.vbulletin import ADAPTER as VBULLETIN
+from rescue.adapters.xenforo import ADAPTER as XENFORO
 from rescue.errors import AdapterError
 from rescue.readers.base import TableDef
 
-REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOURSE, VBULLETIN)}
+REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOURSE, VBULLETIN, XENFORO)}
 
 
 def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "",
