@@ -174,3 +174,22 @@ def test_xenforo2_subset_resolves_ip_ids(op: operation.Operation) -> None:
     assert q(op, "select message_id, account_id from message_recipients") == [("1", "2")]
     assert q(op, "select field, value from profile_fields where account_id = '1' and field = 'skype'") == [
         ("skype", "skypename")]
+
+
+def test_invision4_subset_names_from_language_strings(op: operation.Operation) -> None:
+    path = Path(__file__).parent / "fixtures" / "handmade" / "invision4_subset.sql"
+    res = ingest(op, path)
+    assert (res.software, res.prefix) == ("invision", "")
+    assert res.counts.holds() and res.counts.quarantined == 0
+    assert q(op, "select account_id, username, registration_ip, birth_date, location, group_name, is_staff, "
+                 "is_banned, signature_text from accounts order by 1") == [
+        ("1", "UserAlpha", "192.0.2.10", dt.date(1980, 1, 31), "Placeville", "Administrators", True, False, "sig"),
+        ("2", "UserBeta", "2001:db8::25", None, None, "Members", False, True, None)]
+    assert q(op, "select field, value from profile_fields where account_id = '1' order by 1") == [
+        ("location", "Placeville"), ("skype", "skypename")]
+    assert q(op, "select post_id, forum_id, body_text from posts order by 1") == [
+        ("1", "2", "Hello all"), ("2", "2", "Thanks")]
+    assert q(op, "select quoted_author, text from quotes") == [("UserAlpha", "Hello all")]
+    assert q(op, "select message_id, subject, body_text from messages") == [("1", "Placeholder PM", "PM body")]
+    assert q(op, "select account_id from message_recipients") == [("2",)]
+    assert q(op, "select name from forums where forum_id = '2'") == [("Main forum",)]

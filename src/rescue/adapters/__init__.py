@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from rescue.adapters.base import Adapter, Recognition
 from rescue.adapters.discourse import ADAPTER as DISCOURSE
+from rescue.adapters.invision import ADAPTER as INVISION
 from rescue.adapters.mybb import ADAPTER as MYBB
 from rescue.adapters.phpbb import ADAPTER as PHPBB
 from rescue.adapters.smf import ADAPTER as SMF
@@ -14,7 +15,7 @@ from rescue.adapters.xenforo import ADAPTER as XENFORO
 from rescue.errors import AdapterError
 from rescue.readers.base import TableDef
 
-REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOURSE, VBULLETIN, XENFORO)}
+REGISTRY: dict[str, Adapter] = {a.software: a for a in (PHPBB, MYBB, SMF, DISCOURSE, VBULLETIN, XENFORO, INVISION)}
 
 
 def recognise(defs: Mapping[str, TableDef], *, software: str = "auto", path: str = "",
