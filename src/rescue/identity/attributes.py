@@ -19,7 +19,6 @@ import pyarrow as pa
 
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import Evidence
-from rescue.identity.names import attribute_table
 
 _LABELS = {"username": "user name", "username_digits": "digits in user name", "birth_date": "birth date",
            "location": "location", "timezone": "time zone", "language": "language",
@@ -58,11 +57,15 @@ def _comparisons() -> list[Any]:
     ]
 
 
+# Pairs compared at all: equal on every column of one of these (Splink's prediction blocking rules).
+BLOCKING_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("username_norm",), ("username_lc",), ("birth_date",), ("location", "timezone"), ("username_digits", "timezone"))
+
+
 def _blocking() -> list[Any]:
     from splink import block_on
 
-    return [block_on("username_norm"), block_on("username_lc"), block_on("birth_date"),
-            block_on("location", "timezone"), block_on("username_digits", "timezone")]
+    return [block_on(*cols) for cols in BLOCKING_COLUMNS]
 
 
 M_FLOOR = 0.05   # no level is taken as (almost) impossible for a match: aliases lie about birth dates
@@ -95,13 +98,24 @@ def _weights(model: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def attribute_evidence(con: duckdb.DuckDBPyConnection, n_accounts: int, features: pa.Table, cfg: IdentityConfig,
+def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """gamma column -> comparison vector value -> level label (the first non-null level has the highest)."""
+    out: dict[str, dict[int, str]] = {}
+    for comp in model.get("comparisons", []):
+        levels = [lv for lv in comp.get("comparison_levels", []) if not lv.get("is_null_level")]
+        out["gamma_" + str(comp.get("output_column_name"))] = {
+            len(levels) - 1 - i: str(lv.get("label_for_charts") or lv.get("sql_condition"))
+            for i, lv in enumerate(levels)}
+    return out
+
+
+def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
                        prior_pairs: int) -> tuple[list[Evidence], dict[str, Any]]:
     """Scored pairs at or above ``cfg.splink_weak``; ``prior_pairs`` (pairs already linked by selectors)
     sets the prior probability that two random accounts match. Returns the evidence and a model summary."""
-    del con
     info: dict[str, Any] = {"accounts": n_accounts}
-    if n_accounts < 3 or not cfg.splink:
+    if n_accounts < cfg.splink_min_accounts or not cfg.splink:
+        info["skipped"] = "disabled" if not cfg.splink else f"fewer than {cfg.splink_min_accounts} accounts"
         return [], info
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -125,10 +139,11 @@ def attribute_evidence(con: duckdb.DuckDBPyConnection, n_accounts: int, features
         for rule in (block_on("username_norm"), block_on("birth_date")):
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule)
-            except Exception as exc:  # noqa: BLE001 - too few blocked pairs to train on: keep the defaults
+            except Exception as exc:  # too few blocked pairs to train on: keep the defaults
                 info.setdefault("em_skipped", []).append(f"{rule}: {exc}".splitlines()[0][:200])
         model = _regularised(linker.misc.save_model_to_json(), M_FLOOR)
         info["weights"] = _weights(model)
+        levels = _level_labels(model)
         linker = Linker(sdf, model)
         pred = linker.inference.predict(threshold_match_probability=cfg.splink_weak, warning_mode="never")
         rel = pred.as_duckdbpyrelation()
@@ -143,8 +158,8 @@ def attribute_evidence(con: duckdb.DuckDBPyConnection, n_accounts: int, features
         p = round(float(r["match_probability"]), 6)
         if math.isnan(p) or p < cfg.splink_weak:
             continue
-        agree = [_LABELS.get(c.removeprefix("gamma_"), c) for c in cols
-                 if r[c] is not None and r[c] > 0 and c != "gamma_username" or (c == "gamma_username" and r[c] >= 2)]
+        agree = [f"{_LABELS.get(c.removeprefix('gamma_'), c)} ({levels[c][int(r[c])]})" for c in cols
+                 if r[c] is not None and int(r[c]) > 0 and int(r[c]) in levels.get(c, {})]
         detail = f"match weight {float(r['match_weight']):.1f}; agree: {', '.join(agree) or 'nothing'}"
         a, b = sorted((int(r["unique_id_l"]), int(r["unique_id_r"])))
         out.append(Evidence(a, b, "attributes", "attributes", "", detail, p,

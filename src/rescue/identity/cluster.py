@@ -76,12 +76,15 @@ def classify(pairs: dict[Pair, PairState], cfg: IdentityConfig, same: set[Pair],
             st.merge_method = min((e.method for e in strong), key=METHODS.index)
         elif len(weak_methods) >= cfg.weak_methods_to_merge:
             st.merge_method = "combined"
-        elif st.methods == {"style"}:
+        elif not st.methods - {"decision"}:
+            st.status = "held: an analyst was unsure"
+            st.review_reason = "an analyst was unsure"
+        elif st.methods - {"decision"} == {"style"}:
             st.status = "held: writing style only"
             st.review_reason = "writing style only (never merges alone)"
         else:
             st.status = "held: weak evidence only"
-            st.review_reason = f"weak evidence only ({', '.join(sorted(st.methods))})"
+            st.review_reason = f"weak evidence only ({', '.join(sorted(st.methods - {'decision'}))})"
 
 
 def large_bridges(edges: list[Pair], min_size: int) -> dict[Pair, tuple[int, int]]:

@@ -5,7 +5,7 @@ Everything has a default; an operation overrides it, for example::
     [identity]
     value_cap = 20              # a selector value shared by more accounts links none of them
     ip_window_days = 30
-    splink_threshold = 0.999
+    splink_threshold = 0.99
 
 Unknown keys are an error (a typo must not silently keep a default).
 """
@@ -55,16 +55,18 @@ class IdentityConfig:
     bridge_min_size: int = 3
     # Probabilistic linkage (Splink) -------------------------------------------------------------------
     splink: bool = True
-    splink_threshold: float = 0.999   # match probability at which a pair merges on attributes alone
-    splink_weak: float = 0.9          # ... at which it is weak evidence (merges only with another kind)
+    splink_threshold: float = 0.99    # match probability at which a pair merges on attributes alone
+    splink_weak: float = 0.5          # ... at which it is weak evidence (merges only with another method)
     splink_u_pairs: float = 5e6       # pairs sampled to estimate u
     splink_seed: int = 7
+    splink_min_accounts: int = 100    # fewer accounts: too few pairs to train a model on
     # Writing style ------------------------------------------------------------------------------------
     style: bool = True
     style_min_chars: int = 2000       # own text (posts + messages) an account needs to be compared
-    style_top_k: int = 3              # candidates per account, in both directions
-    style_min_score: float = 0.5      # cosine below this proposes nothing
-    style_weak: float = 0.6           # cosine at which style is weak evidence for a pair
+    style_max_chars: int = 20000      # text read per account (the first, in time order)
+    style_top_k: int = 2              # a candidate is among the other's k most similar, in both directions
+    style_min_score: float = 0.4      # cosine below this proposes nothing
+    style_weak: float = 0.5           # mutual nearest with this cosine: weak evidence for the pair
     style_words: int = 100            # the most frequent words kept when masking topic words
     # Combination: a pair with weak evidence of this many different methods merges.
     weak_methods_to_merge: int = 2

@@ -17,7 +17,10 @@ import duckdb
 
 from rescue.errors import UsageError
 from rescue.evaluate.truth import forum_of_sha
-from rescue.identity.model import has_table
+from rescue.identity.attributes import BLOCKING_COLUMNS
+from rescue.identity.config import IdentityConfig
+from rescue.identity.model import drop_universe, has_table, load_universe
+from rescue.identity.names import attribute_table
 
 AccountRef = tuple[str, str]   # (forum, account_id) in truth terms
 
@@ -37,8 +40,10 @@ def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 4) if b else None
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, Any]:
-    """Figures of the store's persons against ``truth_dir`` (accounts.csv, alias_pairs.csv, traps.csv)."""
+def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, cfg: IdentityConfig | None = None) -> dict[str, Any]:
+    """Figures of the store's persons against ``truth_dir`` (accounts.csv, alias_pairs.csv, traps.csv).
+    ``cfg`` (the settings the store was resolved with) sets the text minimum of the style ceiling."""
+    cfg = cfg or IdentityConfig()
     truth_dir = Path(truth_dir)
     forum_of = forum_of_sha(truth_dir)
     src_forum = {str(s): forum_of[str(h)] for s, h in con.execute("SELECT source_id, sha256 FROM sources").fetchall()
@@ -83,8 +88,31 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, Any]:
     }
     out["false_merges"] = _false_merges(truth_dir, clusters, truth)
     out.update(_links(con, src_forum, truth))
-    out["style_only_aliases"] = _aliases(con, truth_dir, src_forum, predicted)
+    out["style_only_aliases"] = _aliases(con, truth_dir, src_forum, predicted, cfg.style_min_chars)
+    out["splink_blocking_recall"] = _blocking_recall(con, src_forum, truth)
     return out
+
+
+def _blocking_recall(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dict[AccountRef, str]
+                     ) -> float | None:
+    """Share of the true pairs that Splink's prediction blocking rules compare at all (its recall ceiling)."""
+    uni = load_universe(con)
+    try:
+        feats = attribute_table(con, uni).to_pylist()
+    finally:
+        drop_universe(con)
+    by_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for key, f in zip(uni.keys, feats, strict=True):
+        t = truth.get((src_forum.get(key[0], "?"), key[1]))
+        if t is not None:
+            by_person[t].append(f)
+    total = blocked = 0
+    for rows in by_person.values():
+        for i, x in enumerate(rows):
+            for y in rows[i + 1:]:
+                total += 1
+                blocked += any(all(x[c] is not None and x[c] == y[c] for c in rule) for rule in BLOCKING_COLUMNS)
+    return _ratio(blocked, total)
 
 
 def _false_merges(truth_dir: Path, clusters: dict[str, list[AccountRef]],
@@ -112,8 +140,8 @@ def _links(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dic
         return {}
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     scores: list[tuple[float, bool]] = []
-    for sa, aa, sb, ab, method, strength, status, score in con.execute(
-            "SELECT source_a, account_a, source_b, account_b, method, strength, status, score "
+    for sa, aa, sb, ab, method, strength, score in con.execute(
+            "SELECT source_a, account_a, source_b, account_b, method, strength, score "
             "FROM person_links").fetchall():
         ta, tb = truth.get((src_forum.get(sa, "?"), aa)), truth.get((src_forum.get(sb, "?"), ab))
         if ta is None or tb is None:
@@ -133,9 +161,16 @@ def _links(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dic
 
 
 def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
-             predicted: dict[AccountRef, str]) -> dict[str, Any]:
-    """Alias pairs sharing no selector: how many are merged, proposed for review, proposed by style."""
+             predicted: dict[AccountRef, str], min_chars: int) -> dict[str, Any]:
+    """Alias pairs sharing no selector: how many are merged, proposed for review, proposed by style, and how
+    many have enough text on both sides to be compared by style at all (the ceiling)."""
     forum_src = {f: s for s, f in src_forum.items()}
+    chars: dict[AccountRef, int] = {}
+    for sid, aid, n in con.execute("""
+            SELECT source_id, account_id, sum(length(body_text)) FROM (
+                SELECT source_id, account_id, body_text FROM posts UNION ALL
+                SELECT source_id, sender_account_id, body_text FROM messages) GROUP BY ALL""").fetchall():
+        chars[(src_forum.get(str(sid), "?"), str(aid))] = int(n or 0)
     review: set[tuple[AccountRef, AccountRef]] = set()
     style: set[tuple[AccountRef, AccountRef]] = set()
     if has_table(con, "identity_review"):
@@ -148,7 +183,7 @@ def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[st
                                           "WHERE method = 'style'").fetchall():
             x, y = (src_forum.get(sa, "?"), aa), (src_forum.get(sb, "?"), ab)
             style |= {(x, y), (y, x)}
-    total = merged = in_review = by_style = 0
+    total = merged = in_review = by_style = texted = 0
     for row in _csv(truth_dir / "alias_pairs.csv"):
         if row["shares_selector"] != "false" or row["forum"] not in forum_src:
             continue
@@ -159,5 +194,7 @@ def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[st
         merged += predicted[x] == predicted[y]
         in_review += (x, y) in review
         by_style += (x, y) in style
+        texted += min(chars.get(x, 0), chars.get(y, 0)) >= min_chars
     return {"pairs": total, "merged": merged, "in_review": in_review, "style_candidates": by_style,
-            "recall_merged_or_review": _ratio(merged + in_review, total), "recall_style": _ratio(by_style, total)}
+            "enough_text": texted, "recall_merged_or_review": _ratio(merged + in_review, total),
+            "recall_style": _ratio(by_style, total), "recall_style_of_comparable": _ratio(by_style, texted)}

@@ -12,15 +12,19 @@ from typing import Any
 
 import duckdb
 
+from rescue import operation
+from rescue.errors import OperationError
 from rescue.identity import decisions as dec
 from rescue.identity import tables
 from rescue.identity.attributes import attribute_evidence
 from rescue.identity.cluster import Pair, PairState, classify, cluster
 from rescue.identity.config import IdentityConfig
+from rescue.identity.config import load as load_config
 from rescue.identity.model import METHODS, Evidence, drop_universe, has_table, load_universe
 from rescue.identity.names import attribute_table
 from rescue.identity.strong import ip_evidence, selector_evidence
 from rescue.identity.style import style_evidence
+from rescue.store import duck
 
 Progress = Callable[[str, int, int], None]
 STEPS = ("selectors", "addresses", "attributes", "style", "clusters", "tables")
@@ -120,7 +124,7 @@ def resolve(con: duckdb.DuckDBPyConnection, *, decisions_path: Path | None = Non
         suppressed += ip_suppressed
         step("addresses")
         prior_pairs = len({(e.a, e.b) for e in sel})
-        attrs, summary.splink = attribute_evidence(con, len(uni), attribute_table(con, uni), cfg, prior_pairs)
+        attrs, summary.splink = attribute_evidence(len(uni), attribute_table(con, uni), cfg, prior_pairs)
         step("attributes")
         style, summary.style_accounts = style_evidence(con, cfg)
         step("style")
@@ -173,3 +177,25 @@ def _decision_status(d: dec.Decision, status: str, index: dict[tuple[str, str], 
     if d.verdict == "not same":
         return "applied" if not together else "not applied: joined through other accounts"
     return "recorded (kept in review)"
+
+
+def resolve_operation(op_dir: Path, *, progress: Progress | None = None) -> IdentitySummary:
+    """Identity resolution alone on an analysed operation (e.g. after new analyst decisions), in one
+    transaction, with the operation's settings and decisions file. Follow it with
+    ``rescue.analyse.attribute(op)``: the attribution aggregates over the persons."""
+    op = operation.load(Path(op_dir))
+    con = duck.connect(op.store_path)
+    try:
+        if not (has_table(con, "selectors") and has_table(con, "person_accounts")):
+            raise OperationError(f"{op.store_path}: no findings (run `rescue analyse` first)")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            summary = resolve(con, decisions_path=op.root / dec.DECISIONS_FILE, cfg=load_config(op.root),
+                              progress=progress)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return summary

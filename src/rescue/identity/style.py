@@ -11,9 +11,10 @@ quotes removed) gets a profile:
 - TF-IDF weighted (sublinear), L2-normalised, centred on the corpus mean (so a shared language does not
   look like a shared author) and normalised again.
 
-Cosine similarity is computed between all profiled accounts; each account proposes its ``style_top_k``
-most similar ones, in both directions (Doppelgänger Finder): a pair is a candidate when either account
-is among the other's top k and the score reaches ``style_min_score``.
+Cosine similarity is computed between all profiled accounts; each account ranks the others. A pair is a
+candidate when, in both directions (Doppelgänger Finder), each account is among the other's
+``style_top_k`` most similar and the cosine reaches ``style_min_score``; it is weak evidence (merges only
+together with another method) when each is the other's most similar and the cosine reaches ``style_weak``.
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from collections import Counter
 import duckdb
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+import scipy.sparse as sp  # type: ignore[import-untyped]  # no stubs; pyproject: add "scipy.*" to the overrides
 
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import TEMP, Evidence
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"[ \t]+")
+_SPLIT = re.compile(r"(\w+)")
 
 
-def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int) -> list[tuple[int, list[str]]]:
-    """(account index, texts in time order) for accounts with at least ``min_chars`` of own text."""
+def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1 << 62
+              ) -> list[tuple[int, list[str]]]:
+    """(account index, texts in time order, up to about ``max_chars``) for accounts with at least
+    ``min_chars`` of own text."""
     rows = con.execute(f"""
         WITH t AS (SELECT a.idx, p.body_text AS body, p.posted_at AS ts, p.post_id AS rid FROM posts p
                    JOIN {TEMP} a USING (source_id, account_id) WHERE p.body_text IS NOT NULL
@@ -44,27 +48,48 @@ def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int) -> list[tuple[int,
                    WHERE m.body_text IS NOT NULL)
         SELECT idx, list(body ORDER BY ts, rid) FROM t GROUP BY idx HAVING sum(length(body)) >= ? ORDER BY idx
     """, [min_chars]).fetchall()
-    return [(int(i), [str(b) for b in bodies]) for i, bodies in rows]
+    out: list[tuple[int, list[str]]] = []
+    for i, bodies in rows:
+        kept: list[str] = []
+        total = 0
+        for body in bodies:
+            if total >= max_chars:
+                break
+            kept.append(str(body))
+            total += len(body)
+        out.append((int(i), kept))
+    return out
 
 
-def _features(texts: list[str], keep: set[str]) -> Counter[str]:
-    def mask(m: re.Match[str]) -> str:
-        w = m.group(0)
-        if w.lower() in keep:
-            return w
-        return "".join("#" if c.isdigit() else "*" for c in w)
+def _account_features(texts: list[str], keep: set[str], names: dict[str, int]
+                      ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Feature ids and counts of one account: character 3-grams of the masked text (id = the three code
+    points packed in 63 bits, >= 0) and named features (negative ids from ``names``)."""
+    def mask(w: str) -> str:
+        out = w if w.lower() in keep else "".join("#" if c.isdigit() else "*" for c in w)
+        memo[w] = out
+        return out
 
-    c: Counter[str] = Counter()
+    memo: dict[str, str] = {}
+    named: Counter[str] = Counter()
     for body in texts:
-        t = "\x02" + _SPACE.sub(" ", _WORD.sub(mask, body)) + "\x03"
-        c.update(t[i:i + 3] for i in range(len(t) - 2))
-        c.update("w:" + w.lower() for w in _WORD.findall(body) if w.lower() in keep)
         lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
         if lines:
-            c["first:" + lines[0][:20].lower()] += 1
-            c["last:" + lines[-1][-20:].lower()] += 1
-        c[f"paragraphs:{min(body.count(chr(10) + chr(10)), 3)}"] += 1
-    return c
+            named["first:" + lines[0][:20].lower()] += 1
+            named["last:" + lines[-1][-20:].lower()] += 1
+        named[f"paragraphs:{min(body.count(chr(10) + chr(10)), 3)}"] += 1
+    joined = "\x02" + "\x03\x02".join(texts) + "\x03"
+    named.update("w:" + w for w in map(str.lower, _WORD.findall(joined)) if w in keep)
+    parts = _SPLIT.split(joined)
+    parts[1::2] = [memo.get(w) or mask(w) for w in parts[1::2]]
+    text = _SPACE.sub(" ", "".join(parts))
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    grams = (cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:]
+    ids, counts = np.unique(grams, return_counts=True)
+    extra = sorted(named.items())
+    name_ids = np.array([-1 - names.setdefault(k, len(names)) for k, _ in extra], dtype=np.int64)
+    return (np.concatenate([name_ids, ids]),
+            np.concatenate([np.array([n for _, n in extra], dtype=np.int64), counts.astype(np.int64)]))
 
 
 class Profiles:
@@ -75,18 +100,15 @@ class Profiles:
         words: Counter[str] = Counter()
         for texts in docs:
             for body in texts:
-                words.update(w.lower() for w in _WORD.findall(body))
+                words.update(map(str.lower, _WORD.findall(body)))
         keep = {w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:n_words]}
-        vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for i, texts in enumerate(docs):
-            for feat, n in sorted(_features(texts, keep).items()):
-                rows.append(i)
-                cols.append(vocab.setdefault(feat, len(vocab)))
-                vals.append(1.0 + float(np.log(n)))
-        x = sp.csr_matrix((np.array(vals), (np.array(rows), np.array(cols))), shape=(len(docs), len(vocab)))
+        names: dict[str, int] = {}
+        per = [_account_features(texts, keep, names) for texts in docs]
+        all_ids = np.concatenate([ids for ids, _ in per]) if per else np.zeros(0, np.int64)
+        vocab, cols = np.unique(all_ids, return_inverse=True)
+        rows = np.repeat(np.arange(len(per)), [len(ids) for ids, _ in per])
+        vals = 1.0 + np.log(np.concatenate([c for _, c in per]).astype(np.float64))
+        x = sp.csr_matrix((vals, (rows, cols.ravel())), shape=(len(per), len(vocab)))
         df = np.bincount(x.indices, minlength=x.shape[1])
         useful = np.flatnonzero(df >= 2)
         x = x[:, useful]
@@ -96,10 +118,9 @@ class Profiles:
         self.x = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ x)
         self.mu = np.asarray(self.x.mean(axis=0)).ravel()
         self.x_mu = self.x @ self.mu                      # x_i . mu
-        mu_mu = float(self.mu @ self.mu)
-        self.mu_mu = mu_mu
+        self.mu_mu = float(self.mu @ self.mu)
         sq = np.asarray(self.x.multiply(self.x).sum(axis=1)).ravel()
-        self.centred_norm = np.sqrt(np.maximum(sq - 2 * self.x_mu + mu_mu, 1e-12))
+        self.centred_norm = np.sqrt(np.maximum(sq - 2 * self.x_mu + self.mu_mu, 1e-12))
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -116,7 +137,7 @@ def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple
     """Candidate pairs by writing style, and the number of accounts with enough text to compare."""
     if not cfg.style:
         return [], 0
-    texts = own_texts(con, cfg.style_min_chars)
+    texts = own_texts(con, cfg.style_min_chars, cfg.style_max_chars)
     if len(texts) < 3:
         return [], len(texts)
     ids = [i for i, _ in texts]
@@ -135,7 +156,7 @@ def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple
                 if s < cfg.style_min_score:
                     break
                 a, b = (ids[i], ids[int(j)]) if ids[i] < ids[int(j)] else (ids[int(j)], ids[i])
-                score, ra, rb = best.get((a, b), (s, 0, 0))
+                _, ra, rb = best.get((a, b), (s, 0, 0))
                 if ids[i] == a:
                     ra = r + 1
                 else:
@@ -143,7 +164,9 @@ def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple
                 best[(a, b)] = (round(s, 4), ra, rb)
     out: list[Evidence] = []
     for (a, b), (s, ra, rb) in sorted(best.items()):
-        ranks = f"rank {ra or '>' + str(k)} of a's candidates, {rb or '>' + str(k)} of b's"
-        strength = "weak" if s >= cfg.style_weak and ra and rb else "candidate"
-        out.append(Evidence(a, b, "style", "writing style", "", f"cosine {s:.3f}; {ranks}", s, strength))
+        if not (ra and rb):
+            continue   # proposed from one side only
+        strength = "weak" if s >= cfg.style_weak and ra == rb == 1 else "candidate"
+        detail = f"cosine {s:.3f}; rank {ra} of a's most similar accounts, {rb} of b's"
+        out.append(Evidence(a, b, "style", "writing style", "", detail, s, strength))
     return out, len(ids)

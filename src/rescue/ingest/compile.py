@@ -4,14 +4,15 @@ The adapter spec stays data (``TableMap``/``Emit``/field getters); what runs per
 generated function that decodes the row's text columns, checks its integer columns, calls
 each field function once (a getter tagged by :mod:`rescue.adapters.fields` is applied to the
 column value directly, and the same column function is computed once per row however many
-emits use it), builds the canonical rows as tuples in schema column order and appends them
-to the writer's buffers only when every emit succeeded. Behaviour is that of the
+emits use it) and appends the canonical rows, value by value, to the writer's column buffers
+— only once every emit of the row has succeeded. Behaviour is that of the
 interpreted form: field functions run in spec order, the first exception quarantines the
 row and nothing of it is written.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from rescue.adapters.base import MappingError, Row, TableMap
 from rescue.store import schema
 
 Decode = Callable[[Sequence[Any]], list[Any]]
-Run = Callable[[list[Any], int, int], None]
+Run = Callable[[list[Any], int, int], None]  # appends to the writer's column buffers
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def compile_decode(is_text: Sequence[bool]) -> Decode:
 
 
 def compile_run(tmap: TableMap, source_table: str, names: Sequence[str], int_cols: Sequence[int],
-                source_id: str, buffers: Callable[[str], list[tuple[Any, ...]]]) -> Run:
+                source_id: str, buffers: Callable[[str], list[list[Any]]]) -> Run:
     """The per-row function of one source table whose rows have the columns ``names``."""
     g = _Gen()
     index = {n: i for i, n in enumerate(names)}  # the last of duplicate names wins, as in a dict
@@ -101,8 +102,9 @@ def compile_run(tmap: TableMap, source_table: str, names: Sequence[str], int_col
     keys = [f"({text}(d[{index[k]}]) or '')" if k in index else "''" for k in tmap.key]
     g.emit(1, "key = " + (" + ':' + ".join(keys) if keys else "''"))
     sid, ptable = g.bind(source_id, "S"), g.bind(source_table, "P")
-    tail = f"{ptable}, key, off, line"
+    tail = (ptable, "key", "off", "line")
     known: dict[tuple[int, str], str] = {}  # (function id, column) → local holding its value
+    fresh = itertools.count()
 
     def value_of(spec: Any, depth: int) -> str:
         if isinstance(spec, str):
@@ -116,14 +118,14 @@ def compile_run(tmap: TableMap, source_table: str, names: Sequence[str], int_col
         fn, col = inline
         local = known.get((id(fn), col))
         if local is None:
-            local = known[(id(fn), col)] = f"c{len(known)}"
+            local = known[(id(fn), col)] = f"c{next(fresh)}"  # never reused: rows are written at the end
             g.emit(depth, f"{local} = {g.bind(fn, 'F')}({f'd[{index[col]}]' if col in index else 'None'})")
         return local
 
     commits: list[str] = []
     for n, emit in enumerate(tmap.emits):
         cols = data_columns(emit.table)
-        rows = buffers(emit.table)
+        put = [g.bind(column.append, "X") for column in buffers(emit.table)]  # schema order
         depth = 1
         saved = dict(known)
         if emit.when is not None:
@@ -134,10 +136,11 @@ def compile_run(tmap: TableMap, source_table: str, names: Sequence[str], int_col
             g.emit(depth, f"o{n} = []")
             g.emit(depth, f"for q in {g.bind(emit.many, 'M')}(r):")
             g.emit(depth + 1, "q = q.get")
-            row = ", ".join(f"q({c!r})" for c in cols)
-            g.emit(depth + 1, f"o{n}.append(({sid}, {row}, {tail}))")
-            extend = g.bind(rows.extend, "A")
-            commits.append(f"{extend}(o{n})" if emit.when is None else f"if o{n}: {extend}(o{n})")
+            g.emit(depth + 1, f"o{n}.append(({', '.join(f'q({c!r})' for c in cols)},))")
+            names = [f"v{i}" for i in range(len(cols))]
+            commits.append(f"for ({', '.join(names)},) in o{n}:" if emit.when is None
+                           else f"for ({', '.join(names)},) in (o{n} or ()):")
+            commits += ["    " + ln for ln in _puts(put, [sid, *names, *tail])]
         else:
             got: dict[str, str] = {}
             for k, (col, spec) in enumerate(emit.fields.items()):  # in spec order, as interpreted
@@ -146,14 +149,22 @@ def compile_run(tmap: TableMap, source_table: str, names: Sequence[str], int_col
                     g.emit(depth, f"a{n}_{k} = {expr}")
                     expr = f"a{n}_{k}"
                 got[col] = expr
-            row = ", ".join(got.get(c, "None") for c in cols)
-            g.emit(depth, f"o{n} = ({sid}, {row}, {tail})")
-            append = g.bind(rows.append, "A")
-            commits.append(f"{append}(o{n})" if emit.when is None else f"if o{n} is not None: {append}(o{n})")
+            values = [sid, *(got.get(c, "None") for c in cols), *tail]
+            if emit.when is None:
+                commits += _puts(put, values)
+            else:
+                g.emit(depth, f"o{n} = True")
+                commits.append(f"if o{n}:")
+                commits += ["    " + ln for ln in _puts(put, values)]
         if emit.when is not None:  # values first computed under the condition are not known after it
             known.clear()
             known.update(saved)
-    for line in commits:
+    for line in commits:  # every field function has run without an error: write the rows
         g.emit(1, line)
     run: Run = g.build("map_" + "".join(c if c.isalnum() else "_" for c in source_table), "d, off, line")
     return run
+
+
+def _puts(put: Sequence[str], values: Sequence[str]) -> list[str]:
+    """Statements appending one canonical row, value by value, to its table's column buffers."""
+    return [f"{p}({v})" for p, v in zip(put, values, strict=True)]

@@ -199,7 +199,7 @@ class RowMapper:
                         if n in kinds and kinds[n].sql_type.split("(")[0] in _INT_TYPES)
         latin1 = bool(tdef and tdef.charset and tdef.charset.startswith("latin1"))
         compiled = Compiled(compile_decode(is_text),
-                            compile_run(tmap, table, names, int_idx, self.source_id, self.writer.rows))
+                            compile_run(tmap, table, names, int_idx, self.source_id, self.writer.columns))
         return _Plan(tc, tmap, names, is_text, latin1, compiled)
 
 

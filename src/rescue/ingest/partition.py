@@ -26,7 +26,7 @@ DeclaredDefs = tuple[tuple[str, tuple[Column, ...], str | None], ...]
 
 MIN_PART = 1 << 20
 MAX_PART = 32 << 20
-PARTS_PER_WORKER = 8
+PARTS_PER_WORKER = 4  # parts per worker in what is left to cut
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,17 @@ def declare(declared: DeclaredDefs, name: str, columns: tuple[Column, ...], char
 
 
 def plan_parts(layout: Layout, initial_charset: str, workers: int) -> list[Part]:
-    """Parts of about equal size (a few per worker, so that a slow part does not hold up the rest)."""
+    """Parts that shrink towards the end of the dump (each about the rest divided among the
+    workers a few times over), so that the workers finish together."""
     size = layout.size
-    target = min(MAX_PART, max(MIN_PART, size // max(1, workers * PARTS_PER_WORKER)))
-    starts: list[tuple[int, int]] = []  # (offset, line) of part starts after the first
-    last = 0
     first_insert = layout.inserts[0][0] if layout.inserts else size
+    bounds = [(0, 1)]  # (offset, line) of each part's start
     for offset, line, _table in layout.inserts:
-        if offset > first_insert and offset - last >= target and size - offset >= target // 2 \
+        start = bounds[-1][0]
+        target = min(MAX_PART, max(MIN_PART, (size - start) // max(1, workers * PARTS_PER_WORKER)))
+        if offset > first_insert and offset - start >= target and size - offset >= MIN_PART // 2 \
                 and _delimiter_at(layout, offset) == b";":
-            starts.append((offset, line))
-            last = offset
-    bounds = [(0, 1), *starts]
+            bounds.append((offset, line))
     parts: list[Part] = []
     for i, (start, line) in enumerate(bounds):
         final = i + 1 == len(bounds)

@@ -4,8 +4,8 @@ Not ``multiprocessing``: its spawn and forkserver start methods re-run the calle
 script in every worker (a script without a ``__main__`` guard would ingest again, recursively),
 and fork would copy a process holding a DuckDB connection and its threads. A worker here is a
 fresh interpreter running :func:`rescue.ingest.worker.main`; the configuration, the parts and
-the results travel as pickles over its stdin and stdout. Each worker has one part at a time;
-results are yielded in part order. A worker ends at the end of its stdin, so it also ends when
+the results travel as pickles over its stdin and stdout (a result framed by its length). Each
+worker has a couple of parts queued; results are yielded in part order. A worker ends at the end of its stdin, so it also ends when
 the parent dies (and it is killed at once then, see :func:`rescue.ingest.worker.die_with_parent`).
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import selectors
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,26 @@ from rescue.ingest.partition import Part
 from rescue.ingest.worker import PartResult, WorkerConfig
 
 # Die with the parent (PR_SET_PDEATHSIG, Linux) before the slow imports, then serve.
+AHEAD = 2  # parts queued per worker
+HEADER = struct.Struct("<Q")  # a result is its pickle's length, then the pickle
+
+
+def _frames(box: bytearray, pid: int) -> Iterator[PartResult]:
+    """Complete results at the start of ``box`` (taken out of it)."""
+    while len(box) >= HEADER.size:
+        (n,) = HEADER.unpack_from(box)
+        if len(box) < HEADER.size + n:
+            return
+        try:
+            result = pickle.loads(box[HEADER.size:HEADER.size + n])
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            raise WorkerDied(f"worker {pid} sent an unreadable result") from exc
+        del box[:HEADER.size + n]
+        if not isinstance(result, PartResult):
+            raise WorkerDied(f"worker {pid} answered {type(result).__name__}")
+        yield result
+
+
 _ENTRY = """import ctypes, os, sys
 try:
     ctypes.CDLL(None).prctl(1, 9)
@@ -71,42 +92,42 @@ class Workers:
             raise WorkerDied(f"worker {proc.pid} is gone") from exc
 
     def map(self, parts: Sequence[Part]) -> Iterator[PartResult]:
-        """Results of ``parts``, in their order, while the workers go on with the next ones."""
+        """Results of ``parts``, in their order. Each worker has up to ``AHEAD`` parts queued, so
+        that it goes on while the caller is busy with a result."""
         todo = iter(range(len(parts)))
         done: dict[int, PartResult] = {}
+        queued = {proc.pid: 0 for proc in self.procs}
+        inbox = {proc.pid: bytearray() for proc in self.procs}
         sel = selectors.DefaultSelector()
         try:
             for proc in self.procs:
-                i = next(todo, None)
-                if i is None:
-                    break
-                self._send(proc, parts[i])
                 assert proc.stdout is not None
-                sel.register(proc.stdout, selectors.EVENT_READ, proc)
+                sel.register(proc.stdout.fileno(), selectors.EVENT_READ, proc)
+                for _ in range(AHEAD):
+                    self._give(proc, parts, todo, queued)
             for want in range(len(parts)):
                 while want not in done:
                     for key, _ in sel.select():
                         proc = key.data
-                        result = self._receive(proc)
-                        done[result.index] = result
-                        i = next(todo, None)
-                        if i is None:
-                            sel.unregister(key.fileobj)
-                        else:
-                            self._send(proc, parts[i])
+                        data = os.read(key.fd, 1 << 20)
+                        if not data:
+                            raise WorkerDied(f"worker {proc.pid} ended without a result: {self.log_tail(proc)}")
+                        box = inbox[proc.pid]
+                        box += data
+                        for result in _frames(box, proc.pid):
+                            done[result.index] = result
+                            queued[proc.pid] -= 1
+                            self._give(proc, parts, todo, queued)
                 yield done.pop(want)
         finally:
             sel.close()
 
-    def _receive(self, proc: subprocess.Popen[bytes]) -> PartResult:
-        assert proc.stdout is not None
-        try:
-            result = pickle.load(proc.stdout)
-        except (EOFError, pickle.UnpicklingError, OSError) as exc:
-            raise WorkerDied(f"worker {proc.pid} ended without a result: {self.log_tail(proc)}") from exc
-        if not isinstance(result, PartResult):
-            raise WorkerDied(f"worker {proc.pid} answered {type(result).__name__}")
-        return result
+    def _give(self, proc: subprocess.Popen[bytes], parts: Sequence[Part], todo: Iterator[int],
+              queued: dict[int, int]) -> None:
+        i = next(todo, None)
+        if i is not None:
+            self._send(proc, parts[i])
+            queued[proc.pid] += 1
 
     def log_tail(self, proc: subprocess.Popen[bytes]) -> str:
         try:

@@ -67,7 +67,8 @@ def main() -> None:
     try:
         config = pickle.load(inp)
         while (part := pickle.load(inp)) is not None:
-            pickle.dump(map_part(config, part), out, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(map_part(config, part), protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(len(data).to_bytes(8, "little") + data)
             out.flush()
     except EOFError:
         pass

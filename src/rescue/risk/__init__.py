@@ -67,6 +67,13 @@ def _check(con: duckdb.DuckDBPyConnection) -> None:
         raise OperationError(f"store has no table(s) {', '.join(missing)} (run `rescue analyse` first)")
 
 
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the caller holds an open transaction (a failed BEGIN would abort it, so ask first):
+    outside one every statement runs in a transaction of its own, with a new id."""
+    first = con.execute("SELECT txid_current()").fetchall()[0][0]
+    return bool(first == con.execute("SELECT txid_current()").fetchall()[0][0])
+
+
 def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None) -> RiskSummary:
     """Score every person of the store behind ``con`` and write the three risk tables.
 
@@ -85,10 +92,9 @@ def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None) -> R
         summary.step_seconds[name] = round(now - step_t, 3)
         step_t = now
 
-    own = False
-    with contextlib.suppress(duckdb.TransactionException):
+    own = not _in_transaction(con)
+    if own:
         con.execute("BEGIN TRANSACTION")
-        own = True
     try:
         matcher = Matcher(cfg)
         step("lexicons")

@@ -29,16 +29,17 @@ PROTECTED = frozenset({
 })
 _COMMON = {"kind", "class", "label", "points", "cap"}
 KEYS: dict[str, set[str]] = {
-    "text": _COMMON | {"repeat", "groups", "needs_self", "needs_url", "profile_fields", "selector_hosts", "host_weight",
+    "text": _COMMON | {"repeat", "repeats", "groups", "needs_self", "needs_url", "profile_fields", "selector_hosts", "host_weight",
                        "extra_hosts"},
-    "xref": _COMMON | {"repeat"},
+    "xref": _COMMON | {"repeat", "repeats"},
     "staff": _COMMON,
     "tenure": _COMMON | {"min_years"},
     "activity": _COMMON | {"low", "full"},
     "centrality": _COMMON | {"from_percentile", "damping"},
     "attachments": _COMMON,
 }
-TOP_KEYS = {"version", "advisory", "lexicons", "languages", "tiers", "text", "context", "placeholders", "indicators"}
+TOP_KEYS = {"version", "advisory", "lexicons", "languages", "tiers", "text", "context", "breadth", "placeholders",
+            "indicators"}
 TEXT_KEYS = {"suffix_letters": 3, "negation_window": 5, "reported_factor": 0.5, "quote_factor": 0.5,
              "max_evidence": 5, "snippet_chars": 200}
 PROFILE_FIELDS = frozenset({"occupation", "interests", "signature_text", "profile_fields"})
@@ -58,6 +59,7 @@ class Indicator:
     points: float
     cap: float
     repeat: float = 0.0
+    repeats: int = 2
     groups: dict[str, float] = field(default_factory=dict)
     needs_self: frozenset[str] = frozenset()
     needs_url: frozenset[str] = frozenset()
@@ -75,7 +77,7 @@ class Lexicon:
     language: str
     version: str
     suffix: int
-    cues: dict[str, str]  # self / negation / reported → regex source
+    cues: dict[str, list[str]]  # self / negation / reported → terms
     terms: dict[str, dict[str, list[str]]]  # indicator → group → terms (``exclude`` is a group name here)
 
 
@@ -86,6 +88,8 @@ class RiskConfig:
     tiers: tuple[tuple[str, float], ...]  # ("Very High", 14.0), ("High", 9.0), ("Medium", 4.0)
     text: dict[str, float]
     alone_cap: float
+    breadth_bonus: float
+    breadth_min: float
     placeholders: dict[str, list[str]]
     indicators: tuple[Indicator, ...]
     lexicons: tuple[Lexicon, ...]
@@ -165,6 +169,7 @@ def _indicator(name: str, d: Any, where: str) -> Indicator:
         name=name, kind=kind, cls=str(cls), label=str(d.get("label", name)), points=_num(f"{where}.points",
                                                                                           d.get("points", 0)),
         cap=_num(f"{where}.cap", d.get("cap", 0)), repeat=_num(f"{where}.repeat", d.get("repeat", 0)),
+        repeats=int(_num(f"{where}.repeats", d.get("repeats", 2))),
         groups={str(g): _num(f"{where}.groups.{g}", v) for g, v in groups.items()},
         needs_self=frozenset(_strings(f"{where}.needs_self", d.get("needs_self", []))),
         needs_url=frozenset(_strings(f"{where}.needs_url", d.get("needs_url", []))), profile_fields=tuple(fields),
@@ -180,12 +185,12 @@ def _lexicon(path: Path, cfg_text: dict[str, float], placeholders: dict[str, lis
     _unknown(str(path), d, LEXICON_KEYS | set(indicators))
     lang = str(d.get("language", path.stem))
     suffix = int(d.get("suffix_letters", cfg_text["suffix_letters"]))
-    cues: dict[str, str] = {}
+    cues: dict[str, list[str]] = {}
     terms: dict[str, dict[str, list[str]]] = {}
     try:
         for cue in ("self", "negation", "reported"):
-            c = compile_terms(_strings(f"{path}: {cue}", d.get(cue, [])), suffix, placeholders)
-            cues[cue] = c.pattern if c else r"(?!x)x"
+            cues[cue] = _strings(f"{path}: {cue}", d.get(cue, []))
+            compile_terms(cues[cue], suffix, placeholders)
         for ind_name, groups in d.items():
             if ind_name in LEXICON_KEYS:
                 continue
@@ -222,6 +227,8 @@ def load(config_path: Path | None = None) -> RiskConfig:
     text = {k: _num(f"text.{k}", text_d.get(k, v)) for k, v in TEXT_KEYS.items()}
     context = d.get("context", {})
     _unknown(f"{path}: [context]", context, {"alone_cap"})
+    breadth = d.get("breadth", {})
+    _unknown(f"{path}: [breadth]", breadth, {"bonus", "min_points"})
     placeholders = {str(k): _strings(f"placeholders.{k}", v) for k, v in d.get("placeholders", {}).items()}
     inds_d = d.get("indicators", {})
     if not isinstance(inds_d, dict) or not inds_d:
@@ -237,6 +244,8 @@ def load(config_path: Path | None = None) -> RiskConfig:
         digest.update(lex_path.read_bytes())
         lexicons.append(_lexicon(lex_path, text, placeholders, indicators))
     return RiskConfig(version=version.strip(), advisory=str(d.get("advisory", "")), tiers=tiers, text=text,
-                      alone_cap=_num("context.alone_cap", context.get("alone_cap", 2.5)), placeholders=placeholders,
+                      alone_cap=_num("context.alone_cap", context.get("alone_cap", 2.0)),
+                      breadth_bonus=_num("breadth.bonus", breadth.get("bonus", 0.0)),
+                      breadth_min=_num("breadth.min_points", breadth.get("min_points", 2.0)), placeholders=placeholders,
                       indicators=tuple(indicators.values()), lexicons=tuple(lexicons), path=str(path),
                       digest=digest.hexdigest()[:16])

@@ -1,23 +1,30 @@
-"""Lexicons: per-language phrase lists compiled to regular expressions over folded text.
+"""Lexicon terms compiled to token patterns, and folding of text.
 
 Folding is length-preserving (one character in, one out): lower case, accents removed, ``ß`` → ``s``,
-``ł`` → ``l``, curly quotes straightened. Offsets in folded text are therefore offsets in the original,
-so a match can be cut out of the text as written.
+``ł`` → ``l``, curly quotes straightened. Offsets in folded text are offsets in the original, so a
+match can be cut out of the text as written. Text is matched as a sequence of word tokens (``\\w+``);
+anything between two words (spaces, punctuation) joins them.
 
 Term syntax (also in the header of every lexicon file and in docs/risk.md): words separated by
 spaces; a word of five or more letters also matches with up to ``suffix`` letters added (simple
-suffix stemming); ``word*`` any ending, ``*word`` any beginning, ``word=`` exactly; ``(a|b c)``
-alternatives, ``(a|b)?`` optional; ``...`` up to four words; ``{name}`` a placeholder; ``re:REGEX`` raw.
+suffix stemming); ``word*`` any ending, ``*word`` any beginning (compounds, with the same suffix
+tolerance); ``word=`` exactly; ``(a|b c)`` alternatives, ``(a|b)?`` optional; ``...`` up to four words;
+``{name}`` a placeholder; ``re:REGEX`` a raw regular expression on folded text (RE2-compatible: it is
+also DuckDB's prefilter). Each term also yields an RE2 *anchor*: a word every text holding the term
+contains, for DuckDB to select candidate texts.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-GAP = r"(?:\W+\w+){0,4}"
 STEM_MIN = 5  # letters a word needs before suffix tolerance applies
+GAP_WORDS = 4
+PLACEHOLDER_SCORE = 100
+TOKEN = re.compile(r"\w+")
 _SPECIAL = {"ß": "s", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "æ": "a", "Æ": "a", "œ": "o",
             "Œ": "o", "ı": "i", "þ": "t", "‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "“": '"',
             "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‹": '"', "›": '"', "–": "-", "‑": "-", "‐": "-",
@@ -52,23 +59,108 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Compiled:
-    """A term as a Python regex and the anchors a text must contain to possibly match it."""
+class Word:
+    text: str  # folded
+    mode: str  # exact | stem | prefix | suffix | infix
+    suffix: int
 
-    pattern: str
-    prefilter: str  # an RE2 fragment every text holding the term matches (its words' anchors in order)
+    def ok(self, tok: str) -> bool:
+        m, w = self.mode, self.text
+        if m == "exact":
+            return tok == w
+        if m == "stem":
+            return tok.startswith(w) and len(tok) - len(w) <= self.suffix
+        if m == "prefix":
+            return tok.startswith(w)
+        if m == "infix":
+            return w in tok
+        return any(tok[: len(tok) - k].endswith(w) for k in range(self.suffix + 1) if len(tok) - k >= len(w))
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    options: tuple[tuple[Element, ...], ...]
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    words: int = GAP_WORDS
+
+
+Element = Word | Alt | Gap
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The most selective required part of a term: an RE2 fragment for DuckDB, and the words (any one
+    of which) a text's tokens must contain for the term to match."""
+
+    fragment: str
+    score: int
+    words: frozenset[Word]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One compiled term: token elements (or a raw regex), its first words and its RE2 anchor."""
+
+    source: str
+    elements: tuple[Element, ...]
+    first: tuple[Word, ...]
+    anchor: str
+    needs: tuple[Word, ...] = ()
+    raw: re.Pattern[str] | None = None
+
+    def ends(self, tokens: list[str], i: int) -> Iterator[int]:
+        """Token indexes where a match starting at token ``i`` can end (exclusive), shortest first."""
+        return _ends(self.elements, 0, tokens, i)
+
+
+def _ends(seq: tuple[Element, ...], k: int, tokens: list[str], i: int) -> Iterator[int]:
+    if k == len(seq):
+        yield i
+        return
+    el = seq[k]
+    if isinstance(el, Word):
+        if i < len(tokens) and el.ok(tokens[i]):
+            yield from _ends(seq, k + 1, tokens, i + 1)
+    elif isinstance(el, Alt):
+        if el.optional:
+            yield from _ends(seq, k + 1, tokens, i)
+        for opt in el.options:
+            for j in _ends(opt, 0, tokens, i):
+                yield from _ends(seq, k + 1, tokens, j)
+    else:
+        for n in range(min(el.words, len(tokens) - i) + 1):
+            yield from _ends(seq, k + 1, tokens, i + n)
+
+
+def _first(seq: tuple[Element, ...]) -> tuple[set[Word], bool]:
+    """The words that can match a sequence's first token, and whether it can match nothing."""
+    out: set[Word] = set()
+    for el in seq:
+        if isinstance(el, Word):
+            out.add(el)
+            return out, False
+        if isinstance(el, Alt):
+            nullable = el.optional
+            for opt in el.options:
+                f, n = _first(opt)
+                out |= f
+                nullable = nullable or n
+            if not nullable:
+                return out, False
+    return out, True
 
 
 def _split(text: str, sep: str) -> list[str]:
     """Split at ``sep`` outside parentheses and braces."""
     out, depth, cur = [], 0, []
     for ch in text:
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            depth -= 1
-            if depth < 0:
-                raise LexiconError(f"unbalanced parenthesis in {text!r}")
+        depth += (ch in "({") - (ch in ")}")
+        if depth < 0:
+            raise LexiconError(f"unbalanced parenthesis in {text!r}")
         if ch == sep and depth == 0:
             out.append("".join(cur))
             cur = []
@@ -80,117 +172,120 @@ def _split(text: str, sep: str) -> list[str]:
     return out
 
 
-def _anchor(word: str) -> str:
-    """The longest run of plain ASCII letters or digits of a word as written (``école`` → ``cole``).
+def _re2_word(raw: str, boundary: bool, whole: bool) -> str:
+    """An RE2 fragment (case-insensitive) for a word as written: accented letters also match unaccented.
 
-    Such a run is in the text whether or not the writer typed the accents, so DuckDB can prefilter with
-    a case-insensitive search on the raw text (no accent stripping). A run that follows an accented
-    letter still starts at an RE2 word boundary (RE2's ``\\b`` is ASCII).
+    RE2's ``\\b`` knows ASCII only, so it is used only next to an ASCII letter or digit.
     """
-    runs = re.findall(r"[a-z0-9]+", word.lower())
-    return max(runs, key=len) if runs else ""
+    parts = []
+    for ch in raw.lower():
+        if ch.isascii():
+            parts.append(re.escape(ch) if ch.isalnum() else ".?")
+        else:
+            plain = fold(ch)
+            parts.append(f"(?:{ch}|{re.escape(plain)})" if plain != ch and plain.isalnum() else ".")
+    head = r"\b" if boundary and raw[:1].isascii() and raw[:1].isalnum() else ""
+    tail = r"\b" if whole and raw[-1:].isascii() and raw[-1:].isalnum() else ""
+    return head + "".join(parts) + tail
 
 
-def _word(token: str, suffix: int) -> tuple[str, tuple[str, ...]]:
+def _word(token: str, suffix: int) -> tuple[Element, Anchor]:
+    """A word token → (element, anchor)."""
     exact = token.endswith("=")
     core = token.rstrip("=")
     pre, post = core.startswith("*"), core.endswith("*")
     raw = core.strip("*")
-    core = fold(raw)
-    if not core or not re.fullmatch(r"[\w'\-.&]+", core):
+    parts = TOKEN.findall(fold(raw))
+    if not raw or not parts or not re.fullmatch(r"[\w'\-.&º°]+", raw):
         raise LexiconError(f"unsupported word {token!r}")
-    pat = "".join("'?" if c == "'" else "[- ]?" if c == "-" else re.escape(c) for c in core)
-    if pre:
-        pat = r"\w*" + pat
-    if post:
-        pat += r"\w*"
-    elif not exact and sum(c.isalpha() for c in core) >= STEM_MIN:
-        pat += rf"\w{{0,{suffix}}}"
-    anchor = _anchor(raw.replace("'", " ").replace("-", " "))
-    at_start = not pre and raw.lower().startswith(anchor)
-    return pat, (r"\b" + anchor if at_start else anchor) if anchor else ""
+
+    def mode(text: str, first: bool, last: bool) -> Word:
+        if exact:
+            return Word(text, "exact", 0)
+        if pre and first:
+            return Word(text, "infix" if post and last else "suffix", suffix if len(text) >= STEM_MIN else 0)
+        if post and last:
+            return Word(text, "prefix", 0)
+        return Word(text, "stem" if last and len(text) >= STEM_MIN else "exact", suffix)
+
+    letters = sum(c.isalnum() for c in raw)
+    whole = exact or not (post or len(raw) >= STEM_MIN)
+    fragment, score = _re2_word(raw, not pre, whole), letters if letters >= 4 else letters - 2  # short: common
+    if len(parts) == 1:
+        w = mode(parts[0], True, True)
+        return w, Anchor(fragment, score, frozenset({w}))
+    split = tuple(mode(p, i == 0, i == len(parts) - 1) for i, p in enumerate(parts))
+    joined = mode("".join(parts), True, True)
+    longest = max(split, key=lambda w: len(w.text))  # "e-mail": "email", or "mail" after "e"
+    return Alt((split, (joined,))), Anchor(fragment, score, frozenset({joined, longest}))
 
 
-def _token(token: str, suffix: int, placeholders: dict[str, list[str]]) -> tuple[str, str, bool]:
-    """(regex, prefilter fragment or "" for none, optional) of one token of a term."""
-    optional = token.endswith(")?")
-    if optional:
-        token = token[:-1]
-    if token.startswith("{") and token.endswith("}"):
-        name = token[1:-1]
-        if name not in placeholders:
-            raise LexiconError(f"unknown placeholder {token}")
-        alts = placeholders[name]
-    elif token.startswith("(") and token.endswith(")"):
-        alts = _split(token[1:-1], "|")
-    elif "(" in token or "{" in token or ")" in token:
-        raise LexiconError(f"a parenthesis must enclose a whole token: {token!r}")
-    else:
-        pat, frag = _word(token, suffix)
-        return pat, frag, False
-    parts = [compile_phrase(a.strip(), suffix, placeholders) for a in alts if a.strip()]
-    if not parts:
-        raise LexiconError(f"empty alternatives {token!r}")
-    frags = list(dict.fromkeys(p.prefilter for p in parts))
-    frag = "" if "" in frags else frags[0] if len(frags) == 1 else "(?:" + "|".join(frags) + ")"
-    return "(?:" + "|".join(p.pattern for p in parts) + ")", frag, optional
-
-
-def compile_phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]]) -> Compiled:
-    """A phrase (no ``re:``) without the outer word boundaries."""
+def _phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]]) -> tuple[tuple[Element, ...], Anchor]:
+    """Elements of a phrase and its best anchor (the most selective required word or alternative)."""
     tokens = [t if t == "..." or t.endswith(")?") else t.rstrip(",.;:!?") for t in _split(phrase.strip(), " ")]
     tokens = [t for t in tokens if t]
     if not tokens:
         raise LexiconError(f"empty term {phrase!r}")
-    out: list[str] = []
-    frags: list[str] = []
-    has_word = False
-    leading = True  # only optional tokens so far (each carries its own trailing separator)
+    out: list[Element] = []
+    anchors: list[Anchor] = []
     for i, tok in enumerate(tokens):
         if tok == "...":
-            if leading or i == len(tokens) - 1:
+            if not out or i == len(tokens) - 1:
                 raise LexiconError(f"'...' must stand between words: {phrase!r}")
-            out.append(GAP)
+            out.append(Gap())
             continue
-        pat, frag, optional = _token(tok, suffix, placeholders)
-        if optional:
-            out.append(f"(?:{pat}\\W+)?" if leading else f"(?:\\W+{pat})?")
+        optional = tok.endswith(")?")
+        body = tok[:-1] if optional else tok
+        if body.startswith("{") and body.endswith("}"):
+            if body[1:-1] not in placeholders:
+                raise LexiconError(f"unknown placeholder {body}")
+            alts = placeholders[body[1:-1]]
+        elif body.startswith("(") and body.endswith(")"):
+            alts = _split(body[1:-1], "|")
+        elif any(c in body for c in "(){}"):
+            raise LexiconError(f"a parenthesis must enclose a whole token: {tok!r}")
+        else:
+            el, anchor = _word(body, suffix)
+            out.append(el)
+            anchors.append(anchor)
             continue
-        out.append(pat if leading else r"\W+" + pat)
-        if frag:
-            frags.append(frag)
-        has_word = True
-        leading = False
-    if not has_word:
+        parts = [_phrase(a, suffix, placeholders) for a in alts if a.strip()]
+        if not parts:
+            raise LexiconError(f"empty alternatives {tok!r}")
+        out.append(Alt(tuple(p[0] for p in parts), optional))
+        if not optional:
+            frags = list(dict.fromkeys(p[1].fragment for p in parts))
+            # A placeholder lists names (messengers): always the most selective choice.
+            score = PLACEHOLDER_SCORE if body.startswith("{") else min(p[1].score for p in parts)
+            anchors.append(Anchor("(?:" + "|".join(frags) + ")", score, frozenset().union(*(p[1].words for p in parts))))
+    if not anchors:
         raise LexiconError(f"a term needs at least one word that is not optional: {phrase!r}")
-    # The words in order with anything between: RE2 runs it in linear time, and it is far more selective
-    # than any single word ("take this ... by e-mail" needs both "take" and "mail").
-    return Compiled("".join(out), ".*".join(frags))
+    # The longest word wins; on a tie the later one (the head noun: "sunday school" → school).
+    return tuple(out), max(reversed(anchors), key=lambda a: a.score)
 
 
-def compile_term(term: str, suffix: int, placeholders: dict[str, list[str]]) -> Compiled:
-    """A lexicon term as a whole-word regex on folded text, with its prefilter anchors."""
+def compile_term(term: str, suffix: int, placeholders: dict[str, list[str]]) -> Term:
     if term.startswith("re:"):
-        raw = term[3:]
         try:
-            re.compile(raw)
+            rx = re.compile(term[3:])
         except re.error as exc:
-            raise LexiconError(f"bad regular expression {raw!r}: {exc}") from exc
-        return Compiled(f"(?:{raw})", raw)
-    c = compile_phrase(term, suffix, placeholders)
-    if not c.prefilter:
-        raise LexiconError(f"a term needs a word with letters or digits: {term!r}")
-    return Compiled(rf"(?<!\w)(?:{c.pattern})(?!\w)", c.prefilter)
+            raise LexiconError(f"bad regular expression: {exc}") from exc
+        return Term(term, (), (), term[3:], raw=rx)
+    elements, anchor = _phrase(term, suffix, placeholders)
+    first, nullable = _first(elements)
+    if nullable or not first:
+        raise LexiconError("a term must start with a word or alternatives that cannot be empty")
+    def order(words: set[Word] | frozenset[Word]) -> tuple[Word, ...]:
+        return tuple(sorted(words, key=lambda w: (w.text, w.mode)))
+
+    return Term(term, elements, order(first), anchor.fragment, order(anchor.words))
 
 
-def compile_terms(terms: list[str], suffix: int, placeholders: dict[str, list[str]]) -> Compiled | None:
-    """Many terms as one alternation (``None`` for an empty list)."""
-    parts = []
+def compile_terms(terms: list[str], suffix: int, placeholders: dict[str, list[str]]) -> list[Term]:
+    out = []
     for t in terms:
         try:
-            parts.append(compile_term(t, suffix, placeholders))
+            out.append(compile_term(t, suffix, placeholders))
         except LexiconError as exc:
             raise LexiconError(f"term {t!r}: {exc}") from None
-    if not parts:
-        return None
-    return Compiled("|".join(p.pattern for p in parts), "|".join(dict.fromkeys(p.prefilter for p in parts)))
+    return out

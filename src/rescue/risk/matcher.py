@@ -1,7 +1,7 @@
 """Finding lexicon terms in a text: sentences, negation, reported speech, self-reference, links.
 
-One compiled regex per text indicator holds every language's groups as named alternatives (strongest
-group first), so a text is scanned once per indicator. A hit is then judged within its sentence:
+A text is folded and cut into word tokens once; every term is indexed by the words it can start
+with, so each token costs a few dictionary look-ups. A candidate is then judged within its sentence:
 
 - an ``exclude`` phrase of the indicator overlapping it cancels it ("nice to meet you");
 - a negation cue among the ``negation_window`` words before it, in the same clause, cancels it
@@ -11,6 +11,9 @@ group first), so a text is scanned once per indicator. A hit is then judged with
 - groups in ``needs_url`` count only with a link in the same sentence;
 - reported speech (a reporting or third-person cue earlier in the clause, or the hit inside quotation
   marks) keeps the hit at ``reported_factor``: 'he said "I'm a teacher"' is weaker than "I'm a teacher".
+
+Every language's terms are tried (no language detection): a candidate is judged with the cues of its
+own language, and when they reject it the same words may still be a term of another language.
 """
 
 from __future__ import annotations
@@ -18,15 +21,16 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rescue.risk.config import RiskConfig
-from rescue.risk.lexicon import compile_terms, fold
+from rescue.risk.lexicon import TOKEN, Term, Word, compile_terms, fold
 
 SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n")
 CLAUSE_END = re.compile(r"[,;]|:(?=\s)|\s[-–]\s")
 URL = re.compile(r"(?:https?|hxxps?|ftp)://|www\.", re.I)
-WORD = re.compile(r"\w+")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 URL_SQL = r"(?i)(https?|hxxps?|ftp)://|www\."
 
@@ -44,18 +48,104 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class _Slot:
+class Slot:
     language: str
     group: str
     factor: float
-    regex: re.Pattern[str]
+
+
+class Tokens:
+    """A folded text as word tokens with their character offsets."""
+
+    def __init__(self, folded: str) -> None:
+        found = list(TOKEN.finditer(folded))
+        self.folded = folded
+        self.words = [m.group() for m in found]
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+        self.unique = set(self.words)
+        self.possible: dict[int, frozenset[int]] = {}  # per term index: terms whose needed words occur
+
+    def at_or_after(self, char: int) -> int:
+        return bisect.bisect_left(self.starts, char)
+
+
+class WordIndex:
+    """Which items have a word that matches a token: exact and stem words by dictionary, the rest tested."""
+
+    def __init__(self, words: list[tuple[Word, int]]) -> None:
+        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.stem: dict[str, list[int]] = defaultdict(list)
+        self.prefix: dict[str, list[int]] = defaultdict(list)
+        self.other: list[tuple[Word, int]] = []  # suffix / infix words
+        self.max_suffix = 0
+        self._cache: dict[str, frozenset[int]] = {}
+        for w, n in words:
+            table = {"exact": self.exact, "stem": self.stem, "prefix": self.prefix}.get(w.mode)
+            if table is None:
+                self.other.append((w, n))
+            else:
+                table[w.text].append(n)
+            if w.mode == "stem":
+                self.max_suffix = max(self.max_suffix, w.suffix)
+
+    def lookup(self, tok: str) -> frozenset[int]:
+        got = self._cache.get(tok)
+        if got is None:
+            out = set(self.exact.get(tok, ()))
+            for k in range(min(self.max_suffix, len(tok)) + 1):
+                out.update(self.stem.get(tok[: len(tok) - k], ()))
+            for k in range(1, len(tok) + 1):
+                out.update(self.prefix.get(tok[:k], ()))
+            out.update(n for w, n in self.other if w.ok(tok))
+            got = self._cache[tok] = frozenset(out)
+        return got
+
+
+class TermIndex:
+    """Terms indexed by the words they can start with and by the words they need (their anchor)."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        self.raw = [n for n, t in enumerate(terms) if t.raw is not None]
+        self.first = WordIndex([(w, n) for n, t in enumerate(terms) for w in t.first])
+        self.needs = WordIndex([(w, n) for n, t in enumerate(terms) for w in t.needs])
+
+    def matches(self, tx: Tokens, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int, int]]:
+        """(term, first token, end token) of every match starting in tokens [lo, hi), in start order."""
+        hi = len(tx.words) if hi is None else hi
+        found: list[tuple[int, int, int]] = []
+        for n in self.raw:
+            rx = self.terms[n].raw
+            assert rx is not None
+            for m in rx.finditer(tx.folded, tx.starts[lo] if lo < len(tx.starts) else len(tx.folded)):
+                i, j = tx.at_or_after(m.start()), bisect.bisect_left(tx.starts, m.end())
+                if lo <= i < hi and j > i:
+                    found.append((i, n, j))
+        words, first = tx.words, self.first.lookup
+        starts = [(i, f) for i in range(lo, hi) if (f := first(words[i]))]
+        if starts:
+            possible = tx.possible.get(id(self))
+            if possible is None:
+                possible = tx.possible[id(self)] = frozenset().union(*map(self.needs.lookup, tx.unique))
+            for i, f in starts:
+                for n in sorted(f & possible):
+                    end = next(self.terms[n].ends(words, i), None)
+                    if end is not None and end > i:
+                        found.append((i, n, end))
+        for i, n, j in sorted(found):
+            yield n, i, j
+
+    def any_within(self, tx: Tokens, lo: int, hi: int) -> bool:
+        """Whether a term matches entirely within tokens [lo, hi)."""
+        return any(j <= hi for _, _, j in self.matches(tx, lo, hi))
 
 
 @dataclass(frozen=True, slots=True)
 class _Cues:
-    self_: re.Pattern[str]
-    negation: re.Pattern[str]
-    reported: re.Pattern[str]
+    self_: TermIndex
+    negation: TermIndex
+    reported: TermIndex
 
 
 class Matcher:
@@ -66,37 +156,29 @@ class Matcher:
         self.window = int(cfg.text["negation_window"])
         self.reported_factor = float(cfg.text["reported_factor"])
         self.snippet_chars = int(cfg.text["snippet_chars"])
-        self.cues = {lx.language: _Cues(*(re.compile(lx.cues[c]) for c in ("self", "negation", "reported")))
-                     for lx in cfg.lexicons}
-        self.regex: dict[str, re.Pattern[str]] = {}
-        self.exclude: dict[str, re.Pattern[str]] = {}
-        self.slots: dict[str, dict[str, _Slot]] = {}
+        ph = cfg.placeholders
+        self.cues = {lx.language: _Cues(*(TermIndex(compile_terms(lx.cues[c], lx.suffix, ph))
+                                          for c in ("self", "negation", "reported"))) for lx in cfg.lexicons}
+        self.index: dict[str, TermIndex] = {}
+        self.slots: dict[str, list[Slot]] = {}
+        self.exclude: dict[str, TermIndex] = {}
         free: list[str] = []
         with_url: list[str] = []
         for ind in cfg.text_indicators():
-            parts: list[str] = []
-            slots: dict[str, _Slot] = {}
-            excludes: list[str] = []
+            terms: list[Term] = []
+            slots: list[Slot] = []
             for group, factor in sorted(ind.groups.items(), key=lambda g: (-g[1], g[0])):
                 for lx in cfg.lexicons:
-                    c = compile_terms(lx.terms.get(ind.name, {}).get(group, []), lx.suffix, cfg.placeholders)
-                    if c is None:
-                        continue
-                    name = f"g{len(slots)}"
-                    slots[name] = _Slot(lx.language, group, factor, re.compile(c.pattern))
-                    parts.append(f"(?P<{name}>{c.pattern})")
-                    (with_url if group in ind.needs_url else free).append(c.prefilter)
-            for lx in cfg.lexicons:
-                c = compile_terms(lx.terms.get(ind.name, {}).get("exclude", []), lx.suffix, cfg.placeholders)
-                if c is not None:
-                    excludes.append(c.pattern)
-            if parts:
-                self.regex[ind.name] = re.compile("|".join(parts))
-                self.slots[ind.name] = slots
-            if excludes:
-                self.exclude[ind.name] = re.compile("|".join(excludes))
-        self.prefilter_any = "(?is)" + "|".join(free) if free else "(?!x)x"
-        self.prefilter_url = "(?is)" + "|".join(with_url) if with_url else "(?!x)x"
+                    got = compile_terms(lx.terms.get(ind.name, {}).get(group, []), lx.suffix, ph)
+                    terms += got
+                    slots += [Slot(lx.language, group, factor)] * len(got)
+                    (with_url if group in ind.needs_url else free).extend(t.anchor for t in got)
+            self.index[ind.name] = TermIndex(terms)
+            self.slots[ind.name] = slots
+            self.exclude[ind.name] = TermIndex([t for lx in cfg.lexicons for t in compile_terms(
+                lx.terms.get(ind.name, {}).get("exclude", []), lx.suffix, ph)])
+        self.prefilter_any = "(?i)" + "|".join(dict.fromkeys(free)) if free else "(?!x)x"
+        self.prefilter_url = "(?i)" + "|".join(dict.fromkeys(with_url)) if with_url else "(?!x)x"
 
     def prefilter_sql(self, column: str) -> str:
         """A DuckDB condition true for every text that might hold a hit (parameters $any, $url, $share)."""
@@ -108,60 +190,55 @@ class Matcher:
 
     def scan(self, text: str, profile_field: str | None = None) -> list[Hit]:
         """Hits in ``text``; ``profile_field`` names a profile field the text comes from (else free text)."""
-        folded = fold(text)
-        ends: list[int] | None = None
+        tx = Tokens(fold(text))
+        if not tx.words:
+            return []
+        ends: list[int] = []
+        clauses: list[int] = []
         hits: list[Hit] = []
-        for name, rx in self.regex.items():
-            matches = list(rx.finditer(folded))
-            if not matches:
+        for name, index in self.index.items():
+            found = list(index.matches(tx))
+            if not found:
                 continue
+            if not ends:
+                ends = [m.end() for m in SENTENCE_END.finditer(tx.folded)] or [len(tx.folded)]
+                clauses = [m.end() for m in CLAUSE_END.finditer(tx.folded)]
             ind = self.cfg.indicator(name)
-            ex = self.exclude.get(name)
-            excluded = [m.span() for m in ex.finditer(folded)] if ex else []
-            if ends is None:
-                ends = [m.end() for m in SENTENCE_END.finditer(folded)]
-            for m in matches:
-                if any(a < m.end() and m.start() < b for a, b in excluded):
+            self_descriptive = profile_field is not None and profile_field in ind.profile_fields
+            excluded = [(tx.starts[i], tx.ends[j - 1]) for _, i, j in self.exclude[name].matches(tx)]
+            taken = 0
+            for n, i, j in found:
+                if i < taken:
                     continue
-                i = bisect.bisect_right(ends, m.start())
-                sentence = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(folded))
-                self_descriptive = profile_field is not None and profile_field in ind.profile_fields
-                # The first alternative to match names one language; when its cues reject the hit, the
-                # same words may still be a term of another language whose cues accept it.
-                first = self.slots[name][m.lastgroup or ""]
-                for slot in [first, *(s for s in self.slots[name].values() if s is not first)]:
-                    span = (m.start(), m.end())
-                    if slot is not first:
-                        again = slot.regex.match(folded, m.start())
-                        if again is None:
-                            continue
-                        span = again.span()
-                    judged = self._judge(folded, text, span, sentence, slot, ind.needs_self, ind.needs_url,
-                                         self_descriptive)
-                    if judged is not None:
-                        hits.append(Hit(name, slot.group, slot.language, *span, sentence, *judged))
-                        break
+                start, end = tx.starts[i], tx.ends[j - 1]
+                if any(a < end and start < b for a, b in excluded):
+                    continue
+                k = bisect.bisect_right(ends, start)
+                sentence = (ends[k - 1] if k else 0), (ends[k] if k < len(ends) else len(tx.folded))
+                slot = self.slots[name][n]
+                judged = self._judge(tx, text, i, sentence, clauses, slot, ind.needs_self, ind.needs_url,
+                                     self_descriptive)
+                if judged is not None:
+                    hits.append(Hit(name, slot.group, slot.language, start, end, sentence, *judged))
+                    taken = j
         return hits
 
-    def _judge(self, folded: str, text: str, span: tuple[int, int], sentence: tuple[int, int], slot: _Slot,
+    def _judge(self, tx: Tokens, text: str, i: int, sentence: tuple[int, int], clauses: list[int], slot: Slot,
                needs_self: frozenset[str], needs_url: frozenset[str], self_descriptive: bool) -> tuple[float, bool] | None:
         s0, s1 = sentence
-        start = span[0]
+        start = tx.starts[i]
         cues = self.cues[slot.language]
         if slot.group in needs_url and not URL.search(text, s0, s1):
             return None
-        if slot.group in needs_self and not self_descriptive and not cues.self_.search(folded[s0:s1]):
+        t0, t1 = tx.at_or_after(s0), tx.at_or_after(s1)
+        if slot.group in needs_self and not self_descriptive and not cues.self_.any_within(tx, t0, t1):
             return None
-        clause0 = s0
-        for c in CLAUSE_END.finditer(folded, s0, start):
-            clause0 = c.end()
-        before = folded[clause0:start]
-        words = list(WORD.finditer(before))
-        window = before[words[-self.window].start():] if len(words) >= self.window else before
-        if window and cues.negation.search(window):
+        c = bisect.bisect_right(clauses, start)
+        clause0 = tx.at_or_after(max(s0, clauses[c - 1] if c else 0))
+        if cues.negation.any_within(tx, max(clause0, i - self.window), i):
             return None
-        quoted = folded.count('"', s0, start) % 2 == 1
-        reported = quoted or bool(before and cues.reported.search(before))
+        quoted = tx.folded.count('"', s0, start) % 2 == 1
+        reported = quoted or cues.reported.any_within(tx, clause0, i)
         return slot.factor * (self.reported_factor if reported else 1.0), reported
 
     def snippet(self, text: str, hit: Hit) -> str:

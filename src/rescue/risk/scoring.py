@@ -2,19 +2,22 @@
 
 Per indicator, items with the same key are one observation (the strongest counts); a quote that
 repeats what the person's own text already says is dropped. The strongest item gives ``points`` ×
-its weight, each further item ``repeat`` × its weight, and the indicator gives at most ``cap``.
+its weight, each of the next ``repeats`` items ``repeat`` × its weight, and the indicator gives at
+most ``cap``.
 Indicators measured as a whole (tenure, activity, network, role, attachments) carry their points.
 An indicator without an evidence item that has provenance gives no points.
 
-score = behaviour points + context points, where context points count at most ``alone_cap`` for
-a person without any behavioural indicator. Tiers come from the thresholds of the configuration.
+score = behaviour points + breadth bonus + context points: every behavioural indicator beyond the
+first that gives at least ``breadth.min_points`` adds ``breadth.bonus`` (different behaviours together
+weigh more than one repeated), and context points count at most ``alone_cap`` for a person without
+any behavioural indicator. Tiers come from the thresholds of the configuration.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rescue.risk.config import Indicator, RiskConfig
 from rescue.risk.items import Item
@@ -35,6 +38,7 @@ class PersonScore:
     person_id: str
     score: float = 0.0
     behaviour: float = 0.0
+    breadth: float = 0.0
     context: float = 0.0
     context_counted: float = 0.0
     tier: str = "Low"
@@ -44,9 +48,14 @@ class PersonScore:
 
 
 def _best_per_key(items: list[Item]) -> list[Item]:
+    """One item per observation (the strongest, its detail noting what else saw it), quotes of own words out."""
     best: dict[str, Item] = {}
-    for it in sorted(items, key=lambda i: (-i.weight, i.in_quote, i.key, i.snippet)):
-        best.setdefault(it.key, it)
+    for it in sorted(items, key=lambda i: (-i.weight, i.in_quote, i.key, i.snippet, i.detail)):
+        have = best.get(it.key)
+        if have is None:
+            best[it.key] = it
+        elif it.detail and it.detail not in have.detail:
+            best[it.key] = replace(have, detail=f"{have.detail}; {it.detail}" if have.detail else it.detail)
     own = {it.sentence for it in best.values() if not it.in_quote and it.sentence}
     kept = [it for it in best.values() if not (it.in_quote and it.sentence in own)]
     return sorted(kept, key=lambda i: (-i.weight, i.in_quote, i.reported, i.key))
@@ -60,7 +69,7 @@ def indicator_result(ind: Indicator, person_id: str, items: list[Item], max_evid
     if kept[0].points is not None:  # measured as a whole: every item carries the indicator's points
         value, points = kept[0].value, kept[0].points
     else:
-        raw = ind.points * kept[0].weight + ind.repeat * sum(it.weight for it in kept[1:])
+        raw = ind.points * kept[0].weight + ind.repeat * sum(it.weight for it in kept[1:1 + ind.repeats])
         value, points = float(len(kept)), min(ind.cap, raw)
     return IndicatorResult(person_id, ind, round(value, 6), round(points, 4), len(kept), evidence)
 
@@ -72,10 +81,12 @@ def tier_of(score: float, cfg: RiskConfig) -> str:
     return "Low"
 
 
-def combine(behaviour: float, context: float, alone_cap: float) -> tuple[float, float]:
-    """(score, context points counted) of a person."""
-    counted = context if behaviour > 0 else min(context, alone_cap)
-    return round(behaviour + counted, 4), round(counted, 4)
+def combine(cfg: RiskConfig, behaviour: list[float], context: float) -> tuple[float, float, float]:
+    """(score, breadth bonus, context points counted) of a person with these behavioural indicator points."""
+    total = sum(behaviour)
+    breadth = cfg.breadth_bonus * max(0, sum(1 for p in behaviour if p >= cfg.breadth_min) - 1)
+    counted = context if total > 0 else min(context, cfg.alone_cap)
+    return round(total + breadth + counted, 4), round(breadth, 4), round(counted, 4)
 
 
 def score_persons(person_ids: Iterable[str], items: list[Item], cfg: RiskConfig) -> list[PersonScore]:
@@ -99,9 +110,10 @@ def rank(people: list[PersonScore], cfg: RiskConfig, without: str | None = None)
     """Compute score, tier and rank in place (``without``: leave one indicator out, for ablation)."""
     for ps in people:
         counted = [r for r in ps.indicators if r.indicator.name != without]
-        ps.behaviour = round(sum(r.points for r in counted if r.indicator.cls == "behaviour"), 4)
+        behaviour = [r.points for r in counted if r.indicator.cls == "behaviour"]
+        ps.behaviour = round(sum(behaviour), 4)
         ps.context = round(sum(r.points for r in counted if r.indicator.cls == "context"), 4)
-        ps.score, ps.context_counted = combine(ps.behaviour, ps.context, cfg.alone_cap)
+        ps.score, ps.breadth, ps.context_counted = combine(cfg, behaviour, ps.context)
         ps.tier = tier_of(ps.score, cfg)
     def key(ps: PersonScore) -> tuple[float, float, int, int, str]:
         counted = [r for r in ps.indicators if r.indicator.name != without]

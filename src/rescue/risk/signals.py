@@ -130,25 +130,30 @@ def filehost_links(con: duckdb.DuckDBPyConnection, cfg: RiskConfig) -> list[Item
 
 
 def xref_hits(con: duckdb.DuckDBPyConnection, cfg: RiskConfig) -> list[Item]:
-    """Hits in other investigations: one item per row of ``xref_hits`` (none when the table is absent)."""
+    """Hits in other investigations: one item per other person matched (``xref_hits``, when it exists).
+
+    Several selectors matching the same person of the same other operation are one hit.
+    """
     ind = next((i for i in cfg.indicators if i.kind == "xref"), None)
     if ind is None or "xref_hits" not in tables(con):
         return []
     cols = columns(con, "xref_hits")
     if "person_id" not in cols:
         return []
-    shown = [c for c in cols if c not in ("person_id",) and not c.startswith("prov_")][:6]
-    prov = [f"x.{c}" if c in cols else "NULL" for c in ("prov_table", "prov_key", "prov_offset", "prov_line")]
-    sel = ", ".join(f'x."{c}"' for c in shown) or "NULL"
-    rows = con.execute(f"""SELECT x.person_id, {', '.join(prov)}, {sel}
-                           FROM xref_hits x JOIN persons p ON p.person_id = x.person_id""").fetchall()
+    preferred = ["other_operation", "reference", "kind", "other_person_id"]
+    shown = [c for c in preferred if c in cols] or [c for c in cols if c != "person_id" and not c.startswith("prov_")
+                                                   and c not in ("value_hash", "other_store")][:4]
+    ident = [c for c in ("other_operation", "other_person_id") if c in cols] or shown
+    sel = ", ".join(f'CAST(x."{c}" AS VARCHAR)' for c in [*shown, *ident])
+    rows = con.execute(f"SELECT x.person_id, {sel} FROM xref_hits x JOIN persons p ON p.person_id = x.person_id"
+                       ).fetchall()
     rows.sort(key=lambda r: tuple("" if v is None else str(v) for v in r))
     out = []
-    for n, r in enumerate(rows, 1):
-        desc = "; ".join(f"{c}: {v}" for c, v in zip(shown, r[5:], strict=False) if v is not None)
-        out.append(Item(person_id=r[0], indicator=ind.name, key=f"xref_hits:{n}", weight=1.0,
+    for r in rows:
+        values, key = r[1:1 + len(shown)], ":".join("" if v is None else str(v) for v in r[1 + len(shown):])
+        desc = "; ".join(f"{c.replace('_', ' ')} {v}" for c, v in zip(shown, values, strict=True) if v is not None)
+        out.append(Item(person_id=r[0], indicator=ind.name, key=f"xref_hits:{key}", weight=1.0,
                         snippet=clean(f"hit in another investigation: {desc}", 200), source_table="xref_hits",
-                        origin_id=str(n), field="", source_id="", account_id=None,
-                        prov_table=r[1] or "xref_hits", prov_key=str(r[2]) if r[2] is not None else str(n),
-                        prov_offset=r[3], prov_line=r[4]))
+                        origin_id=key, field="", source_id="", account_id=None, prov_table="xref_hits",
+                        prov_key=key, prov_offset=None, prov_line=None))
     return out

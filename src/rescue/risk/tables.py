@@ -12,7 +12,7 @@ RISK_TABLES = ("risk", "risk_indicators", "risk_evidence")
 
 RISK_SCHEMA = pa.schema([
     ("person_id", pa.string()), ("score", pa.float64()), ("tier", pa.string()), ("rank", pa.int64()),
-    ("behaviour_points", pa.float64()), ("context_points", pa.float64()), ("context_counted", pa.float64()),
+    ("behaviour_points", pa.float64()), ("breadth_bonus", pa.float64()), ("context_points", pa.float64()), ("context_counted", pa.float64()),
     ("indicators", pa.string()), ("evidence_items", pa.int64()), ("config_version", pa.string()),
     ("config_digest", pa.string()), ("advisory", pa.string()),
 ])
@@ -47,7 +47,7 @@ def write(con: duckdb.DuckDBPyConnection, people: list[PersonScore], cfg: RiskCo
     for ps in people:
         listed = ", ".join(f"{r.indicator.name} {r.points:g}" for r in ps.indicators)
         for k, v in (("person_id", ps.person_id), ("score", ps.score), ("tier", ps.tier), ("rank", ps.rank),
-                     ("behaviour_points", ps.behaviour), ("context_points", ps.context),
+                     ("behaviour_points", ps.behaviour), ("breadth_bonus", ps.breadth), ("context_points", ps.context),
                      ("context_counted", ps.context_counted), ("indicators", listed),
                      ("evidence_items", sum(len(r.evidence) for r in ps.indicators)),
                      ("config_version", cfg.version), ("config_digest", cfg.digest), ("advisory", cfg.advisory)):

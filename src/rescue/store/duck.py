@@ -46,12 +46,12 @@ Sink = Callable[[str, pa.Table], None]
 
 
 class BatchWriter:
-    """Buffers rows (tuples in schema column order) per table and hands them on in Arrow batches.
+    """Buffers rows per table, column by column, and hands them on in Arrow batches.
 
     By default a batch is appended to the table of the same name in ``con``; a ``sink`` (table
-    name, Arrow table) sends it elsewhere (a worker process writes files). ``rows(table)`` is the
-    live buffer of a table, appended to directly by compiled mappers, which call ``check()`` now
-    and then so that a full buffer is flushed.
+    name, Arrow table) sends it elsewhere (a worker process writes files). ``columns(table)`` are
+    the live buffers of a table, one list per schema column, appended to directly by compiled
+    mappers, which call ``check()`` now and then so that full buffers are flushed.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, batch_rows: int = 50_000,
@@ -59,41 +59,41 @@ class BatchWriter:
         self.con = con
         self.batch_rows = batch_rows
         self._sink = sink
-        self._buf: dict[str, list[Sequence[Any]]] = {}
+        self._cols: dict[str, list[list[Any]]] = {}
         self._schemas: dict[str, pa.Schema] = {}
         self.counts: dict[str, int] = {}
 
-    def rows(self, table: str) -> list[Sequence[Any]]:
-        buf = self._buf.get(table)
-        if buf is None:
-            buf = self._buf[table] = []
-            self._schemas[table] = arrow_schema(table)
-        return buf
+    def columns(self, table: str) -> list[list[Any]]:
+        cols = self._cols.get(table)
+        if cols is None:
+            sch = self._schemas[table] = arrow_schema(table)
+            cols = self._cols[table] = [[] for _ in sch]
+        return cols
 
     def add(self, table: str, row: Sequence[Any]) -> None:
-        buf = self._buf.get(table)
-        if buf is None:
-            buf = self.rows(table)
-        buf.append(row)
-        if len(buf) >= self.batch_rows:
+        """Append one row (values in schema column order)."""
+        cols = self._cols.get(table) or self.columns(table)
+        for col, value in zip(cols, row, strict=True):
+            col.append(value)
+        if len(cols[0]) >= self.batch_rows:
             self._flush(table)
 
     def check(self) -> None:
         """Flush every buffer that holds a batch or more."""
-        for table, buf in self._buf.items():
-            if len(buf) >= self.batch_rows:
+        for table, cols in self._cols.items():
+            if len(cols[0]) >= self.batch_rows:
                 self._flush(table)
 
     def _flush(self, table: str) -> None:
-        rows = self._buf.get(table)
-        if not rows:
+        cols = self._cols.get(table)
+        if not cols or not cols[0]:
             return
         sch = self._schemas[table]
-        cols = zip(*rows, strict=True)
-        arrays = [pa.array(col, type=field.type) for col, field in zip(cols, sch, strict=True)]
-        batch = pa.Table.from_arrays(arrays, schema=sch)
-        n = len(rows)
-        rows.clear()
+        n = len(cols[0])
+        batch = pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(cols, sch, strict=True)],
+                                     schema=sch)
+        for col in cols:
+            col.clear()
         if self._sink is not None:
             self._sink(table, batch)
         else:
@@ -106,7 +106,7 @@ class BatchWriter:
         return self.con
 
     def flush(self) -> None:
-        for table in list(self._buf):
+        for table in list(self._cols):
             self._flush(table)
 
 

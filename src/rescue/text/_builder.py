@@ -65,6 +65,8 @@ def normalize_ws(s: str) -> str:
     """Collapse runs of spaces, strip lines, keep at most one blank line, strip the ends."""
     if not s:
         return ""
+    if "\r" in s and s.count("\r") == s.count("\r\n"):
+        s = s.replace("\r\n", "\n")  # the first rule, when every CR ends a line (MyBB, SMF)
     if _plain_spacing(s):  # then the rules below reduce to C-speed string operations
         if "  " in s:
             s = _SPACE_RUNS.sub(" ", s)
@@ -235,5 +237,5 @@ class Builder:
     def finish(self) -> ParsedText:
         while self.close_quote():
             pass
-        quotes = tuple(q for q in self._quotes if q is not None) if self._quotes else ()
+        quotes = tuple(filter(None, self._quotes))  # a Quote is always true
         return ParsedText(normalize_ws("".join(self._root.parts)), quotes)

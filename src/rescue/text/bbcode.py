@@ -74,10 +74,10 @@ def closer_names(raw: str) -> set[str]:
 
 def detect_uid(raw: str) -> str | None:
     """The phpBB 3.0/3.1 bbcode uid most used in a body (closing tags first), if any."""
-    if ":" not in raw:
+    if ":" not in raw or "]" not in raw:
         return None
-    found = Counter(_UID_CLOSE.findall(raw)) or Counter(_UID_OPEN.findall(raw))
-    return found.most_common(1)[0][0] if found else None
+    found = _UID_CLOSE.findall(raw) or _UID_OPEN.findall(raw)
+    return Counter(found).most_common(1)[0][0] if found else None
 
 
 def strip_uid(raw: str, uid: str | None) -> str:

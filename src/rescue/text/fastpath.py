@@ -6,7 +6,8 @@ through its token loop each. Here the text between two BBCode tags is converted 
 string operations in C, and only the BBCode tags go through Python, into the same
 :class:`~rescue.text._builder.Builder`. A body with anything else — links, lists, code,
 images, HTML, block or unclosed void tags — is left alone (``None``), and
-:func:`rescue.text.markup.to_plain` takes the full way.
+:func:`rescue.text.markup.to_plain` takes the full way. The same goes for phpBB 3.2+ bodies
+without markup (s9e ``<t>`` text with ``<br/>``).
 
 Why the output is the same:
 
@@ -58,8 +59,9 @@ def _text(s: str) -> str | None:
             s = _SMILEY.sub(_fenced_code, s)
             fenced = True
         if "\r" not in s and s.count("<") == s.count("<br />"):
-            # a line break takes the newline after it; two passes can't see a newline that
-            # the first put in (with "\r\n" they could, so the regex does that)
+            # a break swallows the newline right after it; the second replace doesn't look at
+            # what follows, so no newline that the first put in is swallowed again (a chain
+            # for "\r\n" could do that, so bodies with "\r" go to the regex)
             s = s.replace("<br />\n", "\n").replace("<br />", "\n")
         else:
             s = _BR.sub("\n", s)
@@ -127,10 +129,25 @@ def _bbcode(raw: str, uid: str | None) -> ParsedText | None:
     return None if text is None else ParsedText(normalize_ws(text), ())
 
 
+def _s9e_plain(raw: str) -> ParsedText | None:
+    """A phpBB 3.2+ body without markup: ``<t>`` text and ``<br/>`` line breaks ``</t>``."""
+    if not (raw.startswith("<t>") and raw.endswith("</t>")):
+        return None
+    s = raw[3:-4]
+    if "<" in s:
+        if s.count("<") != s.count("<br/>"):
+            return None
+        # a <br/> right before a line end stands for it; elsewhere it is a line break of its own
+        s = s.replace("<br/>\n", "\n").replace("<br/>\r", "\r").replace("<br/>", "\n")
+    return ParsedText(normalize_ws(unescape_entities(s)), ())
+
+
 def convert(raw: str, kind: str, uid: str | None) -> ParsedText | None:
     """``raw`` (a non-empty ``str`` of markup ``kind``) converted, or None: take the full way."""
     if kind == "bbcode":
         return _bbcode(raw, uid)
     if kind == "plain":
         return ParsedText(normalize_ws(unescape_entities(raw)), ())
+    if kind == "s9e":
+        return _s9e_plain(raw)
     return None

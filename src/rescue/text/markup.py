@@ -13,6 +13,8 @@ XenForo), ``html`` (Discourse cooked, Invision), ``markdown`` (Discourse raw), `
 
 Guarantees: linear-ish time, no recursion (10,000 nested quotes are fine), nothing executed or
 fetched, entities decoded exactly once, and :func:`to_plain` never raises on any text.
+Most BBCode and plain bodies take the shortcuts of :mod:`rescue.text.fastpath`, which give
+exactly what :func:`to_plain_full` (the converters alone) gives, several times faster.
 """
 
 from __future__ import annotations
@@ -80,8 +82,8 @@ def detect_markup(raw: str) -> str:
     if "<" in raw:
         if _PHPBB_HTML.search(raw):
             return "bbcode"
-        if _HTML_SIGNS.search(raw):
-            return "html"
+        if raw.count("<") != raw.count("<br") + raw.count("<BR") and _HTML_SIGNS.search(raw):
+            return "html"  # (no HTML sign begins "<br")
     if _md_signs(raw):
         return "markdown"
     if ("<" in raw or "&" in raw) and _TEXT_SIGNS.search(raw):

@@ -31,6 +31,8 @@ _QUOTE, _SUPPRESS, _LINK, _BLOCKED = 1, 2, 4, 8
 
 def looks_like_s9e(raw: str) -> bool:
     """True for a phpBB 3.2+ stored body: ``<r>``/``<t>`` root opened and closed."""
+    if not raw.startswith("<") and not raw[:1].isspace():
+        return False
     return _S9E_ROOT.match(raw) is not None and raw.rstrip().endswith(("</r>", "</t>"))
 
 
