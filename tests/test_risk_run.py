@@ -136,7 +136,8 @@ def test_quotes_are_credited_to_the_quoted_author(con: duckdb.DuckDBPyConnection
                             WHERE pa.username = 'teacher10' AND e.source_table = 'quotes'""").fetchall()
     # the quote of 10's words is 10's evidence, at quote_factor; the quote repeating a sentence 10's own post
     # already holds ("youth club") is no new observation
-    assert quoted == [("I work as a primary school teacher.", True, 0.5, "occupation (en); in a quote by another member")]
+    assert quoted == [("I work as a primary school teacher.", True, 0.5,
+                       "occupation (en); in a quote by another member")]
 
 
 def test_reported_speech_is_weaker(con: duckdb.DuckDBPyConnection) -> None:

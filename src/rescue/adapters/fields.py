@@ -159,10 +159,10 @@ def ip_value(v: Any) -> str | None:
         return canonical_ip(v)
     got = _IP_TEXT.get(v, _MISSING)
     if got is _MISSING:
-        if len(_IP_TEXT) >= 1 << 16:
+        if len(_IP_TEXT) >= 1 << 18:
             _IP_TEXT.clear()
         got = _IP_TEXT[v] = canonical_ip(v)
-    return got  # type: ignore[return-value]
+    return got  # type: ignore[no-any-return]
 
 
 def ip(col: str) -> Getter:

@@ -67,7 +67,7 @@ class _Gen:
         src = f"def _factory({params}):\n    def {name}({signature}):\n" + "\n".join(
             "    " + ln for ln in self.lines) + f"\n    return {name}\n"
         ns: dict[str, Any] = {}
-        exec(compile(src, f"<rescue.ingest.compile {name}>", "exec"), ns)  # noqa: S102 - our own generated code
+        exec(compile(src, f"<rescue.ingest.compile {name}>", "exec"), ns)
         return ns["_factory"](**self.env)
 
 

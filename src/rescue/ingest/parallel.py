@@ -24,8 +24,8 @@ import duckdb
 from rescue.adapters.base import Adapter, Recognition
 from rescue.ingest.mapping import Conservation, TableCount
 from rescue.ingest.partition import PartEnd, follows, plan_parts
-from rescue.ingest.scan import Layout
 from rescue.ingest.procs import WorkerDied, Workers
+from rescue.ingest.scan import Layout
 from rescue.ingest.worker import PartResult, WorkerConfig
 from rescue.readers.base import DumpStructure
 

@@ -19,8 +19,8 @@ import duckdb
 from rescue import adapters
 from rescue.adapters import generic
 from rescue.errors import AdapterError, RescueError, SourceError
-from rescue.ingest.mapping import Conservation, RowMapper
 from rescue.ingest import parallel
+from rescue.ingest.mapping import Conservation, RowMapper
 from rescue.ingest.sources import MAX_VALUE_BYTES, MysqlDumpReader, is_url, open_reader
 from rescue.ingest.templates import fill_missing, identify
 from rescue.operation import Operation, append_register, read_register, sha256_file, utcnow

@@ -5,12 +5,14 @@ script in every worker (a script without a ``__main__`` guard would ingest again
 and fork would copy a process holding a DuckDB connection and its threads. A worker here is a
 fresh interpreter running :func:`rescue.ingest.worker.main`; the configuration, the parts and
 the results travel as pickles over its stdin and stdout (a result framed by its length). Each
-worker has a couple of parts queued; results are yielded in part order. A worker ends at the end of its stdin, so it also ends when
-the parent dies (and it is killed at once then, see :func:`rescue.ingest.worker.die_with_parent`).
+worker has a couple of parts queued; results are yielded in part order. A worker ends at the
+end of its stdin, so it also ends when the parent dies (and it is killed at once then, see
+:func:`rescue.ingest.worker.die_with_parent`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import selectors
@@ -142,10 +144,8 @@ class Workers:
             if kill:
                 proc.kill()
             if proc.stdin is not None:
-                try:
+                with contextlib.suppress(OSError):
                     proc.stdin.close()
-                except OSError:
-                    pass
         for proc in self.procs:
             try:
                 proc.wait(timeout=10)

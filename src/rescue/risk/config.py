@@ -29,7 +29,8 @@ PROTECTED = frozenset({
 })
 _COMMON = {"kind", "class", "label", "points", "cap"}
 KEYS: dict[str, set[str]] = {
-    "text": _COMMON | {"repeat", "repeats", "groups", "needs_self", "needs_url", "profile_fields", "selector_hosts", "host_weight",
+    "text": _COMMON | {"repeat", "repeats", "groups", "needs_self", "needs_url", "profile_fields", "selector_hosts",
+                       "host_weight",
                        "extra_hosts"},
     "xref": _COMMON | {"repeat", "repeats"},
     "staff": _COMMON,
@@ -218,8 +219,9 @@ def load(config_path: Path | None = None) -> RiskConfig:
         raise RiskConfigError(f"{path}: a `version` string is required")
     tiers_d = d.get("tiers", {})
     _unknown(f"{path}: [tiers]", tiers_d, {"very_high", "high", "medium"})
-    tiers = (("Very High", _num("tiers.very_high", tiers_d.get("very_high", 14))),
-             ("High", _num("tiers.high", tiers_d.get("high", 9))), ("Medium", _num("tiers.medium", tiers_d.get("medium", 4))))
+    tiers = (("Very High", _num("tiers.very_high", tiers_d.get("very_high", 13))),
+             ("High", _num("tiers.high", tiers_d.get("high", 7))),
+             ("Medium", _num("tiers.medium", tiers_d.get("medium", 3))))
     if not tiers[0][1] >= tiers[1][1] >= tiers[2][1] > 0:
         raise RiskConfigError(f"{path}: [tiers] must satisfy very_high ≥ high ≥ medium > 0")
     text_d = d.get("text", {})

@@ -125,10 +125,13 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, config_path: Pa
     for r in planted:
         if r["indicator"] in PLANTED_KINDS and r["person_id"] in held:
             wanted[PLANTED_KINDS[r["indicator"]]].add(r["person_id"])
-    out["indicators"] = [{"indicator": ind, "planted_persons": len(wanted[ind]), "fired_persons": len(fired[ind]),
-                          "recall": round(len(fired[ind] & wanted[ind]) / len(wanted[ind]), 4) if wanted[ind] else None,
-                          "precision": round(len(fired[ind] & wanted[ind]) / len(fired[ind]), 4) if fired[ind] else None}
-                         for ind in PLANTED_KINDS.values()]
+    out["indicators"] = []
+    for ind in PLANTED_KINDS.values():
+        both = len(fired[ind] & wanted[ind])
+        out["indicators"].append({
+            "indicator": ind, "planted_persons": len(wanted[ind]), "fired_persons": len(fired[ind]),
+            "recall": round(both / len(wanted[ind]), 4) if wanted[ind] else None,
+            "precision": round(both / len(fired[ind]), 4) if fired[ind] else None})
     out["ablation"] = _ablation(con, cfg, truth_of, planted_high, ks["10pct"])
     if reruns:
         before = table_digest(con)

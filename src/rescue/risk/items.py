@@ -42,8 +42,9 @@ class Item:
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                           "WHERE table_catalog = current_database() AND table_schema = 'main'").fetchall()}
+    rows = con.execute("SELECT table_name FROM information_schema.tables "
+                       "WHERE table_catalog = current_database() AND table_schema = 'main'").fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

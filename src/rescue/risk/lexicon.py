@@ -156,7 +156,9 @@ def _first(seq: tuple[Element, ...]) -> tuple[set[Word], bool]:
 
 def _split(text: str, sep: str) -> list[str]:
     """Split at ``sep`` outside parentheses and braces."""
-    out, depth, cur = [], 0, []
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         depth += (ch in "({") - (ch in ")}")
         if depth < 0:
@@ -257,7 +259,8 @@ def _phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]]) -> tup
             frags = list(dict.fromkeys(p[1].fragment for p in parts))
             # A placeholder lists names (messengers): always the most selective choice.
             score = PLACEHOLDER_SCORE if body.startswith("{") else min(p[1].score for p in parts)
-            anchors.append(Anchor("(?:" + "|".join(frags) + ")", score, frozenset().union(*(p[1].words for p in parts))))
+            words: frozenset[Word] = frozenset().union(*(p[1].words for p in parts))
+            anchors.append(Anchor("(?:" + "|".join(frags) + ")", score, words))
     if not anchors:
         raise LexiconError(f"a term needs at least one word that is not optional: {phrase!r}")
     # The longest word wins; on a tie the later one (the head noun: "sunday school" → school).

@@ -224,7 +224,8 @@ class Matcher:
         return hits
 
     def _judge(self, tx: Tokens, text: str, i: int, sentence: tuple[int, int], clauses: list[int], slot: Slot,
-               needs_self: frozenset[str], needs_url: frozenset[str], self_descriptive: bool) -> tuple[float, bool] | None:
+               needs_self: frozenset[str], needs_url: frozenset[str],
+               self_descriptive: bool) -> tuple[float, bool] | None:
         s0, s1 = sentence
         start = tx.starts[i]
         cues = self.cues[slot.language]

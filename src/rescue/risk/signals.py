@@ -37,7 +37,8 @@ ORDER BY pa.person_id, a.source_id, a.account_id
 
 def _account_item(ind: Indicator, row: tuple[Any, ...], snippet: str, value: float, points: float) -> Item:
     person, sid, aid = row[0], row[1], row[2]
-    return Item(person_id=person, indicator=ind.name, key=f"accounts:{sid}:{aid}", weight=1.0, snippet=clean(snippet, 200),
+    return Item(person_id=person, indicator=ind.name, key=f"accounts:{sid}:{aid}", weight=1.0,
+                snippet=clean(snippet, 200),
                 source_table="accounts", origin_id=str(aid), field="", source_id=sid, account_id=aid,
                 prov_table=row[10], prov_key=row[11], prov_offset=row[12], prov_line=row[13], value=round(value, 6),
                 points=round(points, 6))

@@ -12,7 +12,8 @@ RISK_TABLES = ("risk", "risk_indicators", "risk_evidence")
 
 RISK_SCHEMA = pa.schema([
     ("person_id", pa.string()), ("score", pa.float64()), ("tier", pa.string()), ("rank", pa.int64()),
-    ("behaviour_points", pa.float64()), ("breadth_bonus", pa.float64()), ("context_points", pa.float64()), ("context_counted", pa.float64()),
+    ("behaviour_points", pa.float64()), ("breadth_bonus", pa.float64()), ("context_points", pa.float64()),
+    ("context_counted", pa.float64()),
     ("indicators", pa.string()), ("evidence_items", pa.int64()), ("config_version", pa.string()),
     ("config_digest", pa.string()), ("advisory", pa.string()),
 ])
@@ -57,13 +58,14 @@ def write(con: duckdb.DuckDBPyConnection, people: list[PersonScore], cfg: RiskCo
                          ("value", r.value), ("points", r.points), ("items", r.items), ("label", r.indicator.label)):
                 inds[k].append(v)
             for seq, it in enumerate(r.evidence, 1):
-                for k, v in (("person_id", ps.person_id), ("indicator", r.indicator.name), ("seq", seq),
-                             ("weight", it.weight), ("snippet", it.snippet), ("detail", it.detail),
-                             ("reported", it.reported), ("in_quote", it.in_quote), ("source_table", it.source_table),
-                             ("origin_id", it.origin_id), ("field", it.field), ("source_id", it.source_id),
-                             ("account_id", it.account_id), ("prov_table", it.prov_table), ("prov_key", it.prov_key),
-                             ("prov_offset", it.prov_offset), ("prov_line", it.prov_line)):
-                    ev[k].append(v)
+                row: dict[str, object] = {
+                    "person_id": ps.person_id, "indicator": r.indicator.name, "seq": seq, "weight": it.weight,
+                    "snippet": it.snippet, "detail": it.detail, "reported": it.reported, "in_quote": it.in_quote,
+                    "source_table": it.source_table, "origin_id": it.origin_id, "field": it.field,
+                    "source_id": it.source_id, "account_id": it.account_id, "prov_table": it.prov_table,
+                    "prov_key": it.prov_key, "prov_offset": it.prov_offset, "prov_line": it.prov_line}
+                for col, val in row.items():
+                    ev[col].append(val)
     return {
         "risk": _write(con, "risk", pa.Table.from_pydict(risk, schema=RISK_SCHEMA), "rank"),
         "risk_indicators": _write(con, "risk_indicators", pa.Table.from_pydict(inds, schema=INDICATOR_SCHEMA),
