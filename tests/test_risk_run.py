@@ -15,7 +15,7 @@ import pytest
 from rescue.analyse import AnalyseConfig, run_store
 from rescue.analyse.testing import T0, MiniStore
 from rescue.risk import run
-from rescue.risk.tables import table_digest
+from rescue.risk.store import table_digest
 
 TIERS = {"Very High", "High", "Medium", "Low"}
 

@@ -68,6 +68,7 @@ class IdentityConfig:
     style_min_score: float = 0.4      # cosine below this proposes nothing
     style_weak: float = 0.5           # mutual nearest with this cosine: weak evidence for the pair
     style_words: int = 100            # the most frequent words kept when masking topic words
+    style_features: int = 5000        # features in a profile: those found in most accounts
     # Combination: a pair with weak evidence of this many different methods merges.
     weak_methods_to_merge: int = 2
 

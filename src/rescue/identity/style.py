@@ -33,6 +33,7 @@ from rescue.identity.model import TEMP, Evidence
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"[ \t]+")
 _SPLIT = re.compile(r"(\w+)")
+_WORD_SAMPLE = 4000
 
 
 def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1 << 62
@@ -61,7 +62,7 @@ def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1
     return out
 
 
-def _account_features(texts: list[str], keep: set[str], names: dict[str, int]
+def _account_features(texts: list[str], keep: set[str], names: dict[str, int], memo: dict[str, str]
                       ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Feature ids and counts of one account: character 3-grams of the masked text (id = the three code
     points packed in 63 bits, >= 0) and named features (negative ids from ``names``)."""
@@ -70,7 +71,6 @@ def _account_features(texts: list[str], keep: set[str], names: dict[str, int]
         memo[w] = out
         return out
 
-    memo: dict[str, str] = {}
     named: Counter[str] = Counter()
     for body in texts:
         lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
@@ -93,44 +93,40 @@ def _account_features(texts: list[str], keep: set[str], names: dict[str, int]
 
 
 class Profiles:
-    """TF-IDF profiles (sparse, one row per account, L2-normalised) and their mean: cosine similarities
-    are of the mean-centred rows, computed blockwise without densifying the matrix."""
+    """TF-IDF profiles over the ``n_features`` features found in most accounts (the most frequent
+    character n-grams, the usual stylometric choice): dense rows, L2-normalised, centred on the mean and
+    normalised again, so that cosine similarity is a matrix product (BLAS), computed blockwise."""
 
-    def __init__(self, docs: list[list[str]], n_words: int) -> None:
-        words: Counter[str] = Counter()
+    def __init__(self, docs: list[list[str]], n_words: int, n_features: int) -> None:
+        words: Counter[str] = Counter()   # the corpus's most frequent words, counted on each account's start
         for texts in docs:
-            for body in texts:
-                words.update(map(str.lower, _WORD.findall(body)))
+            words.update(map(str.lower, _WORD.findall("\n".join(texts)[:_WORD_SAMPLE])))
         keep = {w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:n_words]}
         names: dict[str, int] = {}
-        per = [_account_features(texts, keep, names) for texts in docs]
+        memo: dict[str, str] = {}
+        per = [_account_features(texts, keep, names, memo) for texts in docs]
         all_ids = np.concatenate([ids for ids, _ in per]) if per else np.zeros(0, np.int64)
         vocab, cols = np.unique(all_ids, return_inverse=True)
         rows = np.repeat(np.arange(len(per)), [len(ids) for ids, _ in per])
         vals = 1.0 + np.log(np.concatenate([c for _, c in per]).astype(np.float64))
         x = sp.csr_matrix((vals, (rows, cols.ravel())), shape=(len(per), len(vocab)))
         df = np.bincount(x.indices, minlength=x.shape[1])
-        useful = np.flatnonzero(df >= 2)
-        x = x[:, useful]
-        idf = np.log((1 + x.shape[0]) / (1 + df[useful])) + 1.0
-        x = sp.csr_matrix(x.multiply(idf.reshape(1, -1)))
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        self.x = sp.csr_matrix(sp.diags(1.0 / np.maximum(norms, 1e-12)) @ x)
-        self.mu = np.asarray(self.x.mean(axis=0)).ravel()
-        self.x_mu = self.x @ self.mu                      # x_i . mu
-        self.mu_mu = float(self.mu @ self.mu)
-        sq = np.asarray(self.x.multiply(self.x).sum(axis=1)).ravel()
-        self.centred_norm = np.sqrt(np.maximum(sq - 2 * self.x_mu + self.mu_mu, 1e-12))
+        order = np.lexsort((np.arange(len(df)), -df))            # most frequent first, ties by id
+        chosen = np.sort(order[:n_features][df[order[:n_features]] >= 2])
+        idf = (np.log((1 + x.shape[0]) / (1 + df[chosen])) + 1.0).astype(np.float32)
+        z = np.asarray(x[:, chosen].todense(), dtype=np.float32) * idf
+        z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+        z -= z.mean(axis=0, keepdims=True)
+        z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+        self.z = z
 
     def __len__(self) -> int:
-        return int(self.x.shape[0])
+        return int(self.z.shape[0])
 
-    def cosine(self, start: int, stop: int) -> npt.NDArray[np.float64]:
+    def cosine(self, start: int, stop: int) -> npt.NDArray[np.float32]:
         """Cosine similarities of the centred rows ``start:stop`` against all rows."""
-        dots = np.asarray((self.x[start:stop] @ self.x.T).todense(), dtype=np.float64)
-        dots -= self.x_mu[start:stop, None] + self.x_mu[None, :] - self.mu_mu
-        dots /= self.centred_norm[start:stop, None] * self.centred_norm[None, :]
-        return dots
+        out: npt.NDArray[np.float32] = self.z[start:stop] @ self.z.T
+        return out
 
 
 def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[list[Evidence], int]:
@@ -141,27 +137,26 @@ def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple
     if len(texts) < 3:
         return [], len(texts)
     ids = [i for i, _ in texts]
-    prof = Profiles([t for _, t in texts], cfg.style_words)
+    prof = Profiles([t for _, t in texts], cfg.style_words, cfg.style_features)
     k = min(cfg.style_top_k, len(ids) - 1)
     best: dict[tuple[int, int], tuple[float, int, int]] = {}   # pair -> (score, rank from a, rank from b)
     chunk = max(1, 20_000_000 // len(ids))
     for start in range(0, len(ids), chunk):
         sims = prof.cosine(start, min(start + chunk, len(ids)))
-        for off, row in enumerate(sims):
-            i = start + off
-            row[i] = -np.inf
-            top = np.argsort(-row, kind="stable")[:k]
-            for r, j in enumerate(top):
-                s = float(row[j])
-                if s < cfg.style_min_score:
+        rows = np.arange(sims.shape[0])
+        sims[rows, rows + start] = -np.inf
+        cand = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(ids) else np.argsort(-sims, axis=1)[:, :k]
+        for off in rows:
+            i = start + int(off)
+            scores = sims[off, cand[off]]
+            for r, pos in enumerate(np.lexsort((cand[off], -scores))):
+                j, sc = int(cand[off][pos]), float(scores[pos])
+                if sc < cfg.style_min_score:
                     break
-                a, b = (ids[i], ids[int(j)]) if ids[i] < ids[int(j)] else (ids[int(j)], ids[i])
-                _, ra, rb = best.get((a, b), (s, 0, 0))
-                if ids[i] == a:
-                    ra = r + 1
-                else:
-                    rb = r + 1
-                best[(a, b)] = (round(s, 4), ra, rb)
+                a, b = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+                _, ra, rb = best.get((a, b), (sc, 0, 0))
+                ra, rb = (r + 1, rb) if ids[i] == a else (ra, r + 1)
+                best[(a, b)] = (round(sc, 4), ra, rb)
     out: list[Evidence] = []
     for (a, b), (s, ra, rb) in sorted(best.items()):
         if not (ra and rb):

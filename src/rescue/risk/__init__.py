@@ -27,11 +27,11 @@ import duckdb
 
 from rescue.errors import OperationError
 from rescue.risk import config as config_mod
-from rescue.risk import network, signals, tables, textscan
+from rescue.risk import network, signals, store, textscan
 from rescue.risk.config import RiskConfig, RiskConfigError
-from rescue.risk.items import tables as existing_tables
 from rescue.risk.matcher import Matcher
 from rescue.risk.scoring import score_persons
+from rescue.risk.store import tables as existing_tables
 
 __all__ = ["RiskConfig", "RiskConfigError", "RiskSummary", "evaluate", "load_config", "run"]
 
@@ -111,7 +111,7 @@ def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None) -> R
         persons = [str(r[0]) for r in con.execute("SELECT person_id FROM persons ORDER BY 1").fetchall()]
         people = score_persons(persons, items, cfg)
         step("scoring")
-        summary.counts = tables.write(con, people, cfg)
+        summary.counts = store.write(con, people, cfg)
         step("write")
         if own:
             con.execute("COMMIT")

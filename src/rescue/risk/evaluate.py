@@ -90,7 +90,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, config_path: Pa
              reruns: bool = True) -> dict[str, Any]:
     """Figures of the ranking in ``risk`` against ``truth_dir`` (see the module docstring)."""
     from rescue.risk import run
-    from rescue.risk.tables import table_digest
+    from rescue.risk.store import table_digest
 
     truth_dir = Path(truth_dir)
     cfg = config_mod.load(config_path)

@@ -1,17 +1,10 @@
 """Lexicon terms compiled to token patterns, and folding of text.
 
 Folding is length-preserving (one character in, one out): lower case, accents removed, ``ß`` → ``s``,
-``ł`` → ``l``, curly quotes straightened. Offsets in folded text are offsets in the original, so a
-match can be cut out of the text as written. Text is matched as a sequence of word tokens (``\\w+``);
-anything between two words (spaces, punctuation) joins them.
-
-Term syntax (also in the header of every lexicon file and in docs/risk.md): words separated by
-spaces; a word of five or more letters also matches with up to ``suffix`` letters added (simple
-suffix stemming); ``word*`` any ending, ``*word`` any beginning (compounds, with the same suffix
-tolerance); ``word=`` exactly; ``(a|b c)`` alternatives, ``(a|b)?`` optional; ``...`` up to four words;
-``{name}`` a placeholder; ``re:REGEX`` a raw regular expression on folded text (RE2-compatible: it is
-also DuckDB's prefilter). Each term also yields an RE2 *anchor*: a word every text holding the term
-contains, for DuckDB to select candidate texts.
+``ł`` → ``l``, curly quotes straightened, so offsets in folded text are offsets in the original. Text is
+matched as word tokens (``\\w+``); anything between two words joins them. Term syntax: docs/risk.md and
+the header of every lexicon file. Each term also yields an RE2 *anchor* (its most selective word) for
+DuckDB to select candidate texts, and the words a text must hold before the term is tried.
 """
 
 from __future__ import annotations
@@ -118,22 +111,28 @@ class Term:
 
 
 def _ends(seq: tuple[Element, ...], k: int, tokens: list[str], i: int) -> Iterator[int]:
-    if k == len(seq):
+    n = len(seq)
+    while k < n and isinstance(el := seq[k], Word):  # a run of plain words: no branching
+        if i >= len(tokens) or not el.ok(tokens[i]):
+            return
+        k, i = k + 1, i + 1
+    if k == n:
         yield i
         return
     el = seq[k]
-    if isinstance(el, Word):
-        if i < len(tokens) and el.ok(tokens[i]):
-            yield from _ends(seq, k + 1, tokens, i + 1)
-    elif isinstance(el, Alt):
+    if isinstance(el, Alt):
         if el.optional:
             yield from _ends(seq, k + 1, tokens, i)
         for opt in el.options:
+            if len(opt) == 1 and isinstance(w := opt[0], Word):  # a one-word alternative
+                if i < len(tokens) and w.ok(tokens[i]):
+                    yield from _ends(seq, k + 1, tokens, i + 1)
+                continue
             for j in _ends(opt, 0, tokens, i):
                 yield from _ends(seq, k + 1, tokens, j)
-    else:
-        for n in range(min(el.words, len(tokens) - i) + 1):
-            yield from _ends(seq, k + 1, tokens, i + n)
+    elif isinstance(el, Gap):
+        for m in range(min(el.words, len(tokens) - i) + 1):
+            yield from _ends(seq, k + 1, tokens, i + m)
 
 
 def _first(seq: tuple[Element, ...]) -> tuple[set[Word], bool]:
@@ -222,8 +221,20 @@ def _word(token: str, suffix: int) -> tuple[Element, Anchor]:
     return Alt((split, (joined,))), Anchor(fragment, score, frozenset({joined, longest}))
 
 
+def _best(anchors: list[Anchor]) -> Anchor:
+    """The most selective anchor: the longest word; on a tie the later one (the head noun: "sunday school")."""
+    return max(reversed(anchors), key=lambda a: a.score)
+
+
 def _phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]]) -> tuple[tuple[Element, ...], Anchor]:
     """Elements of a phrase and its best anchor (the most selective required word or alternative)."""
+    elements, anchors = _phrase_anchors(phrase, suffix, placeholders)
+    return elements, _best(anchors)
+
+
+def _phrase_anchors(phrase: str, suffix: int,
+                    placeholders: dict[str, list[str]]) -> tuple[tuple[Element, ...], list[Anchor]]:
+    """Elements of a phrase and the anchor of each of its required words or alternatives, in order."""
     tokens = [t if t == "..." or t.endswith(")?") else t.rstrip(",.;:!?") for t in _split(phrase.strip(), " ")]
     tokens = [t for t in tokens if t]
     if not tokens:
@@ -263,8 +274,7 @@ def _phrase(phrase: str, suffix: int, placeholders: dict[str, list[str]]) -> tup
             anchors.append(Anchor("(?:" + "|".join(frags) + ")", score, words))
     if not anchors:
         raise LexiconError(f"a term needs at least one word that is not optional: {phrase!r}")
-    # The longest word wins; on a tie the later one (the head noun: "sunday school" → school).
-    return tuple(out), max(reversed(anchors), key=lambda a: a.score)
+    return tuple(out), anchors
 
 
 def compile_term(term: str, suffix: int, placeholders: dict[str, list[str]]) -> Term:
@@ -274,14 +284,20 @@ def compile_term(term: str, suffix: int, placeholders: dict[str, list[str]]) -> 
         except re.error as exc:
             raise LexiconError(f"bad regular expression: {exc}") from exc
         return Term(term, (), (), term[3:], raw=rx)
-    elements, anchor = _phrase(term, suffix, placeholders)
+    elements, anchors = _phrase_anchors(term, suffix, placeholders)
+    anchor = _best(anchors)
+    # What a text must contain, checked before trying the term at each of its first words: a selective
+    # part other than the first word when there is one (the first word is looked up anyway).
+    rest = _best(anchors[1:]) if len(anchors) > 1 else anchor
+    needs = rest if rest.score >= 3 else anchor
     first, nullable = _first(elements)
     if nullable or not first:
         raise LexiconError("a term must start with a word or alternatives that cannot be empty")
+
     def order(words: set[Word] | frozenset[Word]) -> tuple[Word, ...]:
         return tuple(sorted(words, key=lambda w: (w.text, w.mode)))
 
-    return Term(term, elements, order(first), anchor.fragment, order(anchor.words))
+    return Term(term, elements, order(first), anchor.fragment, order(needs.words))
 
 
 def compile_terms(terms: list[str], suffix: int, placeholders: dict[str, list[str]]) -> list[Term]:

@@ -33,6 +33,7 @@ CLAUSE_END = re.compile(r"[,;]|:(?=\s)|\s[-–]\s")
 URL = re.compile(r"(?:https?|hxxps?|ftp)://|www\.", re.I)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 URL_SQL = r"(?i)(https?|hxxps?|ftp)://|www\."
+_CODE = 1 << 20  # index number × _CODE + term number
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,12 @@ class TermIndex:
         self.first = WordIndex([(w, n) for n, t in enumerate(terms) for w in t.first])
         self.needs = WordIndex([(w, n) for n, t in enumerate(terms) for w in t.needs])
 
-    def matches(self, tx: Tokens, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int, int]]:
-        """(term, first token, end token) of every match starting in tokens [lo, hi), in start order."""
+    def matches(self, tx: Tokens, lo: int = 0, hi: int | None = None,
+                cands: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int, int]]:
+        """(term, first token, end token) of every match starting in tokens [lo, hi), in start order.
+
+        ``cands``: the (token, term) pairs to try, when the caller looked them up already.
+        """
         hi = len(tx.words) if hi is None else hi
         found: list[tuple[int, int, int]] = []
         for n in self.raw:
@@ -122,17 +127,19 @@ class TermIndex:
                 i, j = tx.at_or_after(m.start()), bisect.bisect_left(tx.starts, m.end())
                 if lo <= i < hi and j > i:
                     found.append((i, n, j))
-        words, first = tx.words, self.first.lookup
-        starts = [(i, f) for i in range(lo, hi) if (f := first(words[i]))]
-        if starts:
-            possible = tx.possible.get(id(self))
-            if possible is None:
-                possible = tx.possible[id(self)] = frozenset().union(*map(self.needs.lookup, tx.unique))
-            for i, f in starts:
-                for n in sorted(f & possible):
-                    end = next(self.terms[n].ends(words, i), None)
-                    if end is not None and end > i:
-                        found.append((i, n, end))
+        words = tx.words
+        if cands is None:
+            cands = []
+            starts = [(i, f) for i in range(lo, hi) if (f := self.first.lookup(words[i]))]
+            if starts:
+                possible = tx.possible.get(id(self))
+                if possible is None:
+                    possible = tx.possible[id(self)] = frozenset().union(*map(self.needs.lookup, tx.unique))
+                cands = [(i, n) for i, f in starts for n in sorted(f & possible)]
+        for i, n in cands:
+            end = next(self.terms[n].ends(words, i), None)
+            if end is not None and end > i:
+                found.append((i, n, end))
         for i, n, j in sorted(found):
             yield n, i, j
 
@@ -177,6 +184,12 @@ class Matcher:
             self.slots[ind.name] = slots
             self.exclude[ind.name] = TermIndex([t for lx in cfg.lexicons for t in compile_terms(
                 lx.terms.get(ind.name, {}).get("exclude", []), lx.suffix, ph)])
+        # One look-up per token for all indicators and their exclusions: (index number, term) as one code.
+        self._all = [*self.index.values(), *self.exclude.values()]
+        self._first = WordIndex([(w, k * _CODE + n) for k, ix in enumerate(self._all)
+                                 for n, t in enumerate(ix.terms) for w in t.first])
+        self._needs = WordIndex([(w, k * _CODE + n) for k, ix in enumerate(self._all)
+                                 for n, t in enumerate(ix.terms) for w in t.needs])
         self.prefilter_any = "(?i)" + "|".join(dict.fromkeys(free)) if free else "(?!x)x"
         self.prefilter_url = "(?i)" + "|".join(dict.fromkeys(with_url)) if with_url else "(?!x)x"
 
@@ -196,8 +209,11 @@ class Matcher:
         ends: list[int] = []
         clauses: list[int] = []
         hits: list[Hit] = []
-        for name, index in self.index.items():
-            found = list(index.matches(tx))
+        cands = self._candidates(tx)
+        for k, (name, index) in enumerate(self.index.items()):
+            if k not in cands and not index.raw:
+                continue
+            found = list(index.matches(tx, cands=cands.get(k, [])))
             if not found:
                 continue
             if not ends:
@@ -205,7 +221,9 @@ class Matcher:
                 clauses = [m.end() for m in CLAUSE_END.finditer(tx.folded)]
             ind = self.cfg.indicator(name)
             self_descriptive = profile_field is not None and profile_field in ind.profile_fields
-            excluded = [(tx.starts[i], tx.ends[j - 1]) for _, i, j in self.exclude[name].matches(tx)]
+            ex = len(self.index) + k
+            excluded = [(tx.starts[i], tx.ends[j - 1])
+                        for _, i, j in self.exclude[name].matches(tx, cands=cands.get(ex, []))]
             taken = 0
             for n, i, j in found:
                 if i < taken:
@@ -222,6 +240,17 @@ class Matcher:
                     hits.append(Hit(name, slot.group, slot.language, start, end, sentence, *judged))
                     taken = j
         return hits
+
+    def _candidates(self, tx: Tokens) -> dict[int, list[tuple[int, int]]]:
+        """Per index number: the (token, term) pairs whose first word is here and whose needed word occurs."""
+        possible = frozenset().union(*map(self._needs.lookup, tx.unique))
+        out: dict[int, list[tuple[int, int]]] = {}
+        if possible:
+            for i, w in enumerate(tx.words):
+                if f := self._first.lookup(w) & possible:
+                    for code in sorted(f):
+                        out.setdefault(code // _CODE, []).append((i, code % _CODE))
+        return out
 
     def _judge(self, tx: Tokens, text: str, i: int, sentence: tuple[int, int], clauses: list[int], slot: Slot,
                needs_self: frozenset[str], needs_url: frozenset[str],

@@ -15,8 +15,8 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from rescue.risk.config import RiskConfig
-from rescue.risk.items import Item, tables
 from rescue.risk.matcher import clean
+from rescue.risk.store import Item, tables
 
 _EDGES = """
 SELECT ps.person_id AS a, pr.person_id AS b, count(*) AS w

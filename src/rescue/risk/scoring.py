@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from rescue.risk.config import Indicator, RiskConfig
-from rescue.risk.items import Item
+from rescue.risk.store import Item
 
 
 @dataclass

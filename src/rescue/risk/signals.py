@@ -16,8 +16,8 @@ import duckdb
 
 from rescue.analyse import resources
 from rescue.risk.config import Indicator, RiskConfig
-from rescue.risk.items import Item, columns, tables
 from rescue.risk.matcher import clean
+from rescue.risk.store import Item, columns, tables
 
 _ACCOUNTS = """
 WITH p AS (SELECT source_id, account_id, count(*) AS n, max(posted_at) AS last FROM posts GROUP BY ALL),

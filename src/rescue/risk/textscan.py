@@ -22,9 +22,9 @@ from typing import Any
 import duckdb
 
 from rescue.risk.config import RiskConfig
-from rescue.risk.items import Item, tables
 from rescue.risk.lexicon import fold
 from rescue.risk.matcher import Matcher
+from rescue.risk.store import Item, tables
 
 _PROV = "prov_table, prov_key, prov_offset, prov_line"
 _OCCUPATION_FIELD = re.compile(r"occ|job|work|beruf|profession|metier|trabajo|lavoro|praca", re.I)

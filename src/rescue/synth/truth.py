@@ -6,6 +6,7 @@ accounts, alias pairs, addresses and traps are written once the forums are done.
 
 from __future__ import annotations
 
+import array
 import csv
 import itertools
 from pathlib import Path
@@ -47,8 +48,9 @@ class Truth:
         self._acc_fh, self._acc = _writer(directory / "accounts.csv", ACCOUNT_COLUMNS)
         self._del_fh, self._del = _writer(directory / "deleted_accounts.csv", ACCOUNT_COLUMNS)
         # accounts whose person has other accounts: their selectors and (hashes of) the addresses they used
-        # forum -> account -> [selectors planted for it, hashes of its addresses] (sets made when first used)
-        self.tracked: dict[str, dict[int, list[set[Any] | None]]] = {}
+        # forum -> account -> [values of the selectors planted for it, hashes of up to 32 of its addresses];
+        # compact containers made when first used: a world of millions tracks hundreds of thousands of accounts
+        self.tracked: dict[str, dict[int, list[Any]]] = {}
         self.counts = {"selectors": 0, "risk": 0, "quoted_selectors": 0}
         self.hostile: list[tuple[str, str, int, str]] = []  # (forum, table, row id, field)
 
@@ -58,17 +60,15 @@ class Truth:
         several = (counts > 1) | ((counts > 0) & elsewhere)
         self.tracked[acc.spec.key] = {a: [None, None] for a in np.flatnonzero(several[acc.person]).tolist()}
 
-    def _add(self, acc: ForumAccounts, a: int, slot: int, value: Any) -> None:
+    def seen_ip(self, acc: ForumAccounts, a: int, ip: str) -> None:
         t = self.tracked.get(acc.spec.key, {}).get(a)
         if t is not None:
-            s = t[slot]
-            if s is None:
-                s = t[slot] = set()
-            if len(s) < 64:
-                s.add(value)
-
-    def seen_ip(self, acc: ForumAccounts, a: int, ip: str) -> None:
-        self._add(acc, a, 1, hash(ip))
+            seen = t[1]
+            if seen is None:
+                seen = t[1] = array.array("q")
+            h = hash(ip)
+            if len(seen) < 32 and h not in seen:
+                seen.append(h)
 
     def plant(self, acc: ForumAccounts, pl: Plant, table: str, row: int | str, field: str) -> None:
         a = pl.owner
@@ -86,7 +86,12 @@ class Truth:
         if pl.quoted:
             self.counts["quoted_selectors"] += 1
         else:
-            self._add(acc, a, 0, (pl.kind, pl.value))
+            t = self.tracked.get(acc.spec.key, {}).get(a)
+            if t is not None:
+                if t[0] is None:
+                    t[0] = []
+                if pl.value not in t[0]:
+                    t[0].append(pl.value)
 
     def close_streams(self) -> None:
         for fh in (self._sel_fh, self._risk_fh, self._acc_fh, self._del_fh):
@@ -144,8 +149,8 @@ class Truth:
         return n
 
     def _pair(self, fa: ForumAccounts, a: int, fb: ForumAccounts, b: int, p: int) -> tuple[Any, ...]:
-        sa, ia = (x or set() for x in self.tracked.get(fa.spec.key, {}).get(a, [None, None]))
-        sb, ib = (x or set() for x in self.tracked.get(fb.spec.key, {}).get(b, [None, None]))
+        sa, ia = (set(x or ()) for x in self.tracked.get(fa.spec.key, {}).get(a, [None, None]))
+        sb, ib = (set(x or ()) for x in self.tracked.get(fb.spec.key, {}).get(b, [None, None]))
         sep = bool((fa.flags[a] | fb.flags[b]) & 8)
         return (fa.spec.key, int(fa.user_id[a]), int(fb.user_id[b]), p + 1, str(bool(sa & sb)).lower(),
                 str(bool(ia & ib)).lower(), str(sep).lower())
