@@ -71,17 +71,19 @@ def _account_features(texts: list[str], keep: set[str], names: dict[str, int], m
         memo[w] = out
         return out
 
-    named: Counter[str] = Counter()
+    keys: list[str] = []
     for body in texts:
-        lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
-        if lines:
-            named["first:" + lines[0][:20].lower()] += 1
-            named["last:" + lines[-1][-20:].lower()] += 1
-        named[f"paragraphs:{min(body.count(chr(10) + chr(10)), 3)}"] += 1
-    joined = "\x02" + "\x03\x02".join(texts) + "\x03"
-    named.update("w:" + w for w in map(str.lower, _WORD.findall(joined)) if w in keep)
-    parts = _SPLIT.split(joined)
-    parts[1::2] = [memo.get(w) or mask(w) for w in parts[1::2]]
+        first = body.lstrip().split("\n", 1)[0].strip()
+        if first:
+            keys.append("first:" + first[:20].lower())
+            keys.append("last:" + body.rstrip().rsplit("\n", 1)[-1].strip()[-20:].lower())
+        keys.append(f"paragraphs:{min(body.count(chr(10) + chr(10)), 3)}")
+    parts = _SPLIT.split("\x02" + "\x03\x02".join(texts) + "\x03")
+    words = parts[1::2]
+    masked = [memo.get(w) or mask(w) for w in words]
+    keys += ["w:" + w.lower() for w, m in zip(words, masked, strict=True) if m == w]   # kept words only
+    parts[1::2] = masked
+    named = Counter(keys)
     text = _SPACE.sub(" ", "".join(parts))
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     grams = (cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:]
