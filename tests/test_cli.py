@@ -55,7 +55,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     op = tmp_path / "demo" / "operation"
     from .conftest import run_contract_check
 
-    assert run_contract_check(op).returncode == 0
+    assert run_contract_check(op, "--findings").returncode == 0
     assert (tmp_path / "demo" / "evaluation.md").read_text().strip()
     again = rescue("demo", str(tmp_path / "demo"), "--members", "300", "--seed", "3")  # re-runnable
     assert again.returncode == 0, again.stderr[-2000:]

@@ -28,7 +28,8 @@ from rescue.store import duck
 
 Progress = Callable[[str, int, int], None]
 ResolvePersons = Callable[[duckdb.DuckDBPyConnection], object]
-STEPS = ("persons", "ip enrichment", "selectors", "enrichment", "signals", "identity", "evidence", "attribution")
+STEPS = ("persons", "ip enrichment", "selectors", "enrichment", "signals", "identity", "evidence", "attribution",
+         "risk")
 EVIDENCE_NEEDED = frozenset({"accounts", "posts", "messages", "quotes", "profile_fields", "ip_events", "forum_config",
                              "moderation_log", "bans"})
 FINDINGS_NEEDED = frozenset({"persons", "person_accounts", "ip_enrichment", "ip_geo_history", "selectors",
@@ -77,6 +78,13 @@ class _Run:
         self.summary.persons = int(self.con.execute("SELECT count(*) FROM persons").fetchall()[0][0])
         self.summary.attributed = sum(self.summary.countries.values())
         self.summary.abstained = self.summary.persons - self.summary.attributed
+        # risk follows whoever the persons are now (it joins this transaction)
+        from rescue import risk
+
+        scored = risk.run(self.con)
+        self.summary.counts.update(scored.counts)
+        self.summary.notes.extend(scored.lines())
+        self.step("risk")
 
     def record(self, kind: str) -> None:
         s = self.summary
@@ -155,7 +163,7 @@ def attribute_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress 
     """Only the evidence and attribution steps, over the store's current ``persons``/``person_accounts`` and
     findings (after identity resolution or analyst decisions changed who is who)."""
     with _transaction(Path(store_path), FINDINGS_NEEDED | EVIDENCE_NEEDED, "run `rescue analyse` first") as con:
-        r = _Run(con, cfg, progress, ("evidence", "attribution"))
+        r = _Run(con, cfg, progress, ("evidence", "attribution", "risk"))
         r.summary.geo_provider = str(con.execute("SELECT coalesce(max(geo_provider), '') FROM ip_enrichment"
                                                  ).fetchall()[0][0])
         r.attribute()

@@ -18,6 +18,7 @@ class AnalyseSummary:
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
     geo_provider: str = ""
+    notes: list[str] = field(default_factory=list)  # lines from later steps (risk, identity)
 
     @property
     def coverage(self) -> float:
@@ -32,7 +33,7 @@ class AnalyseSummary:
                f"countries: {top}{more}" if top else "countries: none",
                f"geolocation: {self.geo_provider}"]
         out += [f"  {name:<22} {n:>10,} rows" for name, n in self.counts.items()]
-        return out
+        return out + self.notes
 
     def to_json(self) -> str:
         d = {k: getattr(self, k) for k in ("counts", "persons", "attributed", "abstained", "countries", "seconds",
