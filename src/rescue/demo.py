@@ -51,6 +51,22 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
     (directory / "evaluation.md").write_text(evaluation.to_markdown() + "\n", encoding="utf-8")
     console.print(f"attribution accuracy {evaluation.accuracy:.1%} on the persons attributed, "
                   f"coverage {evaluation.coverage:.1%}; full report: {directory / 'evaluation.md'}")
+    import duckdb
+
+    from rescue import risk
+
+    con = duckdb.connect(str(op.store_path))  # the evaluation re-runs the scoring to check its stability
+    try:
+        figures = risk.evaluate(con, summary.truth_dir)
+        top = con.execute("SELECT rank, person_id, tier, score FROM risk ORDER BY rank LIMIT 5").fetchall()
+    finally:
+        con.close()
+    console.print(f"risk ranking: planted high tier found within the top 10 % = "
+                  f"{figures['recall_high_at']['10pct']:.0%}, precision@50 (any planted tier) = "
+                  f"{figures['precision_any_at']['50']:.0%}; tiers {figures['tiers']}")
+    console.print("top of the priority list (the score advises a human decision; it does not replace one):")
+    for rank, pid, tier, score in top:
+        console.print(f"  {rank:>3}. {pid}  {tier:<9} score {score:.1f}", markup=False, highlight=False)
     console.rule("summary")
     print_store_summary(console, op)
     console.print(f"\noperation folder: [bold]{op_dir}[/]")

@@ -117,19 +117,21 @@ def _blocking_recall(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], 
 
 def _false_merges(truth_dir: Path, clusters: dict[str, list[AccountRef]],
                   truth: dict[AccountRef, str]) -> dict[str, int]:
-    """Wrongly merged account pairs, by the trap both accounts were caught in (else 'other')."""
-    traps: dict[AccountRef, set[str]] = defaultdict(set)
-    for row in _csv(truth_dir / "traps.csv"):
+    """Wrongly merged account pairs, by the kind of trap address both accounts are listed at (else 'other')."""
+    traps: dict[AccountRef, set[int]] = defaultdict(set)   # account -> trap rows (addresses) it is listed at
+    kinds: list[str] = []
+    for n, row in enumerate(_csv(truth_dir / "traps.csv")):
+        kinds.append(row["kind"])
         for token in (row.get("accounts") or "").split():
             forum, _, aid = token.partition(":")
-            traps[(forum, aid)].add(row["kind"])
+            traps[(forum, aid)].add(n)
     out: Counter[str] = Counter()
     for members in clusters.values():
         for i, x in enumerate(members):
             for y in members[i + 1:]:
                 if truth[x] != truth[y]:
-                    kinds = sorted(traps[x] & traps[y])
-                    out[kinds[0] if kinds else "other"] += 1
+                    shared = sorted(kinds[n] for n in traps[x] & traps[y])
+                    out[shared[0] if shared else "other"] += 1
     return {k: out.get(k, 0) for k in ("vpn", "tor", "cgnat", "travel", "other")}
 
 
