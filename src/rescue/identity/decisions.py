@@ -120,7 +120,7 @@ def decide(op_dir: Path, a: str | AccountKey, b: str | AccountKey, verdict: str,
     at = dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     path = op_dir / DECISIONS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    n = sum(1 for _ in path.open(encoding="utf-8")) if path.exists() else 0
+    n = len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
     d = Decision(min(ka, kb), max(ka, kb), normal_verdict(verdict), who.strip(), " ".join(reason.split()), at, n + 1)
     with path.open("a", encoding="utf-8") as f:
         f.write(d.to_json() + "\n")

@@ -10,6 +10,7 @@ operations; the raw value is not repeated there, only its hash.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ class XrefSummary:
         out += [f"  {name}: {n:,} persons" for name, n in self.per_operation.items()]
         out += [f"  {kind}: {n:,} hits" for kind, n in self.per_kind.items()]
         return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2, sort_keys=True)
 
 
 def value_hash(kind: str, value: str) -> str:
