@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-VERBS = ("init", "ingest", "analyse", "evaluate", "synth", "demo", "summary")
+VERBS = ("init", "ingest", "analyse", "xref", "evaluate", "synth", "demo", "summary")
 
 
 def rescue(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -200,6 +200,8 @@ def test_runs_inside_the_callers_transaction(store: Path, tmp_path: Path) -> Non
     copy = tmp_path / "tx.duckdb"
     copy.write_bytes(store.read_bytes())
     c = duckdb.connect(str(copy))
+    for table in ("risk", "risk_indicators", "risk_evidence"):  # the analyse stage already scored this store
+        c.execute(f"DROP TABLE IF EXISTS {table}")
     c.execute("BEGIN TRANSACTION")
     run(c)
     c.execute("ROLLBACK")

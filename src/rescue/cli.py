@@ -61,14 +61,49 @@ def ingest(
 def analyse(
     directory: Annotated[Path, typer.Argument(help="The operation folder.")],
 ) -> None:
-    """Selectors, enrichment, persons and country attribution with graded evidence (findings tables)."""
-    from rescue.analyse import run as run_analyse
+    """Selectors, enrichment, identity resolution, country attribution with graded evidence, risk scores."""
+    from rescue.flow import analyse_operation
 
     op = operation.load(directory)
     with stage_progress(out) as report:
-        result = run_analyse(op, progress=report)
+        result = analyse_operation(op, progress=report)
     for line in result.lines():
         out.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def xref(
+    directory: Annotated[Path, typer.Argument(help="This operation's folder (after `rescue analyse`).")],
+    others: Annotated[list[Path] | None, typer.Argument(help="Other operations' folders to match against.")] = None,
+    export_filter: Annotated[Path | None, typer.Option(
+        help="Write keyed-hash (HMAC-SHA256) selector filters of this operation to this file, for an agency "
+             "that may not receive raw data.")] = None,
+    check_filter: Annotated[Path | None, typer.Option(
+        help="Check another agency's filter file against this operation's data: hit / no-hit + reference.")] = None,
+    key_file: Annotated[Path | None, typer.Option(
+        help="File holding the shared HMAC key (at least 16 bytes), for --export-filter / --check-filter.")] = None,
+) -> None:
+    """Match this operation's persons against other operations, directly or by privacy-preserving filters."""
+    from rescue import identity
+    from rescue.errors import UsageError
+
+    op = operation.load(directory)
+    if export_filter or check_filter:
+        if key_file is None or not key_file.is_file():
+            raise UsageError("--export-filter and --check-filter need --key-file with the shared key")
+        key = key_file.read_bytes().strip()
+        if export_filter:
+            identity.export_filter(op.root, export_filter, key)
+            out.print(f"filters written to {export_filter} (no raw values; share the key out of band)")
+        if check_filter:
+            result = identity.check_filter(op.root, check_filter, key)
+            out.print(str(result), markup=False, highlight=False)
+    if others:
+        summary_x = identity.xref(op.root, list(others))
+        for line in summary_x.lines():
+            out.print(line, markup=False, highlight=False)
+    if not (others or export_filter or check_filter):
+        raise UsageError("give other operations to match, or --export-filter / --check-filter")
 
 
 @app.command()

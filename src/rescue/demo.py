@@ -38,12 +38,12 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
     with bytes_progress(console) as report2:
         result = ingest(op, seized, progress=report2)
     print_ingest(console, result)
-    console.rule("3. analyse: selectors, enrichment, persons, country attribution")
-    from rescue.analyse import run as run_analyse
+    console.rule("3. analyse: selectors, enrichment, identity resolution, country attribution, risk")
     from rescue.evaluate import run as run_evaluate
+    from rescue.flow import analyse_operation
 
     with stage_progress(console) as report3:
-        analysed = run_analyse(op, progress=report3)
+        analysed = analyse_operation(op, progress=report3)
     for line in analysed.lines():
         console.print(line, markup=False, highlight=False)
     console.rule("4. evaluate: findings against the ground truth")
@@ -53,14 +53,19 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
                   f"coverage {evaluation.coverage:.1%}; full report: {directory / 'evaluation.md'}")
     import duckdb
 
-    from rescue import risk
+    from rescue import identity, risk
 
     con = duckdb.connect(str(op.store_path))  # the evaluation re-runs the scoring to check its stability
     try:
+        ident = identity.evaluate(con, summary.truth_dir)
         figures = risk.evaluate(con, summary.truth_dir)
         top = con.execute("SELECT rank, person_id, tier, score FROM risk ORDER BY rank LIMIT 5").fetchall()
     finally:
         con.close()
+    console.print(f"identity: {ident['accounts']:,} accounts → {ident['persons_predicted']:,} persons "
+                  f"(truth {ident['persons_true']:,}); pairwise precision {ident['precision']:.1%}, "
+                  f"recall {ident['recall']:.1%}, B-cubed F1 {ident['bcubed_f1']:.3f}; false merges by trap "
+                  f"{ident['false_merges']}")
     console.print(f"risk ranking: planted high tier found within the top 10 % = "
                   f"{figures['recall_high_at']['10pct']:.0%}, precision@50 (any planted tier) = "
                   f"{figures['precision_any_at']['50']:.0%}; tiers {figures['tiers']}")

@@ -10,7 +10,9 @@ import pyarrow as pa
 FINDINGS_TABLES: tuple[str, ...] = (
     "persons", "person_accounts", "ip_enrichment", "ip_geo_history", "selectors", "email_enrichment",
     "phone_enrichment", "domain_enrichment", "account_signals", "attribution_evidence", "account_attribution",
-    "attribution",
+    "attribution", "person_links", "identity_review", "identity_suppressed", "analyst_decisions", "risk",
+    "risk_indicators",
+    "risk_evidence",
 )
 RUNS_TABLE = "analyse_runs"
 
