@@ -159,6 +159,7 @@ def main() -> int:
     for p in (op,) if args.dump else (world, op):
         shutil.rmtree(p, ignore_errors=True)
     args.work.mkdir(parents=True, exist_ok=True)
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())  # other work on the machine skews wall times
     results: list[Measure] = []
     if args.dump:
         dump = args.dump
@@ -185,15 +186,16 @@ def main() -> int:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     report = {
         "date": stamp, "members": args.members, "seed": args.seed, "dump_mb": round(size_mb, 1),
-        "dump": str(dump) if args.dump else None,
+        "dump": str(dump) if args.dump else None, "load_average_before": load_before,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "results": [asdict(r) for r in results], "ingest_over_mariadb": ratio,
     }
     RESULTS.mkdir(exist_ok=True)
     base = RESULTS / (f"{stamp}-{args.members}" if not args.dump else f"{stamp}-{args.dump.stem}-{round(size_mb)}mb")
     base.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
-    lines = [f"# Benchmark {stamp}: {args.members:,} members, dump {size_mb:,.1f} MB, "
-             f"{os.cpu_count()} cores", "",
+    what = f"{dump}" if args.dump else f"{args.members:,} members"
+    lines = [f"# Benchmark {stamp}: {what}, dump {size_mb:,.1f} MB, {os.cpu_count()} cores, "
+             f"load average before {load_before}", "",
              "| stage | seconds | CPU s | peak RSS (MB) | tree RSS (MB) | MB/s | ok | note |",
              "|---|---:|---:|---:|---:|---:|---|---|"]
     for r in results:

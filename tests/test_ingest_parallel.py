@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -51,6 +52,24 @@ def both(tmp_path: Path, dump: Path) -> tuple[IngestResult, IngestResult]:
     assert par.canonical_rows == {t: n for t, n in seq.canonical_rows.items() if n}
     assert not (par_op.root / ".ingest-tmp").exists()
     return seq, par
+
+
+def test_layout_points_at_statement_starts(tiny_parts: None, dumps: Path) -> None:
+    path = dumps / "phpbb30_default.sql"
+    data = path.read_bytes()
+    structure, layout = scan.scan_layout(path)
+    assert structure == scan.scan_mysqldump(path) and layout.size == len(data)
+    assert len(layout.inserts) == data.count(b"\nINSERT INTO")
+    for offset, line, table in layout.inserts:
+        assert data.startswith(b"INSERT INTO `" + table.encode() + b"`", offset)
+        assert data[:offset].count(b"\n") + 1 == line
+    assert [t.name for _, t in layout.creates] == list(structure.defs)
+    assert layout.charsets == [(data.index(b"/*!40101 SET NAMES"), "utf8mb4")]
+    parts = partition.plan_parts(layout, "utf8mb4", 2)
+    assert parts[0].start == 0 and parts[-1].end == len(data) and [p.final for p in parts].count(True) == 1
+    assert all(a.end == b.start for a, b in itertools.pairwise(parts))
+    for part in parts[1:]:  # every table created before a part is declared in its predicted state
+        assert {n for n, _, _ in part.state.declared} == {t.name for at, t in layout.creates if at < part.start}
 
 
 def test_world_in_parts_equals_sequential(small_world: Path, tmp_path: Path) -> None:

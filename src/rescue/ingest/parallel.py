@@ -31,6 +31,9 @@ from rescue.readers.base import DumpStructure
 
 TMP = ".ingest-tmp"
 MIN_BYTES = 8 << 20  # below this, starting worker processes costs more than it saves
+# Rows of a table loaded by one INSERT: two DuckDB row groups or more, which DuckDB compresses
+# and writes while loading, instead of all at the commit after the last part.
+LOAD_ROWS = 2 * 122_880
 
 
 @dataclass
@@ -81,17 +84,22 @@ def run(con: duckdb.DuckDBPyConnection, root: Path, path: Path, sid: str, adapte
         pool = Workers(n, config, out_dir)
         before: PartEnd | None = None
         done = 0
+        pending: dict[str, tuple[list[str], int]] = {}  # table → files of checked parts not loaded yet, rows
         for result in pool.map(parts):
             part = parts[result.index]
             if result.end is None or not follows(part, before):
                 why = result.error or f"the part at byte {part.start} did not start where the one before it ended"
                 return Outcome(False, note=why)
-            _load(con, result)
+            for table, file in result.files:
+                files, rows = pending.get(table, ([], 0))
+                pending[table] = ([*files, file], rows + result.written.get(table, 0))
+            _load(con, pending, LOAD_ROWS)
             _merge(outcome, result)
             before = result.end
             done += part.end - part.start
             if progress is not None:
                 progress(done)
+        _load(con, pending, 0)
         finished = True
         return outcome
     except WorkerDied as exc:
@@ -126,10 +134,14 @@ def _initial_counts(rec: Recognition, structure: DumpStructure) -> Conservation:
     return counts
 
 
-def _load(con: duckdb.DuckDBPyConnection, result: PartResult) -> None:
-    for table, file in result.files:
-        con.execute(f'INSERT INTO "{table}" SELECT * FROM read_parquet(?)', [file])
-        Path(file).unlink()
+def _load(con: duckdb.DuckDBPyConnection, pending: dict[str, tuple[list[str], int]], min_rows: int) -> None:
+    """Append the pending files of each table that has ``min_rows`` rows waiting, in part order."""
+    for table, (files, rows) in list(pending.items()):
+        if rows >= min_rows:
+            con.execute(f'INSERT INTO "{table}" SELECT * FROM read_parquet(?)', [files])
+            for file in files:
+                Path(file).unlink()
+            del pending[table]
 
 
 def _merge(outcome: Outcome, result: PartResult) -> None:
