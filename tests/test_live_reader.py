@@ -135,10 +135,7 @@ def mariadb_dump(url: sa.URL, out: Path, *options: str) -> Rows:
     exe = shutil.which("mariadb-dump") or shutil.which("mysqldump")
     if exe is None:
         pytest.skip("mariadb-dump / mysqldump is not installed")
-    try:
-        from rescue.readers.mysqldump import iter_mysqldump
-    except ImportError:
-        pytest.skip("rescue.readers.mysqldump is not there yet")
+    from rescue.readers.mysqldump import iter_mysqldump
     env = {**os.environ, "MYSQL_PWD": str(url.password or "")}
     with out.open("wb") as f:
         subprocess.run([exe, "-h", url.host or "127.0.0.1", "-P", str(url.port or 3306), "-u", url.username or "",
