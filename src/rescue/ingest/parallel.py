@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,10 @@ class Outcome:
 
 def workers_for(size: int, requested: int | None) -> int:
     """How many worker processes: ``requested`` if given (1 = sequential), else one per core for
-    a source of ``MIN_BYTES`` or more (``RESCUE_INGEST_WORKERS`` overrides)."""
+    a source of ``MIN_BYTES`` or more (``RESCUE_INGEST_WORKERS`` overrides). Workers need a POSIX
+    system (pipes in ``select``) and an interpreter to start."""
+    if os.name != "posix" or not sys.executable:
+        return 1
     env = os.environ.get("RESCUE_INGEST_WORKERS", "")
     if requested is None and env.isdigit():
         requested = int(env)

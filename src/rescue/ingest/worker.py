@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -56,6 +57,8 @@ class PartResult:
     written: dict[str, int] = field(default_factory=dict)  # canonical rows per table
     files: list[tuple[str, str]] = field(default_factory=list)  # (canonical table, Parquet file)
     error: str = ""
+    seconds: float = 0.0  # wall time in the worker
+    cpu_seconds: float = 0.0
 
 
 def main() -> None:
@@ -128,8 +131,11 @@ class _ParquetSink:
 
 def map_part(config: WorkerConfig, part: Part) -> PartResult:
     """Read and map one part; never raises (an error is reported in the result)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
-        return _map(config, part)
+        result = _map(config, part)
+        result.seconds, result.cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
+        return result
     except Exception as exc:
         return PartResult(part.index, error=f"{type(exc).__name__}: {exc}")
 
