@@ -1,0 +1,6 @@
+"""Imports every module that defines workflow tables, so that ``Base.metadata`` knows them all.
+
+A new module with tables (releases, outcomes…) adds one import line here.
+"""
+
+from rescue.workflow import audit, users  # noqa: F401
