@@ -21,9 +21,9 @@ from rescue.synth.common import Draws, base36_id, base36_ids, uniform_block, uni
 from rescue.synth.geo import DATA_FILE
 from rescue.synth.mysqldump import escape
 from rescue.synth.people import build_population
-from rescue.synth.phpbb_text import bitfield, html
 from rescue.synth.png import encode_png
 from rescue.synth.world import deleted_count
+from rescue.synth.writers.phpbb_text import bitfield, html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forum-dumps"
 UNESCAPE = {"0": "\0", "'": "'", '"': '"', "\\": "\\", "n": "\n", "r": "\r", "Z": "\x1a"}
@@ -115,7 +115,6 @@ def posts(world: Path) -> dict[int, Row]:
 # -- parameters -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs", [dict(members=9, seed=1), dict(members=0, seed=1), dict(members=50, seed=-1),
-                                    dict(members=50, seed=1, software="mybb"),
                                     dict(members=50, seed=1, software="nosuchforum")])
 def test_bad_parameters_raise_synth_error(tmp_path: Path, kwargs: dict[str, object]) -> None:
     with pytest.raises(SynthError):

@@ -26,10 +26,10 @@ import numpy as np
 
 from rescue.errors import SynthError
 from rescue.synth.accounts import DELETED
-from rescue.synth.common import GENERATOR_VERSION, PLANNED_SOFTWARE, SUPPORTED_SOFTWARE, iso
-from rescue.synth.phpbb import PhpbbWriter
+from rescue.synth.common import GENERATOR_VERSION, iso
 from rescue.synth.truth import Truth
 from rescue.synth.world import World, build_world
+from rescue.synth.writers import WRITERS
 
 __all__ = ["MIN_MEMBERS", "SynthSummary", "generate"]
 
@@ -37,8 +37,6 @@ MIN_MEMBERS = 10
 MAX_MEMBERS = 4_000_000
 FILES_UP_TO = 5000  # attachment files are written only for worlds up to this many members
 PARALLEL_UP_TO = 400_000  # bigger worlds render posts in one process to keep memory flat
-
-WRITERS: dict[str, type[PhpbbWriter]] = {"phpbb": PhpbbWriter}
 
 
 @dataclass
@@ -64,10 +62,8 @@ def _check(members: int, seed: int, software: str) -> None:
         raise SynthError(f"members must be at most {MAX_MEMBERS}, got {members}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise SynthError(f"seed must be a non-negative integer, got {seed!r}")
-    if software in PLANNED_SOFTWARE:
-        raise SynthError(f"software {software!r} has no writer yet; available: {', '.join(SUPPORTED_SOFTWARE)}")
     if software not in WRITERS:
-        raise SynthError(f"unknown forum software {software!r}; available: {', '.join(SUPPORTED_SOFTWARE)}")
+        raise SynthError(f"unknown forum software {software!r}; available: {', '.join(WRITERS)}")
 
 
 def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
@@ -93,6 +89,7 @@ def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
         truth.track(acc, np.logical_or.reduce([h for j, h in enumerate(held) if j != i]))
     row_counts: dict[str, dict[str, int]] = {}
     dumps: list[Path] = []
+    versions: list[tuple[str, str]] = []  # (version, table prefix) per dump
     files_dir: Path | None = None
     for acc in world.forums:
         folder = out / acc.spec.key
@@ -103,6 +100,7 @@ def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
         writer = WRITERS[software](world, acc, folder, truth, files=files, progress=progress, workers=workers)
         row_counts[f"{acc.spec.key}/{writer.path.name}"] = writer.write()
         dumps.append(writer.path)
+        versions.append((writer.version, writer.prefix))
         if writer.files_dir is not None and writer.files_dir.exists():
             files_dir = writer.files_dir
     if progress:
@@ -112,7 +110,7 @@ def generate(out: Path, *, members: int, seed: int, software: str = "phpbb",
     n_pairs = truth.alias_pairs(world.forums)
     truth.network(world.pop, world.net)
     truth.traps(world.pop, world.net, world.forums)
-    _manifest(out, world, software, row_counts, dumps, truth, n_pairs)
+    _manifest(out, world, software, row_counts, dumps, versions, truth, n_pairs)
     if progress:
         progress("truth", 1, 1)
     return SynthSummary(
@@ -132,13 +130,13 @@ def _sha256(path: Path) -> str:
 
 
 def _manifest(out: Path, world: World, software: str, row_counts: dict[str, dict[str, int]],
-              dumps: list[Path], truth: Truth, n_pairs: int) -> None:
+              dumps: list[Path], versions: list[tuple[str, str]], truth: Truth, n_pairs: int) -> None:
     forums = {}
-    for acc, path in zip(world.forums, dumps, strict=True):
+    for acc, path, (version, prefix) in zip(world.forums, dumps, versions, strict=True):
         rel = f"{acc.spec.key}/{path.name}"
         forums[rel] = {
-            "forum": acc.spec.key, "title": acc.spec.title, "software": software, "version": "3.0.14",
-            "table_prefix": acc.spec.prefix, "database": acc.spec.database, "bytes": path.stat().st_size,
+            "forum": acc.spec.key, "title": acc.spec.title, "software": software, "version": version,
+            "table_prefix": prefix, "database": acc.spec.database, "bytes": path.stat().st_size,
             "sha256": _sha256(path), "board_start": iso(acc.spec.start), "seized_at": iso(acc.spec.end),
             "rows": row_counts[rel],
         }

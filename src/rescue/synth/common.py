@@ -23,9 +23,6 @@ GENERATOR_VERSION = "1.0.0"
 
 DAY = 86_400
 
-SUPPORTED_SOFTWARE = ("phpbb",)
-PLANNED_SOFTWARE = ("mybb", "smf", "vbulletin", "xenforo", "invision", "discourse")
-
 
 def unix(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0) -> int:
     return int(datetime(y, m, d, hh, mm, ss, tzinfo=UTC).timestamp())

@@ -12,6 +12,8 @@ import re
 import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +21,9 @@ from rescue.errors import SynthError
 
 NET_BUFFER_LENGTH = 1_000_000
 _COLUMN = re.compile(r"^  `([^`]+)` ([a-z]+(?:\([^)]*\))?)(.*?),?$")
+_STATEMENT = re.compile(r"^CREATE TABLE `.*?^\) ENGINE=[^\n]*;$", re.S | re.M)
+_AUTO = re.compile(r" AUTO_INCREMENT=\d+")
+_ENGINE = re.compile(r"\) ENGINE=(\w+) DEFAULT")
 
 
 class Lit(str):
@@ -27,7 +32,7 @@ class Lit(str):
     __slots__ = ()
 
 
-Value = int | str | None
+Value = int | str | bytes | None
 
 
 def escape(s: str) -> str:
@@ -62,9 +67,34 @@ def sql_tuple(values: Sequence[Value]) -> str:
             add(str.__str__(v))  # type: ignore[arg-type]
         elif v is None:
             add("NULL")
+        elif c is bytes:  # raw binary, as mariadb-dump writes it without --hex-blob (the file is then not UTF-8)
+            add(f"'{escape(v.decode('utf-8', 'surrogateescape'))}'" if v else "''")  # type: ignore[union-attr]
         else:
             raise SynthError(f"cannot write {v!r} as a SQL value")
     return "(" + ",".join(parts) + ")"
+
+
+def encode(row: str) -> bytes:
+    """A row from :func:`sql_tuple` as the bytes of the dump (binary values come back byte for byte)."""
+    return row.encode("utf-8", "surrogateescape")
+
+
+@cache
+def _schema_text(name: str) -> str:
+    return (resources.files("rescue") / "data" / "schemas" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def schema_ddl(name: str, prefix: str, default_prefix: str) -> list[str]:
+    """The CREATE TABLE statements of a shipped install schema (``rescue/data/schemas/<name>.sql``), as a
+    fresh install's dump has them, without ``AUTO_INCREMENT=`` (the dump writer sets it from the data) and with
+    the table prefix ``default_prefix`` replaced by ``prefix``."""
+    out = []
+    for m in _STATEMENT.finditer(_schema_text(name)):
+        ddl = _AUTO.sub("", m.group(), count=1)
+        out.append(ddl.replace(f"`{default_prefix}", f"`{prefix}", 1))
+    if not out:
+        raise SynthError(f"schema {name}: no CREATE TABLE statements")
+    return out
 
 
 class Table:
@@ -86,6 +116,8 @@ class Table:
             if "AUTO_INCREMENT" in rest:
                 self.auto = col
                 self.defaults[col] = 0
+            elif "DEFAULT NULL" in rest:
+                self.defaults[col] = None
             elif "DEFAULT '" in rest:
                 self.defaults[col] = rest.split("DEFAULT '", 1)[1].rsplit("'", 1)[0]
             elif "DEFAULT " in rest:
@@ -134,7 +166,7 @@ class _Spool:
         self.auto_max = 0
 
     def add(self, values: Sequence[Value]) -> None:
-        self.add_encoded(sql_tuple(values).encode())
+        self.add_encoded(encode(sql_tuple(values)))
         if self.auto_pos >= 0:
             v = values[self.auto_pos]
             if isinstance(v, int) and v > self.auto_max:
@@ -205,7 +237,7 @@ class DumpWriter:
         ddl = table.ddl
         if table.auto and spool.rows:
             nxt = max(self.auto_increment.get(n, 0), spool.auto_max + 1)
-            ddl = ddl.replace(") ENGINE=InnoDB DEFAULT", f") ENGINE=InnoDB AUTO_INCREMENT={nxt} DEFAULT")
+            ddl = _ENGINE.sub(lambda m: f") ENGINE={m.group(1)} AUTO_INCREMENT={nxt} DEFAULT", ddl, count=1)
         out.write((
             f"\n--\n-- Table structure for table `{n}`\n--\n\n"
             f"DROP TABLE IF EXISTS `{n}`;\n"

@@ -1,6 +1,6 @@
 """The synthetic world: persons, their accounts on two forums, their networks and text pools.
 
-Nothing here depends on a forum software; a writer (:mod:`rescue.synth.phpbb`) turns a world
+Nothing here depends on a forum software; a writer (:mod:`rescue.synth.writers`) turns a world
 and one of its forums into a dump.
 """
 

@@ -1,33 +1,31 @@
-"""Render planned post slices into ``phpbb_posts`` rows, here or in forked worker processes.
+"""Render planned post slices into dump rows, here or in forked worker processes (any software).
 
 Rendering a post is a pure function of the world and the slice (bodies come from counter-based
 random numbers), so slices can be rendered by several processes and the rows appended in slice
-order: the dump is byte-identical whatever the number of workers.
+order: the dump is byte-identical whatever the number of workers. :class:`PostRows` does the
+software-neutral part (body, plants, address, title) and asks its subclass for the row.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from rescue.synth.body import Plant
-from rescue.synth.common import DAY, base36_ids, uniform_block
+from rescue.synth.body import Body, Plant
+from rescue.synth.common import np_rng, uniform_block
 from rescue.synth.compose import F_HOSTILE
-from rescue.synth.mysqldump import sql_tuple
-from rescue.synth.phpbb_text import html, render
 from rescue.synth.phrases_en import CATEGORIES
-from rescue.synth.plan import PostSlice
+from rescue.synth.plan import PostPlanner, PostSlice
 from rescue.synth.risk import HOSTILE
 
 if TYPE_CHECKING:
-    from rescue.synth.phpbb import PhpbbWriter
+    from rescue.synth.writers.base import ForumWriter
 
 HOSTILE_TOPIC = 3  # topic index whose title carries a hostile payload
 I64 = npt.NDArray[np.int64]
@@ -42,6 +40,7 @@ class SliceJob:
     t_starter: I64
     u_ip: npt.NDArray[np.float64]
     edited: npt.NDArray[np.bool_]
+    t_first: I64  # the first post id of each post's topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,24 +53,63 @@ class SliceResult:
     seen: list[tuple[int, str]]  # (account, ip) of accounts the truth tracks
 
 
-class PostRenderer:
-    def __init__(self, w: PhpbbWriter, pools: list[str]) -> None:
+def post_jobs(w: ForumWriter, planner: PostPlanner) -> Iterator[SliceJob]:
+    """The planner's slices with what rendering needs of their topics (drawn in slice order)."""
+    g = np_rng(w.world.seed, "post-ip", w.spec.key)
+    tp = planner.topics
+    for sl in planner.slices():
+        m = len(sl.post_id)
+        yield SliceJob(sl, tp["cat"][sl.topic], tp["pool"][sl.topic], tp["forum"][sl.topic],
+                       tp["starter"][sl.topic], g.random(m), g.random(m) < 0.03, tp["first_post"][sl.topic])
+
+
+def raw_title(w: ForumWriter, x: int, starter: int, cat: str, lang: str) -> str:
+    """The title of topic index ``x`` as its starter typed it (one topic carries a hostile payload)."""
+    raw = w.composer.subject(x + 1, starter, cat, lang)
+    if x == HOSTILE_TOPIC:
+        raw += " " + HOSTILE[1]
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post as the world made it, before any software's storage format."""
+
+    post_id: int
+    author: int  # account index
+    time: int
+    topic: int  # topic index (topic id - 1)
+    is_start: bool
+    forum: int
+    title: str  # the topic's raw title
+    body: Body
+    ip: str
+    attach: bool
+    edited: bool
+    quote_post: int  # post id quoted (0: none)
+    quote_author: int
+    first_post: int  # of the topic
+
+
+class PostRows:
+    """Renders slices of posts; a subclass turns each :class:`Post` into the bytes of its dump row."""
+
+    def __init__(self, w: ForumWriter, pools: list[str]) -> None:
         self.w, self.pools = w, pools
-        self.fill = w.tables[w.name("posts")].filler(
-            "post_id", "topic_id", "forum_id", "poster_id", "poster_ip", "post_time", "enable_smilies", "enable_sig",
-            "post_username", "post_subject", "post_text", "post_checksum", "post_attachment", "bbcode_bitfield",
-            "bbcode_uid", "post_edit_time", "post_edit_user", "post_edit_count")
         self.tracked = set(w.truth.tracked.get(w.spec.key, {}))
         self._titles: dict[int, str] = {}
 
     def title(self, x: int, starter: int, cat: int, pool: int) -> str:
         t = self._titles.get(x)
         if t is None:
-            t = topic_title(self.w, x, starter, CATEGORIES[cat], self.pools[pool])
+            t = raw_title(self.w, x, starter, CATEGORIES[cat], self.pools[pool])
             if len(self._titles) > 100_000:
                 self._titles.clear()
             self._titles[x] = t
         return t
+
+    def row(self, p: Post) -> bytes:
+        raise NotImplementedError
 
     def render(self, job: SliceJob) -> SliceResult:
         w, sl = self.w, job.posts
@@ -79,46 +117,34 @@ class PostRenderer:
         blocks = uniform_block(comp.post_stream, sl.post_id)
         qi = np.flatnonzero(sl.quote_post)
         qblocks = dict(zip(qi.tolist(), uniform_block(comp.post_stream, sl.quote_post[qi]).tolist(), strict=True))
-        uids = base36_ids(w.uid_base, sl.post_id)
         res = SliceResult([], int(sl.post_id[-1]), [], [], [], [])
-        has_sig, separate, person, fill, tracked = w.has_sig, w.separate, acc.person, self.fill, self.tracked
+        separate, person, tracked = w.separate, acc.person, self.tracked
         cols = (sl.post_id.tolist(), sl.author.tolist(), sl.time.tolist(), sl.topic.tolist(), sl.is_start.tolist(),
                 sl.flags.tolist(), sl.quote_post.tolist(), sl.quote_author.tolist(), sl.quote_flags.tolist(),
                 sl.attach.tolist(), job.t_cat.tolist(), job.t_pool.tolist(), job.t_forum.tolist(),
-                job.t_starter.tolist(), job.u_ip.tolist(), job.edited.tolist())
-        for i, (pid, a, t, x, start, flags, qp, qa, qf, att, cat, pool, forum, starter, u, edit) in enumerate(
+                job.t_starter.tolist(), job.u_ip.tolist(), job.edited.tolist(), job.t_first.tolist())
+        for i, (pid, a, t, x, start, flags, qp, qa, qf, att, cat, pool, forum, starter, u, edit, first) in enumerate(
                 zip(*cols, strict=True)):
             body, plants = comp.post(pid, a, CATEGORIES[cat], self.pools[pool], flags, (qp, qa, qf) if qp else None,
                                      blocks[i].tolist(), qblocks.get(i))
-            uid = uids[i]
-            smilies = (pid * 2654435761) % 100 < 95
-            r = render(body, uid, newline="<br />", smilies=smilies, choice=pid)
-            text, bits = w.text(r)
-            title = self.title(x, starter, cat, pool)
-            poster_id, uname, _colour = w.poster(a)
             ip = net.ip_at(int(person[a]), t, u, 0.7 if separate[a] else 0.0)
             if a in tracked:
                 res.seen.append((a, ip))
             if att:
                 res.attach.append((pid, x + 1, 0, a, t))
-            res.rows.append(sql_tuple(fill(
-                pid, x + 1, forum, poster_id, ip, t, int(smilies), int(has_sig[a]), uname if poster_id == 1 else "",
-                title if start else "Re: " + title, text, hashlib.md5(text.encode()).hexdigest(), int(att), bits,
-                uid, t + 60 + (pid * 7919) % DAY if edit else 0, poster_id if edit else 0, int(edit))).encode())
+            res.rows.append(self.row(Post(pid, a, t, x, bool(start), forum, self.title(x, starter, cat, pool), body,
+                                          ip, bool(att), bool(edit), qp, qa, first)))
             res.plants.extend((pid, pl) for pl in plants)
             if flags & F_HOSTILE:
                 res.hostile.append(pid)
         return res
 
 
-def topic_title(w: PhpbbWriter, x: int, starter: int, cat: str, lang: str) -> str:
-    raw = w.composer.subject(x + 1, starter, cat, lang)
-    if x == HOSTILE_TOPIC:
-        raw += " " + HOSTILE[1]
-    return html(raw)
+class Renderer(Protocol):
+    def render(self, job: SliceJob) -> SliceResult: ...
 
 
-_RENDERER: PostRenderer | None = None
+_RENDERER: Renderer | None = None
 
 
 def _work(job: SliceJob) -> SliceResult:
@@ -126,10 +152,9 @@ def _work(job: SliceJob) -> SliceResult:
     return _RENDERER.render(job)
 
 
-def render_slices(w: PhpbbWriter, pools: list[str], jobs: Iterable[SliceJob], workers: int) -> Iterator[SliceResult]:
+def render_slices(renderer: Renderer, jobs: Iterable[SliceJob], workers: int) -> Iterator[SliceResult]:
     """Results in slice order; with ``workers`` > 1 rendered by forked processes, two jobs ahead each."""
     global _RENDERER
-    renderer = PostRenderer(w, pools)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(renderer.render, jobs)
         return

@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rescue.synth.common import DAY, np_rng
 from rescue.synth.events import plan_pms
-from rescue.synth.phpbb_posts import HOSTILE_TOPIC, SliceJob, render_slices, topic_title
-from rescue.synth.phpbb_text import html, render
 from rescue.synth.phrases_en import CATEGORIES
 from rescue.synth.plan import PostPlanner
+from rescue.synth.writers.phpbb_posts import HOSTILE_TOPIC, PostRenderer, topic_title
+from rescue.synth.writers.phpbb_text import html, render
+from rescue.synth.writers.posts import post_jobs, render_slices
 
 if TYPE_CHECKING:
-    from rescue.synth.phpbb import PhpbbWriter
+    from rescue.synth.writers.phpbb import PhpbbWriter
 
 class Content:
     def __init__(self, w: PhpbbWriter) -> None:
@@ -40,19 +40,11 @@ class Content:
             self._titles[x] = t
         return t
 
-    def _jobs(self) -> Iterator[SliceJob]:
-        g = np_rng(self.w.world.seed, "post-ip", self.w.spec.key)
-        tp = self.planner.topics
-        for sl in self.planner.slices():
-            m = len(sl.post_id)
-            yield SliceJob(sl, tp["cat"][sl.topic], tp["pool"][sl.topic], tp["forum"][sl.topic],
-                           tp["starter"][sl.topic], g.random(m), g.random(m) < 0.03)
-
     def posts(self) -> None:
         w, acc = self.w, self.w.acc
         table = w.name("posts")
         spool = w.dump.spool(table)
-        for res in render_slices(w, self.planner.pools, self._jobs(), w.workers):
+        for res in render_slices(PostRenderer(w, self.planner.pools), post_jobs(w, self.planner), w.workers):
             for row in res.rows:
                 spool.add_encoded(row)
             spool.auto_max = res.last_id

@@ -1,30 +1,27 @@
 """phpBB 3.0.14 writer: one forum of the world as a mariadb-dump of the real phpBB schema.
 
 This module holds the writer and the tables that describe the board and its members (config,
-groups, ranks, bots, languages, users, user_group); :mod:`rescue.synth.phpbb_content` writes
-threads, posts and private messages, :mod:`rescue.synth.phpbb_activity` sessions, logs, bans
-and attachments.
+groups, ranks, bots, languages, users, user_group); :mod:`.phpbb_content` writes
+threads, posts and private messages, :mod:`.phpbb_activity` sessions, logs, bans and attachments.
+The DDL is the shipped install schema ``rescue/data/schemas/phpbb-3.0.sql``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from rescue.synth.accounts import ADMIN, DELETED, FOUNDER, INACTIVE, MODERATOR, NEWLY, SEPARATE, ForumAccounts
+from rescue.synth.accounts import ADMIN, DELETED, FOUNDER, INACTIVE, MODERATOR, NEWLY
 from rescue.synth.body import Plant
-from rescue.synth.common import DAY, base36_id, derive, fast_rng
-from rescue.synth.compose import Composer
-from rescue.synth.forums import layout
-from rescue.synth.mysqldump import DumpWriter, Lit, Table, Value
-from rescue.synth.phpbb_activity import Activity
-from rescue.synth.phpbb_content import Content
-from rescue.synth.phpbb_ddl import PHPBB30_DDL, PHPBB30_VERSION
-from rescue.synth.phpbb_text import (
+from rescue.synth.common import DAY, fast_rng
+from rescue.synth.mysqldump import Lit
+from rescue.synth.world import BOTS
+from rescue.synth.writers.base import MysqlForumWriter
+from rescue.synth.writers.phpbb_activity import Activity
+from rescue.synth.writers.phpbb_content import Content
+from rescue.synth.writers.phpbb_text import (
     Rendered,
     birthday,
     bitfield,
@@ -33,8 +30,8 @@ from rescue.synth.phpbb_text import (
     render,
     username_clean,
 )
-from rescue.synth.truth import Truth
-from rescue.synth.world import BOTS, Progress, World
+
+PHPBB30_VERSION = "3.0.14"
 
 GROUPS = (("GUESTS", "", 0), ("REGISTERED", "", 0), ("REGISTERED_COPPA", "", 0),
           ("GLOBAL_MODERATORS", "00AA00", 1), ("ADMINISTRATORS", "AA0000", 1), ("BOTS", "9E8DA7", 0),
@@ -47,44 +44,14 @@ PROFILE_FIELDS = {"icq": "user_icq", "jabber": "user_jabber", "msn": "user_msnm"
                   "occupation": "user_occ", "location": "user_from"}
 
 
-class PhpbbWriter:
+class PhpbbWriter(MysqlForumWriter):
     """Writes one forum of a world to ``<out_dir>/phpbb.sql``."""
 
     software = "phpbb"
-
-    def __init__(self, world: World, acc: ForumAccounts, out_dir: Path, truth: Truth, *, files: bool,
-                 progress: Progress | None, workers: int = 1) -> None:
-        self.world, self.acc, self.truth, self.progress = world, acc, truth, progress
-        self.pop, self.net, self.spec = world.pop, world.net, acc.spec
-        self.prefix = acc.spec.prefix
-        self.out_dir = out_dir
-        self.path = out_dir / "phpbb.sql"
-        self.files_dir = out_dir / "files" if files else None
-        self.forums = layout(acc.spec.key)
-        self.composer = Composer(world.seed, world.pools, world.pop, acc)
-        self.tables = {t.name: t for t in (Table(d.replace("`phpbb_", f"`{self.prefix}", 1))
-                                            for d in PHPBB30_DDL.strip().split("\n\n"))}
-        self.has_sig = np.zeros(acc.n, dtype=np.bool_)
-        self.separate = (acc.flags & SEPARATE) > 0
-        self.workers = workers
-        self.uid_base = derive(world.seed, "uid", acc.spec.key)
-        self._tmp = tempfile.TemporaryDirectory(prefix=".synth-", dir=out_dir)
-        self.dump = DumpWriter(self.path, acc.spec.database, list(self.tables.values()), Path(self._tmp.name))
-
-    # -- helpers -----------------------------------------------------------------------------------
-
-    def name(self, short: str) -> str:
-        return self.prefix + short
-
-    def add(self, short: str, **values: Value) -> None:
-        self.dump.add(self.prefix + short, self.tables[self.prefix + short].row(**values))
-
-    def tick(self, stage: str, done: int, total: int) -> None:
-        if self.progress:
-            self.progress(f"{self.spec.key}: {stage}", done, total)
-
-    def uid(self, kind: int, n: int) -> str:
-        return base36_id(self.uid_base + kind, n)
+    version = PHPBB30_VERSION
+    schema = "phpbb-3.0"
+    schema_prefix = "phpbb_"
+    main_prefix = "phpbb_"
 
     def poster(self, a: int) -> tuple[int, str, str]:
         """(user_id, username, colour) as phpBB shows an account; deleted members post as guest 1."""
@@ -96,39 +63,26 @@ class PhpbbWriter:
         r = int(self.acc.role[a])
         return "AA0000" if r in (ADMIN, FOUNDER) else ("00AA00" if r == MODERATOR else "")
 
-    def ip(self, a: int, t: int, u: float) -> str:
-        vpn = 0.7 if self.acc.flags[a] & SEPARATE else 0.0
-        ip = self.net.ip_at(int(self.acc.person[a]), t, u, vpn)
-        self.truth.seen_ip(self.acc, a, ip)
-        return ip
-
     def text(self, rendered: Rendered) -> tuple[str, str]:
         return "".join(rendered.text), bitfield(sorted(rendered.bits))
 
     # -- the whole dump ----------------------------------------------------------------------------
 
-    def write(self) -> dict[str, int]:
-        try:
-            self._board()
-            # AUTO_INCREMENT remembers ids of members deleted since (phpBB never reuses them).
-            self.dump.auto_increment[self.name("users")] = int(self.acc.user_id.max()) + 1
-            content = Content(self)
-            self._users(content.planner.last_post_time)
-            content.posts()
-            content.messages()
-            activity = Activity(self, content)
-            activity.logs()
-            content.topics_and_forums(activity.locked)
-            activity.sessions()
-            activity.bans()
-            activity.attachments()
-            self._config(content)
-            self.tick("assemble", 0, 1)
-            counts = self.dump.finish(self.spec.end)
-            self.tick("assemble", 1, 1)
-            return counts
-        finally:
-            self._tmp.cleanup()
+    def fill(self) -> None:
+        self._board()
+        # AUTO_INCREMENT remembers ids of members deleted since (phpBB never reuses them).
+        self.dump.auto_increment[self.name("users")] = int(self.acc.user_id.max()) + 1
+        content = Content(self)
+        self._users(content.planner.last_post_time)
+        content.posts()
+        content.messages()
+        activity = Activity(self, content)
+        activity.logs()
+        content.topics_and_forums(activity.locked)
+        activity.sessions()
+        activity.bans()
+        activity.attachments()
+        self._config(content)
 
     def _board(self) -> None:
         for i, (gname, colour, legend) in enumerate(GROUPS, start=1):

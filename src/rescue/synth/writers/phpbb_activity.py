@@ -11,13 +11,13 @@ from rescue.synth.body import Plant
 from rescue.synth.common import DAY, np_rng, py_rng
 from rescue.synth.countries import COUNTRIES, HOSTING_ASNS
 from rescue.synth.events import BROWSERS, LogEvent, log_events, visits
-from rescue.synth.phpbb_text import php_serialize, username_clean
 from rescue.synth.png import generated_image
 from rescue.synth.world import BOTS
+from rescue.synth.writers.phpbb_text import php_serialize, username_clean
 
 if TYPE_CHECKING:
-    from rescue.synth.phpbb import PhpbbWriter
-    from rescue.synth.phpbb_content import Content
+    from rescue.synth.writers.phpbb import PhpbbWriter
+    from rescue.synth.writers.phpbb_content import Content
 
 LOG_TYPES = {"admin_auth": (0, "LOG_ADMIN_AUTH_SUCCESS"), "user_active": (0, "LOG_USER_ACTIVE"),
              "ban_user": (0, "LOG_BAN_USER"), "email_change": (3, "LOG_USER_UPDATE_EMAIL"),

@@ -1,0 +1,15 @@
+"""Writers: one forum of a synthetic world as the database dump of one forum software.
+
+Every writer renders the same world (persons, accounts, posts, private messages, addresses,
+planted selectors) with its software's tables and storage conventions; see docs/synth.md.
+"""
+
+from __future__ import annotations
+
+from rescue.synth.writers.base import ForumWriter
+from rescue.synth.writers.mybb import MybbWriter
+from rescue.synth.writers.phpbb import PhpbbWriter
+
+WRITERS: dict[str, type[ForumWriter]] = {w.software: w for w in (PhpbbWriter, MybbWriter)}
+
+__all__ = ["WRITERS", "ForumWriter"]
