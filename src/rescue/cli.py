@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from rescue import operation
+from rescue.cli_media import media_app
 from rescue.console import bytes_progress, print_ingest, print_store_summary, stage_progress
 from rescue.errors import RescueError, UsageError
 
@@ -154,6 +155,9 @@ def summary(directory: Annotated[Path, typer.Argument(help="The operation folder
     """Rows per table and the conservation check of every ingested source."""
     op = operation.load(directory)
     print_store_summary(out, op)
+
+
+app.add_typer(media_app, name="media")
 
 
 def main() -> None:

@@ -1,0 +1,62 @@
+"""Writing media rows to store.duckdb in Arrow batches (bounded memory, one append per batch)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from rescue.media import tables
+
+_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64(),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(name, _TYPES[kind]) for name, kind in tables.TABLES[table]])
+
+
+class RowWriter:
+    """Buffers dict rows per table and appends them to DuckDB every ``batch`` rows."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch: int = 20_000) -> None:
+        self.con, self.batch = con, batch
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        buf = self.rows.setdefault(table, [])
+        buf.append(row)
+        if len(buf) >= self.batch:
+            self.flush(table)
+
+    def flush(self, table: str | None = None) -> None:
+        for name in [table] if table else list(self.rows):
+            buf = self.rows.get(name)
+            if not buf:
+                continue
+            schema = arrow_schema(name)
+            arrays = [pa.array([r.get(f.name) for r in buf], type=f.type) for f in schema]
+            batch = pa.Table.from_arrays(arrays, schema=schema)
+            self.con.register("_media_batch", batch)
+            self.con.execute(f"INSERT INTO {name} SELECT * FROM _media_batch")
+            self.con.unregister("_media_batch")
+            self.counts[name] = self.counts.get(name, 0) + len(buf)
+            buf.clear()
+
+
+def replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]] | pa.Table) -> None:
+    """Replace a whole derived table (matches, triage, series, links) with new rows."""
+    con.execute(f"DELETE FROM {table}")
+    if isinstance(rows, pa.Table):
+        con.register("_media_batch", rows)
+        con.execute(f"INSERT INTO {table} SELECT * FROM _media_batch")
+        con.unregister("_media_batch")
+        return
+    writer = RowWriter(con)
+    for row in rows:
+        writer.add(table, row)
+    writer.flush()
