@@ -7,6 +7,7 @@ theme rows are display settings, counted as mapped without producing evidence.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from rescue.adapters import fields as f
 from rescue.adapters.base import Adapter, Emit, Row, TableMap, id_of, int_of, nonempty, text_of
 from rescue.readers.base import TableDef
 from rescue.text.ips import ip_from_octets
+from rescue.text.times import php_unserialize
 
 PROFILE_20 = {"location": "location", "icq": "icq", "aim": "aim", "yim": "yim", "msn": "msn"}
 THEME_FIELDS = {"cust_loca": "location", "cust_icq": "icq", "cust_skype": "skype", "cust_gender": "gender",
@@ -42,6 +44,21 @@ def _theme_fields(r: Row) -> Iterator[Mapping[str, Any]]:
 
 def _guest_name(r: Row) -> str | None:
     return nonempty(r.get("poster_name")) if not id_of(r.get("id_member")) else None
+
+
+def _log_target(r: Row) -> str | None:
+    """The member a logged action is about: ``member_affected`` / ``member`` in ``extra`` (2.1 JSON, 2.0
+    PHP-serialized)."""
+    raw = text_of(r.get("extra")) or ""
+    if "member" not in raw:
+        return None
+    try:
+        data = json.loads(raw) if raw.startswith("{") else php_unserialize(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return id_of(data.get("member_affected", data.get("member")))
 
 
 def _ban_ip(r: Row) -> str | None:
@@ -163,7 +180,7 @@ LOG_ACTIONS = TableMap(
                                     int_of(r.get("id_log")) or 0, "other"),
                                 "ip": f.ip("ip"), "logged_at": f.unix("log_time"), "operation": f.text("action"),
                                 "data": f.opt_text("extra"), "forum_id": f.ident("id_board"),
-                                "thread_id": f.ident("id_topic")}),
+                                "thread_id": f.ident("id_topic"), "target_account_id": _log_target}),
         Emit("ip_events", {"account_id": f.ident_keep_zero("id_member"), "ip": f.ip("ip"),
                            "seen_at": f.unix("log_time"), "kind": f.const("log"), "ref_id": f.ident("id_action")},
              when=lambda r: f.ip("ip")(r) is not None),

@@ -9,7 +9,8 @@ from __future__ import annotations
 from rescue.synth.writers.base import ForumWriter
 from rescue.synth.writers.mybb import MybbWriter
 from rescue.synth.writers.phpbb import PhpbbWriter
+from rescue.synth.writers.smf import SmfWriter
 
-WRITERS: dict[str, type[ForumWriter]] = {w.software: w for w in (PhpbbWriter, MybbWriter)}
+WRITERS: dict[str, type[ForumWriter]] = {w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter)}
 
 __all__ = ["WRITERS", "ForumWriter"]

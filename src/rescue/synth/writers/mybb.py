@@ -12,7 +12,6 @@ accounts. :mod:`.mybb_content` writes threads, posts, messages, logs, sessions, 
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import UTC, datetime
 
 from rescue.synth.accounts import DELETED
@@ -20,7 +19,7 @@ from rescue.synth.body import Plant, Quote
 from rescue.synth.world import BOTS
 from rescue.synth.writers.base import MysqlForumWriter
 from rescue.synth.writers.markup import bbcode
-from rescue.synth.writers.neutral import Member, members, plant_profile
+from rescue.synth.writers.neutral import Member, members, packed, plant_profile
 
 MYBB_VERSION = "1.8.37"
 GROUPS = ((1, "Guests", "{username}"), (2, "Registered", "{username}"),
@@ -32,10 +31,6 @@ GROUPS = ((1, "Guests", "{username}"), (2, "Registered", "{username}"),
 LANGUAGES = {"de": "deutsch_du", "fr": "french", "es": "espanol", "nl": "dutch", "it": "italiano", "pl": "polish",
              "pt": "portuguese_br"}
 PROFILE = {"icq": "icq", "signature": "signature", "location": "fid1", "occupation": "fid2"}
-
-
-def packed(ip: str) -> bytes:
-    return ipaddress.ip_address(ip).packed if ip else b""
 
 
 def quote_open(q: Quote) -> str:

@@ -12,8 +12,8 @@ from rescue.synth.mysqldump import encode, sql_tuple
 from rescue.synth.plan import PostPlanner
 from rescue.synth.world import BOTS
 from rescue.synth.writers.markup import bbcode
-from rescue.synth.writers.mybb import packed, quote_open
-from rescue.synth.writers.neutral import bans, files, guest_ip, logs, messages, topics
+from rescue.synth.writers.mybb import quote_open
+from rescue.synth.writers.neutral import bans, files, guest_ip, logs, messages, packed, topics
 from rescue.synth.writers.phpbb_text import php_serialize
 from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
 

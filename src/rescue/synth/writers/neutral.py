@@ -9,6 +9,7 @@ module and draws the same things inline, in the same order.)
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -217,6 +218,11 @@ def files(w: ForumWriter, attach: list[tuple[int, int, int, int, int]]) -> Itera
             size, ext, mime = len(data), "txt", "text/plain"
         yield FileOut(attach_id, ref, topic, bool(in_msg), a, t, real, ext, mime,
                       data if w.files_dir is not None else b"", size, md5, int(g.integers(0, 40)))
+
+
+def packed(ip: str) -> bytes:
+    """An address as ``inet_pton`` packs it (MyBB, SMF 2.1, XenForo ``varbinary(16)``); empty stays empty."""
+    return ipaddress.ip_address(ip).packed if ip else b""
 
 
 def staff_colour(role: int) -> str:
