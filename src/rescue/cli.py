@@ -61,13 +61,16 @@ def ingest(
 @app.command()
 def analyse(
     directory: Annotated[Path, typer.Argument(help="The operation folder.")],
+    engine: Annotated[str | None, typer.Option(
+        help="Where the engine-defined steps run: duckdb (default) or spark (local mode unless "
+             "RESCUE_SPARK_MASTER says otherwise); default: [analysis] engine of operation.toml.")] = None,
 ) -> None:
     """Selectors, enrichment, identity resolution, country attribution with graded evidence, risk scores."""
     from rescue.flow import analyse_operation
 
     op = operation.load(directory)
     with stage_progress(out) as report:
-        result = analyse_operation(op, progress=report)
+        result = analyse_operation(op, progress=report, engine=engine)
     for line in result.lines():
         out.print(line, markup=False, highlight=False)
 

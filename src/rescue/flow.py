@@ -11,8 +11,12 @@ from rescue.analyse.summary import AnalyseSummary
 from rescue.operation import Operation
 
 
-def analyse_operation(op: Operation, *, progress: Callable[[str, int, int], None] | None = None) -> AnalyseSummary:
-    """Selectors, enrichment, identity resolution (with the analysts' decisions), attribution, risk."""
+def analyse_operation(op: Operation, *, progress: Callable[[str, int, int], None] | None = None,
+                      engine: str | None = None) -> AnalyseSummary:
+    """Selectors, enrichment, identity resolution (with the analysts' decisions), attribution, risk.
+    ``engine`` overrides ``[analysis] engine`` of operation.toml (``duckdb`` or ``spark``)."""
+    from rescue.engine import choose
+
     notes: list[str] = []
 
     def resolve(con: duckdb.DuckDBPyConnection) -> None:
@@ -20,6 +24,6 @@ def analyse_operation(op: Operation, *, progress: Callable[[str, int, int], None
                                   cfg=identity.load_config(op.root))
         notes.extend(result.lines())
 
-    summary = analyse.run(op, progress=progress, resolve_persons=resolve)
+    summary = analyse.run(op, progress=progress, resolve_persons=resolve, engine=choose(op.root, engine))
     summary.notes[:0] = notes
     return summary

@@ -21,16 +21,17 @@ __all__ = ["AnalyseConfig", "AnalyseSummary", "attribute", "attribute_store", "r
 
 
 def run(op: Operation, *, progress: Progress | None = None, cfg: AnalyseConfig | None = None,
-        resolve_persons: ResolvePersons | None = None) -> AnalyseSummary:
+        resolve_persons: ResolvePersons | None = None, engine: str = "duckdb") -> AnalyseSummary:
     """Analyse an operation: write the findings tables into ``op.store_path`` (replacing earlier ones).
 
     Settings come from the ``[analyse]`` table of operation.toml (see :mod:`rescue.analyse.config`)
     unless ``cfg`` is given. ``progress(stage, done, total)`` is called after each step.
     ``resolve_persons(con)`` (identity resolution), when given, replaces ``persons`` and
-    ``person_accounts`` inside the same transaction before the attribution is computed.
+    ``person_accounts`` inside the same transaction before the attribution is computed. ``engine``:
+    ``duckdb`` (default) or ``spark`` (see docs/engine.md).
     """
     return run_store(op.store_path, cfg if cfg is not None else config_mod.load(op.root), progress=progress,
-                     resolve_persons=resolve_persons)
+                     resolve_persons=resolve_persons, engine=engine)
 
 
 def attribute(op: Operation, *, progress: Progress | None = None, cfg: AnalyseConfig | None = None) -> AnalyseSummary:

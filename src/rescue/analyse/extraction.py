@@ -18,7 +18,7 @@ hold a selector are never read into Python).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -28,6 +28,7 @@ from rescue.analyse.domains import classify
 from rescue.analyse.find import TRIGGER_SQL, Found, find_all, find_in_field
 from rescue.analyse.find.emails import normalise_email
 from rescue.analyse.places import parse_location, parse_timezone
+from rescue.engine import Dialect, DuckDBEngine, Engine
 
 SCHEMA = pa.schema([
     ("source_id", pa.string()), ("account_id", pa.string()), ("kind", pa.string()), ("value", pa.string()),
@@ -42,69 +43,73 @@ ORDER = "source_id, account_id NULLS LAST, kind, value, origin, origin_id, field
 _PROV = "prov_table, prov_key, prov_offset, prov_line"
 _COLS = "origin, origin_id, field, source_id, account_id, in_quote, credited_by, text, " + _PROV
 
-TEXT_SQL: dict[str, str] = {
-    "posts": """
-        WITH guests AS (SELECT source_id, account_id FROM accounts WHERE is_guest)
-        SELECT 'posts' AS origin, p.post_id AS origin_id, f.field, p.source_id,
-               CASE WHEN g.account_id IS NULL THEN p.account_id END, FALSE AS in_quote,
-               CASE WHEN g.account_id IS NULL THEN 'author' ELSE 'guest post as ' || coalesce(p.guest_name, '?') END,
-               CASE f.field WHEN 'subject' THEN p.subject ELSE p.body_text END AS text,
-               p.prov_table, p.prov_key, p.prov_offset, p.prov_line
-        FROM posts p CROSS JOIN (VALUES ('body_text'), ('subject')) f(field)
-        LEFT JOIN guests g ON g.source_id = p.source_id AND g.account_id = p.account_id
-        WHERE regexp_matches(CASE f.field WHEN 'subject' THEN p.subject ELSE p.body_text END, $trigger)""",
-    "messages": f"""
-        SELECT 'messages', message_id, f.field, source_id, sender_account_id, FALSE, 'sender',
-               CASE f.field WHEN 'subject' THEN subject ELSE body_text END, {_PROV}
-        FROM messages, (VALUES ('body_text'), ('subject')) f(field)
-        WHERE regexp_matches(CASE f.field WHEN 'subject' THEN subject ELSE body_text END, $trigger)""",
-    "quotes": """
-        WITH q AS (SELECT * FROM quotes WHERE regexp_matches(text, $trigger)),
-        exact AS (SELECT source_id, username, min(account_id) AS account_id FROM accounts
-                  WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
-        folded AS (SELECT source_id, lower(username) AS lu, min(account_id) AS account_id FROM accounts
-                   WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
-        ids AS (SELECT DISTINCT source_id, account_id FROM accounts),
-        qp AS (SELECT p.source_id, p.post_id, min(p.account_id) AS account_id FROM posts p
-               WHERE p.account_id NOT IN (SELECT account_id FROM accounts a WHERE a.source_id = p.source_id
-                                          AND a.is_guest) GROUP BY ALL)
-        SELECT 'quotes', q.container || ':' || q.container_id || '#' || q.seq, 'text', q.source_id,
-               coalesce(a1.account_id, p.account_id, a2.account_id, a3.account_id),
-               TRUE,
-               CASE WHEN a1.account_id IS NOT NULL THEN 'quoted_account_id'
-                    WHEN p.account_id IS NOT NULL THEN 'quoted_post_id'
-                    WHEN a2.account_id IS NOT NULL THEN 'quoted_author'
-                    WHEN a3.account_id IS NOT NULL THEN 'quoted_author (case-insensitive)' END,
-               q.text, q.prov_table, q.prov_key, q.prov_offset, q.prov_line
-        FROM q
-        LEFT JOIN ids a1 ON a1.source_id = q.source_id AND a1.account_id = q.quoted_account_id
-        LEFT JOIN qp p ON p.source_id = q.source_id AND p.post_id = q.quoted_post_id
-        LEFT JOIN exact a2 ON a2.source_id = q.source_id AND a2.username = q.quoted_author
-        LEFT JOIN folded a3 ON a3.source_id = q.source_id AND a3.lu = lower(q.quoted_author)""",
-    "accounts": f"""
-        SELECT 'accounts', account_id, f.field, source_id, account_id, FALSE, 'account',
-               CASE f.field WHEN 'email' THEN email WHEN 'website' THEN website WHEN 'signature_text'
-                    THEN signature_text WHEN 'location' THEN location WHEN 'occupation' THEN occupation
-                    ELSE interests END AS text, {_PROV}
-        FROM accounts, (VALUES ('email'), ('website'), ('signature_text'), ('location'), ('occupation'),
-                               ('interests')) f(field)""",
-    "profile_fields": f"""
-        SELECT 'profile_fields', account_id, field, source_id, account_id, FALSE, 'account', value, {_PROV}
-        FROM profile_fields""",
-    "moderation_log": f"""
-        SELECT 'moderation_log', log_id, 'data', source_id, target_account_id, FALSE,
-               CASE WHEN target_account_id IS NOT NULL THEN 'target account' END, data, {_PROV}
-        FROM moderation_log WHERE regexp_matches(data, $trigger)""",
-    "bans": """
-        WITH mail AS (SELECT source_id, lower(email) AS email, min(account_id) AS account_id FROM accounts
-                      WHERE email IS NOT NULL GROUP BY ALL HAVING count(*) = 1)
-        SELECT 'bans', b.ban_id, 'email', b.source_id, coalesce(b.account_id, m.account_id), FALSE,
-               CASE WHEN b.account_id IS NOT NULL THEN 'banned account'
-                    WHEN m.account_id IS NOT NULL THEN 'account with this e-mail' END,
-               b.email, b.prov_table, b.prov_key, b.prov_offset, b.prov_line
-        FROM bans b LEFT JOIN mail m ON m.source_id = b.source_id AND m.email = lower(b.email)
-        WHERE b.email IS NOT NULL""",
-}
+def text_sql(d: Dialect) -> dict[str, str]:
+    """The texts to read, per origin, in the engine's SQL dialect."""
+    trig = d.regex
+    return {
+        "posts": f"""
+            WITH guests AS (SELECT source_id, account_id FROM accounts WHERE is_guest)
+            SELECT 'posts' AS origin, p.post_id AS origin_id, f.field, p.source_id,
+                   CASE WHEN g.account_id IS NULL THEN p.account_id END, FALSE AS in_quote,
+                   CASE WHEN g.account_id IS NULL THEN 'author'
+                        ELSE 'guest post as ' || coalesce(p.guest_name, '?') END,
+                   CASE f.field WHEN 'subject' THEN p.subject ELSE p.body_text END AS text,
+                   p.prov_table, p.prov_key, p.prov_offset, p.prov_line
+            FROM posts p CROSS JOIN (VALUES ('body_text'), ('subject')) f(field)
+            LEFT JOIN guests g ON g.source_id = p.source_id AND g.account_id = p.account_id
+            WHERE {trig("CASE f.field WHEN 'subject' THEN p.subject ELSE p.body_text END", "trigger")}""",
+        "messages": f"""
+            SELECT 'messages', message_id, f.field, source_id, sender_account_id, FALSE, 'sender',
+                   CASE f.field WHEN 'subject' THEN subject ELSE body_text END, {_PROV}
+            FROM messages, (VALUES ('body_text'), ('subject')) f(field)
+            WHERE {trig("CASE f.field WHEN 'subject' THEN subject ELSE body_text END", "trigger")}""",
+        "quotes": f"""
+            WITH q AS (SELECT * FROM quotes WHERE {trig("text", "trigger")}),
+            exact AS (SELECT source_id, username, min(account_id) AS account_id FROM accounts
+                      WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
+            folded AS (SELECT source_id, lower(username) AS lu, min(account_id) AS account_id FROM accounts
+                       WHERE username IS NOT NULL GROUP BY ALL HAVING count(*) = 1),
+            ids AS (SELECT DISTINCT source_id, account_id FROM accounts),
+            qp AS (SELECT p.source_id, p.post_id, min(p.account_id) AS account_id FROM posts p
+                   WHERE p.account_id NOT IN (SELECT account_id FROM accounts a WHERE a.source_id = p.source_id
+                                              AND a.is_guest) GROUP BY ALL)
+            SELECT 'quotes', q.container || ':' || q.container_id || '#' || q.seq, 'text', q.source_id,
+                   coalesce(a1.account_id, p.account_id, a2.account_id, a3.account_id),
+                   TRUE,
+                   CASE WHEN a1.account_id IS NOT NULL THEN 'quoted_account_id'
+                        WHEN p.account_id IS NOT NULL THEN 'quoted_post_id'
+                        WHEN a2.account_id IS NOT NULL THEN 'quoted_author'
+                        WHEN a3.account_id IS NOT NULL THEN 'quoted_author (case-insensitive)' END,
+                   q.text, q.prov_table, q.prov_key, q.prov_offset, q.prov_line
+            FROM q
+            LEFT JOIN ids a1 ON a1.source_id = q.source_id AND a1.account_id = q.quoted_account_id
+            LEFT JOIN qp p ON p.source_id = q.source_id AND p.post_id = q.quoted_post_id
+            LEFT JOIN exact a2 ON a2.source_id = q.source_id AND a2.username = q.quoted_author
+            LEFT JOIN folded a3 ON a3.source_id = q.source_id AND a3.lu = lower(q.quoted_author)""",
+        "accounts": f"""
+            SELECT 'accounts', account_id, f.field, source_id, account_id, FALSE, 'account',
+                   CASE f.field WHEN 'email' THEN email WHEN 'website' THEN website WHEN 'signature_text'
+                        THEN signature_text WHEN 'location' THEN location WHEN 'occupation' THEN occupation
+                        ELSE interests END AS text, {_PROV}
+            FROM accounts, (VALUES ('email'), ('website'), ('signature_text'), ('location'), ('occupation'),
+                                   ('interests')) f(field)""",
+        "profile_fields": f"""
+            SELECT 'profile_fields', account_id, field, source_id, account_id, FALSE, 'account', value, {_PROV}
+            FROM profile_fields""",
+        "moderation_log": f"""
+            SELECT 'moderation_log', log_id, 'data', source_id, target_account_id, FALSE,
+                   CASE WHEN target_account_id IS NOT NULL THEN 'target account' END, data, {_PROV}
+            FROM moderation_log WHERE {trig("data", "trigger")}""",
+        "bans": """
+            WITH mail AS (SELECT source_id, lower(email) AS email, min(account_id) AS account_id FROM accounts
+                          WHERE email IS NOT NULL GROUP BY ALL HAVING count(*) = 1)
+            SELECT 'bans', b.ban_id, 'email', b.source_id, coalesce(b.account_id, m.account_id), FALSE,
+                   CASE WHEN b.account_id IS NOT NULL THEN 'banned account'
+                        WHEN m.account_id IS NOT NULL THEN 'account with this e-mail' END,
+                   b.email, b.prov_table, b.prov_key, b.prov_offset, b.prov_line
+            FROM bans b LEFT JOIN mail m ON m.source_id = b.source_id AND m.email = lower(b.email)
+            WHERE b.email IS NOT NULL""",
+    }
 
 
 def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[tuple[str, str], list[str]]:
@@ -136,54 +141,76 @@ def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[t
     return ranked
 
 
-def _rows(con: duckdb.DuckDBPyConnection, origin: str) -> Iterator[dict[str, Any]]:
-    sql = (f"SELECT * FROM ({TEXT_SQL[origin]}) AS t({_COLS}) WHERE text IS NOT NULL AND length(text) > 0 "
-           "ORDER BY source_id, origin_id, field")
-    params = {"trigger": TRIGGER_SQL} if "$trigger" in sql else None
-    rel = con.sql(sql, params=params)
-    assert rel is not None
-    reader = rel.to_arrow_reader(20_000)
-    for batch in reader:
-        yield from batch.to_pylist()
+HINTS_SCHEMA = pa.schema([("source_id", pa.string()), ("account_id", pa.string()), ("hints", pa.string())])
+
+
+def hints_table(hints: dict[tuple[str, str], list[str]]) -> pa.Table:
+    keys = sorted(hints)
+    return pa.Table.from_pydict({"source_id": [k[0] for k in keys], "account_id": [k[1] for k in keys],
+                                 "hints": [" ".join(hints[k]) for k in keys]}, schema=HINTS_SCHEMA)
+
+
+def texts_sql(origin: str, d: Dialect) -> str:
+    """The texts of one origin with the account's phone-region hints: the input of :func:`selectors_from_batch`."""
+    return (f"SELECT t.*, h.hints FROM ({text_sql(d)[origin]}) AS t({_COLS}) LEFT JOIN _selector_hints h "
+            "ON h.source_id = t.source_id AND h.account_id = t.account_id "
+            "WHERE t.text IS NOT NULL AND length(t.text) > 0")
+
+
+def selectors_from_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The selectors found in a batch of texts (rows of :func:`texts_sql`). Runs unchanged on every engine."""
+    out: dict[str, list[Any]] = {n: [] for n in SCHEMA.names}
+    for r in batch.to_pylist():
+        text = str(r["text"])
+        origin = r["origin"]
+        h = str(r["hints"]).split() if r["hints"] else []
+        found: list[Found]
+        if origin == "profile_fields":
+            found = find_in_field(str(r["field"]), text, h)
+        elif r["field"] == "email" and origin in ("accounts", "bans"):
+            e = normalise_email(text)
+            what = "registration e-mail" if origin == "accounts" else "banned e-mail"
+            found = [Found("email", e, 0, len(text), False, what)] if e else []
+        else:
+            found = find_all(text, h)
+        for f in found:
+            out["source_id"].append(r["source_id"])
+            out["account_id"].append(r["account_id"])
+            out["kind"].append(f.kind)
+            out["value"].append(f.value)
+            out["origin"].append(origin)
+            out["origin_id"].append(r["origin_id"])
+            out["field"].append(r["field"])
+            out["char_start"].append(f.start)
+            out["char_end"].append(f.end)
+            out["obfuscated"].append(f.obfuscated)
+            out["in_quote"].append(bool(r["in_quote"]))
+            out["detail"].append(f.detail)
+            out["credited_by"].append(r["credited_by"])
+            for c in ("prov_table", "prov_key", "prov_offset", "prov_line"):
+                out[c].append(r[c])
+    return pa.RecordBatch.from_pydict(out, schema=SCHEMA)
 
 
 def extract_selectors(con: duckdb.DuckDBPyConnection, own: frozenset[str],
-                      progress: Callable[[str, int, int], None] | None = None) -> pa.Table:
-    hints = account_hints(con, own)
-    out: dict[str, list[Any]] = {n: [] for n in SCHEMA.names}
-    origins = list(TEXT_SQL)
-    for step, origin in enumerate(origins):
-        if progress:
-            progress("selectors", step, len(origins))
-        rows = list(_rows(con, origin))
-        for r in rows:
-            text = str(r["text"])
-            h = hints.get((r["source_id"], r["account_id"]), [])
-            found: list[Found]
-            if origin == "profile_fields":
-                found = find_in_field(str(r["field"]), text, h)
-            elif r["field"] == "email" and origin in ("accounts", "bans"):
-                e = normalise_email(text)
-                what = "registration e-mail" if origin == "accounts" else "banned e-mail"
-                found = [Found("email", e, 0, len(text), False, what)] if e else []
-            else:
-                found = find_all(text, h)
-            for f in found:
-                out["source_id"].append(r["source_id"])
-                out["account_id"].append(r["account_id"])
-                out["kind"].append(f.kind)
-                out["value"].append(f.value)
-                out["origin"].append(r["origin"])
-                out["origin_id"].append(r["origin_id"])
-                out["field"].append(r["field"])
-                out["char_start"].append(f.start)
-                out["char_end"].append(f.end)
-                out["obfuscated"].append(f.obfuscated)
-                out["in_quote"].append(bool(r["in_quote"]))
-                out["detail"].append(f.detail)
-                out["credited_by"].append(r["credited_by"])
-                for c in ("prov_table", "prov_key", "prov_offset", "prov_line"):
-                    out[c].append(r[c])
+                      progress: Callable[[str, int, int], None] | None = None,
+                      engine: Engine | None = None) -> pa.Table:
+    """Every selector of the evidence tables: the texts are selected (and pre-filtered) by ``engine``
+    (default: DuckDB on ``con``), the finders run over them in batches on the same engine."""
+    eng = engine or DuckDBEngine(con)
+    eng.put("_selector_hints", hints_table(account_hints(con, own)))
+    origins = list(text_sql(eng.dialect))
+    parts: list[pa.Table] = []
+    try:
+        for step, origin in enumerate(origins):
+            if progress:
+                progress("selectors", step, len(origins))
+            sql = texts_sql(origin, eng.dialect)
+            params = {"trigger": TRIGGER_SQL} if "trigger" in sql else None
+            parts.append(eng.map_batches(sql, params, selectors_from_batch, SCHEMA))
+    finally:
+        if engine is None:
+            eng.close()
     if progress:
         progress("selectors", len(origins), len(origins))
-    return pa.Table.from_pydict(out, schema=SCHEMA)
+    return pa.concat_tables(parts).cast(SCHEMA) if parts else SCHEMA.empty_table()

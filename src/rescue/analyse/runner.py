@@ -23,6 +23,7 @@ from rescue.analyse.ipclass import enrich_ips, geo_history
 from rescue.analyse.persons import build_persons
 from rescue.analyse.store import RUNS_TABLE, drop_findings, ensure_runs_table, existing_tables, write_arrow
 from rescue.analyse.summary import AnalyseSummary
+from rescue.engine import Engine, open_engine
 from rescue.errors import OperationError
 from rescue.store import duck
 
@@ -32,6 +33,8 @@ STEPS = ("persons", "ip enrichment", "selectors", "enrichment", "signals", "iden
          "risk")
 EVIDENCE_NEEDED = frozenset({"accounts", "posts", "messages", "quotes", "profile_fields", "ip_events", "forum_config",
                              "moderation_log", "bans"})
+# Evidence tables the engine-defined steps read (the Spark engine exports them as Parquet).
+ENGINE_INPUTS = ("accounts", "posts", "messages", "quotes", "profile_fields", "moderation_log", "bans")
 FINDINGS_NEEDED = frozenset({"persons", "person_accounts", "ip_enrichment", "ip_geo_history", "selectors",
                              "email_enrichment", "phone_enrichment", "domain_enrichment", "account_signals"})
 
@@ -96,6 +99,15 @@ class _Run:
 
 
 @contextlib.contextmanager
+def _engine(name: str, con: duckdb.DuckDBPyConnection, workdir: Path) -> Iterator[Engine]:
+    eng = open_engine(name, con, workdir)
+    try:
+        yield eng
+    finally:
+        eng.close()
+
+
+@contextlib.contextmanager
 def _transaction(path: Path, needed: frozenset[str], hint: str) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duck.connect(path)
     try:
@@ -116,23 +128,27 @@ def _transaction(path: Path, needed: frozenset[str], hint: str) -> Iterator[duck
 
 
 def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None = None,
-              resolve_persons: ResolvePersons | None = None) -> AnalyseSummary:
+              resolve_persons: ResolvePersons | None = None, engine: str = "duckdb") -> AnalyseSummary:
     """Every step on the store at ``store_path``. ``resolve_persons(con)``, when given, replaces ``persons``
-    and ``person_accounts`` (identity resolution) after the enrichment and before the attribution."""
+    and ``person_accounts`` (identity resolution) after the enrichment and before the attribution.
+    ``engine`` (``duckdb`` or ``spark``) runs the engine-defined steps (see docs/engine.md)."""
     provider = build_provider(cfg.country_mmdb, cfg.asn_mmdb)
-    with _transaction(Path(store_path), EVIDENCE_NEEDED, "run `rescue ingest` first") as con:
+    with _transaction(Path(store_path), EVIDENCE_NEEDED, "run `rescue ingest` first") as con, \
+            _engine(engine, con, Path(store_path).parent / "parquet") as eng:
         steps = STEPS if resolve_persons else tuple(s for s in STEPS if s != "identity")
         r = _Run(con, cfg, progress, steps)
         counts = r.summary.counts
         r.summary.geo_provider = provider.name
         drop_findings(con)
-        counts["persons"], counts["person_accounts"] = build_persons(con)
+        eng.share(ENGINE_INPUTS)
+        counts["persons"], counts["person_accounts"] = build_persons(con, eng)
         r.step("persons")
         counts["ip_enrichment"] = write_arrow(con, "ip_enrichment", enrich_ips(con, cfg, provider), "ip")
         counts["ip_geo_history"] = write_arrow(con, "ip_geo_history", geo_history(con, provider), "ip, month")
         r.step("ip enrichment")
         own = own_domains(con)
-        counts["selectors"] = write_arrow(con, "selectors", extract_selectors(con, own, progress), SELECTOR_ORDER)
+        counts["selectors"] = write_arrow(con, "selectors", extract_selectors(con, own, progress, eng),
+                                         SELECTOR_ORDER)
         text_ips = [str(x[0]) for x in con.execute("SELECT DISTINCT value FROM selectors WHERE kind = 'ip' AND "
                                                    "value NOT IN (SELECT ip FROM ip_enrichment) ORDER BY 1").fetchall()]
         if text_ips:  # addresses written in text: enriched, with no usage
@@ -155,6 +171,7 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
                 counts[t] = int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
             r.step("identity")
         r.attribute()
+        r.summary.notes.append(f"engine: {engine}")
         r.record("analyse")
         return r.summary
 
