@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: venv demo test lint typecheck bench clean
+.PHONY: venv frontend demo test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,7 +15,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# The workbench's charts, map and graph: npm packages bundled at build time (never committed). Without npm
+# the workbench still runs, with plain tables (it says so); in CI (CI_STRICT) a missing npm is an error.
+BUNDLE := src/rescue/web/static/vendor/workbench.js
+$(BUNDLE): frontend/package.json frontend/package-lock.json frontend/build.mjs $(wildcard frontend/src/*)
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build; \
+	elif [ -n "$$CI_STRICT" ]; then echo "make: npm is required to build the workbench bundle" >&2; exit 1; \
+	else echo "make: npm not found: the workbench runs without charts, map and graph" >&2; fi
+
+frontend: $(BUNDLE)
+
+demo: $(STAMP) frontend
 	$(BIN)/rescue demo $(DEMO_DIR) --members 2000 --seed 7
 
 lint: $(STAMP)
@@ -25,7 +36,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: $(STAMP) frontend
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -m "not slow"
