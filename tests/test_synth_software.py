@@ -13,12 +13,12 @@ from rescue import analyse, evaluate, operation
 from rescue.ingest.pipeline import ingest
 from rescue.synth import generate
 
-MEMBERS, SEED = 240, 5
+MEMBERS, SEED = 160, 5
 # (software, format ingest must recognise, version it must report)
-SOFTWARE = [("mybb", "mysqldump", "1.8"), ("smf", "mysqldump", "2.1")]
-# Measured on this world (240 members, seed 5), accuracy / coverage / selector precision / recall:
-# phpBB 1.000 / 0.938 / 1.000 / 1.000, MyBB 0.996 / 0.941 / 1.000 / 1.000, SMF 1.000 / 0.934 / 1.000 / 1.000.
-# The floors leave room for fields a software lacks, not for bugs.
+SOFTWARE = [("mybb", "mysqldump", "1.8"), ("smf", "mysqldump", "2.1"), ("discourse", "pgdump", "current")]
+# Measured on this world (160 members, seed 5), accuracy / coverage / selector precision / recall:
+# phpBB 1.000 / 0.969 / 1.000 / 1.000, MyBB 1.000 / 0.974 / 1.000 / 1.000, SMF 1.000 / 0.969 / 1.000 / 1.000,
+# Discourse 1.000 / 0.948 / 1.000 / 1.000. The floors leave room for fields a software lacks, not for bugs.
 FLOORS = {"accuracy": 0.97, "coverage": 0.85, "precision": 0.97, "recall": 0.95}
 
 
@@ -66,7 +66,7 @@ def test_accounts_posts_and_messages_are_all_there(ingested: tuple[operation.Ope
     for forum in ("forum", "other"):
         n = sum(1 for row in truth_accounts if row[0] == forum)
         assert [c for p, c in per_source.items() if f"/{forum}/" in p] == [n]
-    assert posts > 20 * MEMBERS and messages > MEMBERS and recipients >= messages and ips > MEMBERS
+    assert posts > 15 * MEMBERS and messages > MEMBERS and recipients >= messages and ips > MEMBERS
     assert manifest["selectors_planted"] > MEMBERS
 
 

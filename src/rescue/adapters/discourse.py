@@ -9,7 +9,8 @@ address) and ``user_auth_token_logs``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from rescue.adapters import fields as f
 from rescue.adapters.base import Adapter, Emit, Row, TableMap, int_of
@@ -25,6 +26,14 @@ def _system(r: Row) -> bool:
     uid = int_of(r.get("id"))
     return uid is not None and uid <= 0
 
+
+def _quotes(r: Row) -> Iterator[Mapping[str, Any]]:
+    """Quotes of a post; ``post:N`` in a Discourse quote is the post's number in its topic, not a post id."""
+    for q in _quotes_raw(r):
+        yield {**q, "quoted_post_id": None}
+
+
+_quotes_raw = f.quotes_of(_body, "post", "id")
 
 USERS = TableMap(
     suffix="users", key=("id",), requires=frozenset({"id", "username", "created_at"}),
@@ -92,7 +101,7 @@ POSTS = TableMap(
                        "ip": f.const(None), "subject": f.const(None), "body_raw": "raw",
                        "body_text": f.body_text(_body), "markup": f.const("markdown"),
                        "is_deleted": lambda r: f.opt_text("deleted_at")(r) is not None}),
-        Emit("quotes", {}, many=f.quotes_of(_body, "post", "id")),
+        Emit("quotes", {}, many=_quotes),
     ),
 )
 
@@ -124,6 +133,17 @@ USER_HISTORIES = TableMap(
                                    "logged_at": f.timestamp("created_at"), "operation": f.text("action"),
                                    "data": f.opt_text("details"), "thread_id": f.ident("topic_id"),
                                    "target_account_id": f.ident("target_user_id")}),),
+)
+
+
+UPLOADS = TableMap(
+    suffix="uploads", key=("id",), requires=frozenset({"id", "user_id", "original_filename", "url"}),
+    emits=(Emit("attachments", {"attachment_id": f.ident("id"), "account_id": f.ident_keep_zero("user_id"),
+                                "post_id": f.const(None), "message_id": f.const(None),
+                                "filename": f.text("original_filename"), "stored_name": f.text("url"),
+                                "extension": f.opt_text("extension"), "mimetype": f.const(None),
+                                "filesize": f.integer("filesize"), "created_at": f.timestamp("created_at"),
+                                "sha256": f.const(None)}),),
 )
 
 
@@ -160,7 +180,7 @@ ADAPTER = Adapter(
     software="discourse",
     signature=frozenset({"users", "posts", "topics", "topic_allowed_users", "user_emails"}),
     tables=(USERS, USER_EMAILS, USER_PROFILES, TOPICS, CATEGORIES, POSTS, ALLOWED_USERS, TOKEN_LOGS,
-            SCREENED_IPS, USER_HISTORIES),
+            SCREENED_IPS, USER_HISTORIES, UPLOADS),
     detect_version=detect_version,
     finalize_sql=FINALIZE,
     markup="markdown",

@@ -7,10 +7,11 @@ planted selectors) with its software's tables and storage conventions; see docs/
 from __future__ import annotations
 
 from rescue.synth.writers.base import ForumWriter
+from rescue.synth.writers.discourse import DiscourseWriter
 from rescue.synth.writers.mybb import MybbWriter
 from rescue.synth.writers.phpbb import PhpbbWriter
 from rescue.synth.writers.smf import SmfWriter
 
-WRITERS: dict[str, type[ForumWriter]] = {w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter)}
+WRITERS: dict[str, type[ForumWriter]] = {w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter, DiscourseWriter)}
 
 __all__ = ["WRITERS", "ForumWriter"]

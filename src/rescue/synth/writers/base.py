@@ -30,12 +30,14 @@ class ForumWriter:
     version: ClassVar[str] = ""
     suffix: ClassVar[str] = ".sql"
     main_prefix: ClassVar[str] = ""  # table prefix of the seized forum (the other forum uses its spec's)
+    prefixed: ClassVar[bool] = True  # False: a software without table prefixes (a database of its own)
 
     def __init__(self, world: World, acc: ForumAccounts, out_dir: Path, truth: Truth, *, files: bool,
                  progress: Progress | None, workers: int = 1) -> None:
         self.world, self.acc, self.truth, self.progress = world, acc, truth, progress
         self.pop, self.net, self.spec = world.pop, world.net, acc.spec
-        self.prefix = self.main_prefix if acc.spec.key == MAIN_FORUM.key else acc.spec.prefix
+        self.prefix = "" if not self.prefixed else (
+            self.main_prefix if acc.spec.key == MAIN_FORUM.key else acc.spec.prefix)
         self.out_dir = out_dir
         self.path = out_dir / f"{self.software}{self.suffix}"
         self.files_dir = out_dir / "files" if files else None

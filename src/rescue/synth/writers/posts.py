@@ -41,6 +41,7 @@ class SliceJob:
     u_ip: npt.NDArray[np.float64]
     edited: npt.NDArray[np.bool_]
     t_first: I64  # the first post id of each post's topic
+    number: I64  # each post's number in its topic (1 = the first post)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,20 @@ def post_jobs(w: ForumWriter, planner: PostPlanner) -> Iterator[SliceJob]:
     """The planner's slices with what rendering needs of their topics (drawn in slice order)."""
     g = np_rng(w.world.seed, "post-ip", w.spec.key)
     tp = planner.topics
+    seen = np.zeros(1024, dtype=np.int64)  # posts per topic so far
     for sl in planner.slices():
         m = len(sl.post_id)
+        if len(seen) < tp.n:
+            seen = np.concatenate([seen, np.zeros(max(tp.n, 2 * len(seen)) - len(seen), dtype=np.int64)])
+        order = np.argsort(sl.topic, kind="stable")  # posts are in time order: rank them within their topic
+        ts = sl.topic[order]
+        heads = np.r_[0, np.flatnonzero(ts[1:] != ts[:-1]) + 1]
+        rank = np.arange(m) - np.repeat(heads, np.diff(np.r_[heads, m]))
+        number = np.empty(m, dtype=np.int64)
+        number[order] = seen[ts] + rank + 1
+        np.add.at(seen, sl.topic, 1)
         yield SliceJob(sl, tp["cat"][sl.topic], tp["pool"][sl.topic], tp["forum"][sl.topic],
-                       tp["starter"][sl.topic], g.random(m), g.random(m) < 0.03, tp["first_post"][sl.topic])
+                       tp["starter"][sl.topic], g.random(m), g.random(m) < 0.03, tp["first_post"][sl.topic], number)
 
 
 def raw_title(w: ForumWriter, x: int, starter: int, cat: str, lang: str) -> str:
@@ -89,6 +100,7 @@ class Post:
     quote_post: int  # post id quoted (0: none)
     quote_author: int
     first_post: int  # of the topic
+    number: int  # in the topic
 
 
 class PostRows:
@@ -122,9 +134,10 @@ class PostRows:
         cols = (sl.post_id.tolist(), sl.author.tolist(), sl.time.tolist(), sl.topic.tolist(), sl.is_start.tolist(),
                 sl.flags.tolist(), sl.quote_post.tolist(), sl.quote_author.tolist(), sl.quote_flags.tolist(),
                 sl.attach.tolist(), job.t_cat.tolist(), job.t_pool.tolist(), job.t_forum.tolist(),
-                job.t_starter.tolist(), job.u_ip.tolist(), job.edited.tolist(), job.t_first.tolist())
-        for i, (pid, a, t, x, start, flags, qp, qa, qf, att, cat, pool, forum, starter, u, edit, first) in enumerate(
-                zip(*cols, strict=True)):
+                job.t_starter.tolist(), job.u_ip.tolist(), job.edited.tolist(), job.t_first.tolist(),
+                job.number.tolist())
+        for i, (pid, a, t, x, start, flags, qp, qa, qf, att, cat, pool, forum, starter, u, edit, first,
+                num) in enumerate(zip(*cols, strict=True)):
             body, plants = comp.post(pid, a, CATEGORIES[cat], self.pools[pool], flags, (qp, qa, qf) if qp else None,
                                      blocks[i].tolist(), qblocks.get(i))
             ip = net.ip_at(int(person[a]), t, u, 0.7 if separate[a] else 0.0)
@@ -133,7 +146,7 @@ class PostRows:
             if att:
                 res.attach.append((pid, x + 1, 0, a, t))
             res.rows.append(self.row(Post(pid, a, t, x, bool(start), forum, self.title(x, starter, cat, pool), body,
-                                          ip, bool(att), bool(edit), qp, qa, first)))
+                                          ip, bool(att), bool(edit), qp, qa, first, num)))
             res.plants.extend((pid, pl) for pl in plants)
             if flags & F_HOSTILE:
                 res.hostile.append(pid)
