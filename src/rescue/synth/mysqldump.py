@@ -97,6 +97,13 @@ def schema_ddl(name: str, prefix: str, default_prefix: str) -> list[str]:
     return out
 
 
+def create_table(name: str, columns: Sequence[tuple[str, str]], keys: Sequence[str], *, engine: str = "InnoDB",
+                 charset: str = "utf8mb4 COLLATE=utf8mb4_general_ci") -> str:
+    """A CREATE TABLE statement laid out as mariadb-dump writes it (for schemas Rescue does not ship)."""
+    lines = [f"  `{c}` {t}" for c, t in columns] + [f"  {k}" for k in keys]
+    return f"CREATE TABLE `{name}` (\n" + ",\n".join(lines) + f"\n) ENGINE={engine} DEFAULT CHARSET={charset};"
+
+
 class Table:
     """A table of the dump: its DDL, column order and defaults (parsed from the DDL)."""
 

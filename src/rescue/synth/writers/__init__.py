@@ -11,7 +11,9 @@ from rescue.synth.writers.discourse import DiscourseWriter
 from rescue.synth.writers.mybb import MybbWriter
 from rescue.synth.writers.phpbb import PhpbbWriter
 from rescue.synth.writers.smf import SmfWriter
+from rescue.synth.writers.xenforo import XenforoWriter
 
-WRITERS: dict[str, type[ForumWriter]] = {w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter, DiscourseWriter)}
+WRITERS: dict[str, type[ForumWriter]] = {
+    w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter, DiscourseWriter, XenforoWriter)}
 
 __all__ = ["WRITERS", "ForumWriter"]

@@ -75,10 +75,13 @@ class MysqlForumWriter(ForumWriter):
     def __init__(self, world: World, acc: ForumAccounts, out_dir: Path, truth: Truth, *, files: bool,
                  progress: Progress | None, workers: int = 1) -> None:
         super().__init__(world, acc, out_dir, truth, files=files, progress=progress, workers=workers)
-        self.tables = {t.name: t for t in (Table(self.adjust_ddl(d))
-                                            for d in schema_ddl(self.schema, self.prefix, self.schema_prefix))}
+        self.tables = {t.name: t for t in (Table(self.adjust_ddl(d)) for d in self.ddl())}
         self._tmp = tempfile.TemporaryDirectory(prefix=".synth-", dir=out_dir)
         self.dump = DumpWriter(self.path, acc.spec.database, list(self.tables.values()), Path(self._tmp.name))
+
+    def ddl(self) -> list[str]:
+        """The CREATE TABLE statements of the dump (by default the shipped install schema's)."""
+        return schema_ddl(self.schema, self.prefix, self.schema_prefix)
 
     def adjust_ddl(self, ddl: str) -> str:
         """The DDL as this forum's install created it (e.g. the table charset chosen at install)."""

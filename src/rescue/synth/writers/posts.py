@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -52,6 +52,7 @@ class SliceResult:
     hostile: list[int]
     attach: list[tuple[int, int, int, int, int]]  # (post id, topic id, 0, account, time)
     seen: list[tuple[int, str]]  # (account, ip) of accounts the truth tracks
+    side: list[bytes] = field(default_factory=list)  # rows of another table a writer emits per post
 
 
 def post_jobs(w: ForumWriter, planner: PostPlanner) -> Iterator[SliceJob]:
@@ -110,6 +111,7 @@ class PostRows:
         self.w, self.pools = w, pools
         self.tracked = set(w.truth.tracked.get(w.spec.key, {}))
         self._titles: dict[int, str] = {}
+        self.side: list[bytes] = []  # what :meth:`row` emits for another table, moved into the slice's result
 
     def title(self, x: int, starter: int, cat: int, pool: int) -> str:
         t = self._titles.get(x)
@@ -150,6 +152,8 @@ class PostRows:
             res.plants.extend((pid, pl) for pl in plants)
             if flags & F_HOSTILE:
                 res.hostile.append(pid)
+        res.side.extend(self.side)
+        self.side.clear()
         return res
 
 
