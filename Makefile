@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
+DEMO_PORT ?= 8000
 
 .PHONY: venv frontend demo test lint typecheck bench clean
 
@@ -28,6 +29,8 @@ frontend: $(BUNDLE)
 
 demo: $(STAMP) frontend
 	$(BIN)/rescue demo $(DEMO_DIR) --members 2000 --seed 7
+	@# then the workbench on loopback (NO_SERVE=1 make demo: build only)
+	@test -n "$(NO_SERVE)" || $(BIN)/rescue serve $(DEMO_DIR)/operation --host 127.0.0.1 --port $(DEMO_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

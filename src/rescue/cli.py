@@ -162,6 +162,15 @@ def summary(directory: Annotated[Path, typer.Argument(help="The operation folder
 
 app.add_typer(media_app, name="media")
 
+from rescue.cli_audit import audit_app  # noqa: E402
+from rescue.cli_serve import index_cmd, serve_cmd  # noqa: E402
+from rescue.cli_users import users_app  # noqa: E402
+
+app.command("serve")(serve_cmd)
+app.command("index")(index_cmd)
+app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+
 
 def main() -> None:
     def say(line: str) -> None:  # one line, never wrapped, whatever the terminal width

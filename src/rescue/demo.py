@@ -72,6 +72,17 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
     console.print("top of the priority list (the score advises a human decision; it does not replace one):")
     for rank, pid, tier, score in top:
         console.print(f"  {rank:>3}. {pid}  {tier:<9} score {score:.1f}", markup=False, highlight=False)
+    console.rule("5. workbench: search index and demo logins")
+    from rescue.web import search
+    from rescue.web.demo_users import create_demo_users
+
+    built = search.build(op.root)
+    console.print(f"search index: {built.posts:,} posts and {built.messages:,} messages in {built.seconds:.1f} s")
+    with duckdb.connect(str(op.store_path), read_only=True) as ro:
+        first = ro.execute("SELECT country FROM attribution WHERE country IS NOT NULL "
+                         "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
+    top_country = str(first[0]) if first else "DE"
+    logins = create_demo_users(op.root, top_country)
     console.rule("summary")
     print_store_summary(console, op)
     console.print(f"\noperation folder: [bold]{op_dir}[/]")
@@ -82,3 +93,8 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
     console.print(f"  {directory / 'evaluation.md'}         how the findings measure against the truth")
     console.print(f"  {summary.truth_dir}/                 the ground truth the later stages are measured against")
     console.print("  docs/                              how each stage works and what its outputs mean")
+    console.print(f"\nworkbench: rescue serve {op_dir}   (make demo starts it on http://127.0.0.1:8000/)")
+    console.print("demo logins (this demo operation only):")
+    for name, role, country, password in logins:
+        console.print(f"  {name:<12} {password:<28} {role}{' ' + country if country else ''}",
+                      markup=False, highlight=False)

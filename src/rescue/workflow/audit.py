@@ -22,7 +22,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from rescue.errors import UsageError
 from rescue.workflow.db import Base
 
-ACTIONS = ("collection", "alteration", "consultation", "disclosure", "combination", "erasure")
+ACTIONS = ("collection", "alteration", "consultation", "disclosure", "combination", "erasure",
+           "logon")  # logon: successful and failed logons and logouts (CJIS), from the workbench
 GENESIS = "0" * 64
 
 

@@ -1,0 +1,178 @@
+"""Read-only access to the operation's analytic store (DuckDB) for the workbench.
+
+One in-memory DuckDB connection per process attaches ``store.duckdb`` read-only and keeps a compact
+``suspects`` table (persons × risk × attribution) in memory, so that the list pages sort and filter
+70,000 persons in milliseconds. Each worker thread uses its own cursor of that connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SORTS = {"rank": "rank", "score": "score", "label": "label", "country": "country", "accounts": "accounts",
+         "last_activity": "last_activity", "confidence": "confidence"}
+TIERS = ("Very High", "High", "Medium", "Low")
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    rows: list[dict[str, Any]]
+
+
+def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+class Store:
+    """The analytic store, read-only, shared by the threads of one process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = duckdb.connect(":memory:")
+        self._con.execute(f"ATTACH '{_quote(str(path))}' AS store (READ_ONLY)")
+        self._local = threading.local()
+        self.tables = {r[0] for r in self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
+        self._build_suspects()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self._con.cursor()
+            cur.execute("USE store")
+            self._local.cur = cur
+        return cur
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _build_suspects(self) -> None:
+        risk = ("r.score, r.tier, r.rank, r.indicators" if self.has("risk")
+                else "NULL::DOUBLE AS score, NULL::VARCHAR AS tier, NULL::BIGINT AS rank, NULL AS indicators")
+        att = ("a.country, a.confidence, a.candidate" if self.has("attribution")
+               else "NULL::VARCHAR AS country, NULL::DOUBLE AS confidence, NULL::VARCHAR AS candidate")
+        joins = (" LEFT JOIN store.risk r USING (person_id)" if self.has("risk") else "") + (
+            " LEFT JOIN store.attribution a USING (person_id)" if self.has("attribution") else "")
+        if not self.has("persons"):
+            self._con.execute("CREATE TABLE memory.suspects (person_id VARCHAR, label VARCHAR, accounts BIGINT, "
+                              "usernames VARCHAR, last_activity TIMESTAMP, score DOUBLE, tier VARCHAR, rank BIGINT, "
+                              "indicators VARCHAR, country VARCHAR, confidence DOUBLE, candidate VARCHAR)")
+            return
+        self._con.execute(f"""
+            CREATE TABLE memory.suspects AS
+            SELECT p.person_id, p.label, p.accounts, p.usernames, p.last_activity, {risk}, {att}
+            FROM store.persons p {joins}
+            ORDER BY person_id""")
+
+    # ---- lists -------------------------------------------------------------------------------------------
+
+    def suspects(self, *, scope: frozenset[str] | None, country: str | None = None, tier: str | None = None,
+                 only: Iterable[str] | None = None, exclude: Iterable[str] | None = None, q: str | None = None,
+                 sort: str = "rank", desc: bool = False, limit: int = 50, offset: int = 0) -> Page:
+        where, params = _filters(scope=scope, country=country, tier=tier, only=only, exclude=exclude, q=q)
+        col = SORTS.get(sort, "rank")
+        order = f"{col} {'DESC' if desc else 'ASC'} NULLS LAST, person_id"
+        cur = self.cursor()
+        total = int(cur.execute(f"SELECT count(*) FROM memory.suspects {where}", params).fetchone()[0])  # type: ignore[index]
+        cur.execute(f"SELECT * FROM memory.suspects {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, max(1, min(limit, 500)), max(0, offset)])
+        return Page(total=total, rows=_rows(cur))
+
+    def by_country(self, scope: frozenset[str] | None) -> list[dict[str, Any]]:
+        where, params = _filters(scope=scope)
+        cur = self.cursor()
+        cur.execute(f"""SELECT coalesce(country, '') AS country, count(*) AS persons,
+                          count(*) FILTER (WHERE tier IN ('Very High', 'High')) AS high
+                        FROM memory.suspects {where} GROUP BY 1 ORDER BY 2 DESC, 1""", params)
+        return _rows(cur)
+
+    def counts(self, scope: frozenset[str] | None) -> dict[str, int]:
+        where, params = _filters(scope=scope)
+        cur = self.cursor()
+        row = cur.execute(f"""SELECT count(*), count(DISTINCT country), sum(accounts),
+                                count(*) FILTER (WHERE tier IN ('Very High', 'High'))
+                              FROM memory.suspects {where}""", params).fetchone()
+        assert row is not None
+        members = int(row[2] or 0)
+        if scope is None and self.has("accounts"):
+            members = int(cur.execute("SELECT count(*) FROM accounts WHERE NOT coalesce(is_guest, false) "
+                                      "AND NOT coalesce(is_bot, false)").fetchone()[0])  # type: ignore[index]
+        return {"persons": int(row[0]), "countries": int(row[1]), "members": members, "high_tier": int(row[3] or 0)}
+
+    def activity_series(self, scope: frozenset[str] | None) -> list[dict[str, Any]]:
+        """Posts and private messages per month (the whole forum, or the scope's persons)."""
+        cur = self.cursor()
+        out: dict[str, dict[str, Any]] = {}
+        for table, col, who in (("posts", "posted_at", "account_id"), ("messages", "sent_at", "sender_account_id")):
+            if not self.has(table):
+                continue
+            if scope is None:
+                sql = f"SELECT strftime({col}, '%Y-%m') m, count(*) FROM {table} WHERE {col} IS NOT NULL GROUP BY 1"
+                params: list[Any] = []
+            else:
+                sql = (f"SELECT strftime(t.{col}, '%Y-%m') m, count(*) FROM {table} t JOIN person_accounts pa "
+                       f"ON pa.source_id = t.source_id AND pa.account_id = t.{who} "
+                       f"WHERE t.{col} IS NOT NULL AND pa.person_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1")
+                params = [sorted(scope)]
+            for month, n in cur.execute(sql, params).fetchall():
+                out.setdefault(month, {"month": month, "posts": 0, "messages": 0})[table] = int(n)
+        return [out[k] for k in sorted(out)]
+
+    def exists(self, person_id: str) -> bool:
+        cur = self.cursor()
+        return cur.execute("SELECT 1 FROM memory.suspects WHERE person_id = ?", [person_id]).fetchone() is not None
+
+
+def _quote(s: str) -> str:
+    return s.replace("'", "''")
+
+
+def _filters(*, scope: frozenset[str] | None, country: str | None = None, tier: str | None = None,
+             only: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
+             q: str | None = None) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    if scope is not None:
+        parts.append("person_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted(scope))
+    if country:
+        if country == "none":
+            parts.append("country IS NULL")
+        else:
+            parts.append("country = ?")
+            params.append(country)
+    if tier:
+        parts.append("tier = ?")
+        params.append(tier)
+    if only is not None:
+        parts.append("person_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted(only))
+    if exclude is not None:
+        parts.append("person_id NOT IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted(exclude))
+    if q:
+        parts.append("(person_id = ? OR usernames ILIKE ? ESCAPE '\\')")
+        params += [q, "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]
+    return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def persons_of_accounts(store: Store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """``(source_id, account_id) → person_id`` for the given accounts."""
+    if not keys or not store.has("person_accounts"):
+        return {}
+    cur = store.cursor()
+    cur.execute("""SELECT source_id, account_id, person_id FROM person_accounts
+                   WHERE source_id || chr(31) || account_id IN (SELECT unnest(?::VARCHAR[]))""",
+                [[f"{s}\x1f{a}" for s, a in keys]])
+    return {(s, a): p for s, a, p in cur.fetchall()}
