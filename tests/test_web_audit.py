@@ -7,13 +7,13 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner, Result
 
+from rescue.cli import app
 from rescue.web import create_app, search
 from rescue.workflow import audit, open_workflow
 from tests.web_fixture import DE1, Fixture, login, make_operation
@@ -26,8 +26,8 @@ def fx(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     return f
 
 
-def rescue(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rescue.cli", *args], capture_output=True, text=True, check=False)
+def rescue(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
 
 
 def test_consultation_asks_for_and_logs_the_justification(fx: Fixture) -> None:
@@ -83,7 +83,7 @@ def test_cli_verify_and_export_and_tampering(tmp_path: Path) -> None:
     csrf = login(client, "analyst")
     client.post(f"/suspects/{DE1}/justify", data={"justification": "cli audit test case", "csrf_token": csrf})
     ok = rescue("audit", "verify", str(f.root))
-    assert ok.returncode == 0 and "processing log intact" in ok.stdout
+    assert ok.exit_code == 0 and "processing log intact" in ok.stdout
     out = rescue("audit", "export", str(f.root), "--format", "jsonl")
     lines = [json.loads(x) for x in out.stdout.splitlines()]
     assert [x["seq"] for x in lines] == list(range(1, len(lines) + 1))
@@ -94,7 +94,7 @@ def test_cli_verify_and_export_and_tampering(tmp_path: Path) -> None:
     con.commit()
     con.close()
     bad = rescue("audit", "verify", str(f.root))
-    assert bad.returncode == 1
+    assert bad.exit_code == 1
     problems = bad.stdout.splitlines()
     assert any("entry 1: missing" in p for p in problems) and any("content altered" in p for p in problems)
-    assert rescue("audit", "export", str(f.root), "--format", "xml").returncode != 0
+    assert rescue("audit", "export", str(f.root), "--format", "xml").exit_code != 0

@@ -11,42 +11,45 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from rescue.cli import app
+from rescue.errors import UsageError
 from rescue.web import search
 from rescue.workflow import open_workflow
 from rescue.workflow.users import User
 from tests.web_fixture import make_operation
 
 
-def rescue(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rescue.cli", *args], capture_output=True, text=True,
-                          input=stdin, check=False)
+def rescue(*args: str, stdin: str = "") -> Result:
+    """The CLI in-process (a subprocess costs seconds of imports); errors stay exceptions in ``.exception``."""
+    return CliRunner().invoke(app, list(args), input=stdin)
 
 
 @pytest.mark.parametrize("verb", [("serve",), ("index",), ("users",), ("users", "add"), ("audit",),
                                   ("audit", "verify"), ("audit", "export")])
 def test_help(verb: tuple[str, ...]) -> None:
     r = rescue(*verb, "--help")
-    assert r.returncode == 0 and "Usage" in r.stdout, r.stderr
+    assert r.exit_code == 0 and "Usage" in r.stdout, r.output
 
 
 def test_users_add_hashes_with_argon2_and_checks_roles(tmp_path: Path) -> None:
     op = tmp_path / "op"
-    assert rescue("init", str(op)).returncode == 0
+    assert rescue("init", str(op)).exit_code == 0
     r = rescue("users", "add", str(op), "lo_it", "--role", "liaison", "--country", "it", "--password-stdin",
                stdin="a long enough password\n")
-    assert r.returncode == 0, r.stderr
+    assert r.exit_code == 0, r.output
     with open_workflow(op).session() as s:
         user = s.get(User, "lo_it")
         assert user is not None and user.country == "IT" and user.password_hash.startswith("$argon2id$")
     short = rescue("users", "add", str(op), "bob", "--role", "analyst", "--password-stdin", stdin="short\n")
-    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    assert isinstance(short.exception, UsageError) and "at least 12 characters" in str(short.exception)
     nocc = rescue("users", "add", str(op), "lo_x", "--role", "liaison", "--password-stdin",
                   stdin="a long enough password\n")
-    assert nocc.returncode == 2 and "bound to one country" in nocc.stderr
+    assert isinstance(nocc.exception, UsageError) and "bound to one country" in str(nocc.exception)
     totp = rescue("users", "add", str(op), "rev", "--role", "reviewer", "--totp", "--password-stdin",
                   stdin="a long enough password\n")
-    assert totp.returncode == 0 and "otpauth://totp/" in totp.stdout
+    assert totp.exit_code == 0 and "otpauth://totp/" in totp.stdout
     listed = rescue("users", "list", str(op)).stdout
     assert "lo_it\tliaison\tIT" in listed and "rev\treviewer\t\tactive\ttotp" in listed
 

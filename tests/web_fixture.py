@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from rescue import operation
+from rescue.web import passwords
 from rescue.web.passwords import hash_password
 from rescue.workflow import Workflow, open_workflow, users
 
@@ -40,6 +42,12 @@ ROLES = {"admin": None, "analyst": None, "reviewer": None, "reviewer2": None, "l
 
 def password(user: str) -> str:
     return f"correct horse battery {user}"
+
+
+# Argon2id at its production cost takes ~0.1-0.5 s per hash and per log-in, by design. The workbench tests
+# log in hundreds of times, so they use the same algorithm (argon2id) at its lowest cost.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+passwords._DUMMY = passwords._hasher.hash("no user has this password")
 
 
 @functools.cache
