@@ -120,3 +120,55 @@ def test_corrupt_sqlite_is_a_source_error(tmp_path: Path) -> None:
     bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
     with pytest.raises(SourceError, match="SQLite"):
         SqliteReader(bad).structure()
+
+
+def test_rows_committed_only_in_the_wal_are_read_and_the_evidence_is_untouched(tmp_path: Path) -> None:
+    """A database seized while its application had it open: recent commits sit in ``-wal`` only."""
+    from rescue import operation
+    from rescue.ingest.pipeline import ingest
+
+    live = tmp_path / "server" / "forum.db"
+    live.parent.mkdir()
+    con = sqlite3.connect(live)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")  # nothing reaches the main file until a checkpoint
+    con.execute("CREATE TABLE mybb_users (uid INTEGER PRIMARY KEY, username TEXT, email TEXT, regdate INT, "
+                "usergroup INT, regip BLOB)")
+    con.executemany("INSERT INTO mybb_users VALUES (?,?,?,?,?,?)",
+                    [(i, f"User{i}", f"user{i}@example.org", 1262304000 + i, 2, packed("192.0.2.10"))
+                     for i in range(1, 6)])
+    con.commit()
+    con.execute("INSERT INTO mybb_users VALUES (6, 'Latecomer', 'late@example.org', 1262400000, 2, NULL)")
+    con.commit()
+    seized = tmp_path / "evidence"
+    seized.mkdir()
+    for name in ("forum.db", "forum.db-wal"):  # copied while the application still has the database open
+        (seized / name).write_bytes((live.parent / name).read_bytes())
+    con.close()
+    db, wal = seized / "forum.db", seized / "forum.db-wal"
+    assert wal.stat().st_size > 0
+    with (closing(sqlite3.connect(db.as_uri() + "?mode=ro&immutable=1", uri=True)) as plain,
+          pytest.raises(sqlite3.OperationalError, match="no such table")):
+        plain.execute("SELECT count(*) FROM mybb_users")  # without the WAL every row would be lost
+    for f in (db, wal):
+        f.chmod(0o444)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in seized.iterdir()}
+
+    reader = SqliteReader(db)
+    assert reader.structure().defs["mybb_users"].column_names[:2] == ("uid", "username")
+    names = [r.values[1] for r in reader.events() if isinstance(r, RawRow)]
+    assert names == [b"User1", b"User2", b"User3", b"User4", b"User5", b"Latecomer"]
+    assert reader.sha256 == hashlib.sha256(db.read_bytes() + wal.read_bytes()).hexdigest()
+    files = reader.provenance["sqlite_files"]
+    assert files["wal"]["sha256"] == hashlib.sha256(wal.read_bytes()).hexdigest()
+    assert files["database"]["bytes"] == db.stat().st_size and reader.provenance["sqlite_wal_applied"]
+
+    op = operation.init(tmp_path / "op")
+    res = ingest(op, db, software="mybb")
+    assert res.sha256 == reader.sha256 and res.counts.of("mybb_users").read == 6
+    entry = operation.read_register(op)[0]
+    assert entry["sha256"] == reader.sha256 and entry["sqlite_wal_applied"] is True
+    assert entry["sqlite_files"]["wal"]["bytes"] == wal.stat().st_size
+    del reader
+    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in seized.iterdir()}
+    assert after == before  # same bytes, same times, no -shm or journal beside the evidence

@@ -67,7 +67,7 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
     if not live:
         if progress:
             progress("fingerprint", 0, size)
-        digest = sha256_file(Path(src))
+        digest = getattr(reader, "sha256", None) or sha256_file(Path(src))  # a SQLite WAL: db + WAL
     con = duck.connect(op.store_path)
     try:
         duck.ensure_schema(con)
@@ -163,7 +163,7 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
         "received_at": received.isoformat(timespec="seconds") + "Z",
         "ingested_at": utcnow().isoformat(timespec="seconds") + "Z",
         "rows_read": counts.read, "rows_mapped": counts.mapped, "rows_quarantined": counts.quarantined,
-        "rows_skipped": counts.skipped,
+        "rows_skipped": counts.skipped, **getattr(reader, "provenance", {}),
     })
     return IngestResult(sid, display, digest, reader.format, adapter.software, version, rec.prefix, counts,
                         canonical, time.monotonic() - t0, unmapped=unmapped, mode=mode)

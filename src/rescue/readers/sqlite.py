@@ -1,9 +1,14 @@
 """SQLite database files as a ``SourceReader``, opened read-only so the evidence never changes.
 
 The file is opened through a ``file:…?mode=ro&immutable=1`` URI: SQLite neither writes nor
-locks it and creates no journal, WAL or shared-memory file beside it. ``immutable`` also
-means that a ``-wal`` file next to the database is not read: ``wal_ignored`` says when one
-holding data exists (checkpoint a working copy to see those pages).
+locks it and creates no journal, WAL or shared-memory file beside it.
+
+A non-empty ``-wal`` file beside the database holds transactions committed after the last
+checkpoint; ``immutable`` would not read it and those rows would be lost. Then the database and
+its WAL are copied (hashed while copied) into a private temporary folder and the copy is opened
+read-only there, so SQLite applies the WAL to what it reads while the evidence stays untouched.
+``sha256`` is then the hash of the database bytes followed by the WAL bytes, and ``provenance``
+records both files' sizes and hashes (written to the intake register).
 
 Tables come from ``sqlite_master`` (virtual tables are left out: their shadow tables hold
 the data), columns from ``PRAGMA table_info`` with their declared types lower-cased.
@@ -14,10 +19,14 @@ bytes, integers as int, reals as their shortest exact literal (str), blobs as by
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from rescue.errors import SourceError
 from rescue.readers.base import Column, ConnectionCharset, DumpStructure, Event, RawRow, TableDef, Value
@@ -60,12 +69,44 @@ class SqliteReader:
         self.total: int | None = None
         self.display_name = str(self.path)
         wal = self.path.with_name(self.path.name + "-wal")
-        self.wal_ignored = wal.is_file() and wal.stat().st_size > 0
+        self.wal: Path | None = wal if wal.is_file() and wal.stat().st_size > 0 else None
+        self.sha256: str | None = None  # set when a WAL is applied: hash of the database then the WAL
+        self.provenance: dict[str, Any] = {}
+        self._copy: Path | None = None
         self._tables: list[tuple[TableDef, str]] | None = None  # definition, ORDER BY clause
+        if self.wal is not None:
+            self._copy_with_wal(self.wal)
+
+    def _copy_with_wal(self, wal: Path) -> None:
+        tmp = tempfile.TemporaryDirectory(prefix="rescue-sqlite-wal-")
+        weakref.finalize(self, tmp.cleanup)
+        both = hashlib.sha256()
+        info: dict[str, Any] = {}
+        for src, role in ((self.path, "database"), (wal, "wal")):
+            dest = Path(tmp.name) / (self.path.name + ("-wal" if role == "wal" else ""))
+            h, size = hashlib.sha256(), 0
+            try:
+                with src.open("rb") as fin, dest.open("wb") as fout:
+                    while block := fin.read(1 << 20):
+                        h.update(block)
+                        both.update(block)
+                        fout.write(block)
+                        size += len(block)
+            except OSError as exc:
+                raise SourceError(src, f"cannot copy for reading with its WAL: {exc.strerror or exc}") from exc
+            info[role] = {"path": str(src.resolve()), "bytes": size, "sha256": h.hexdigest()}
+        self._copy = Path(tmp.name) / self.path.name
+        self.sha256 = both.hexdigest()
+        self.provenance = {"sqlite_wal_applied": True, "sqlite_files": info,
+                           "note": "the WAL's committed transactions were applied to a private copy, read "
+                                   "read-only; sha256 covers the database bytes followed by the WAL bytes"}
 
     def connect(self) -> sqlite3.Connection:
-        """A read-only connection to the evidence file (text values as raw bytes)."""
-        uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+        """A read-only connection to the evidence file (text values as raw bytes); with a WAL, to the copy."""
+        if self._copy is not None:
+            uri = self._copy.as_uri() + "?mode=ro"
+        else:
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
         try:
             con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         except sqlite3.Error as exc:
