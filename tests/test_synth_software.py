@@ -16,10 +16,11 @@ from rescue.synth import generate
 MEMBERS, SEED = 160, 5
 # (software, format ingest must recognise, version it must report)
 SOFTWARE = [("mybb", "mysqldump", "1.8"), ("smf", "mysqldump", "2.1"), ("discourse", "pgdump", "current"),
-            ("xenforo", "mysqldump", "2.x")]
+            ("xenforo", "mysqldump", "2.x"), ("vbulletin", "mysqldump", "4.x")]
 # Measured on this world (160 members, seed 5), accuracy / coverage / selector precision / recall:
 # phpBB 1.000 / 0.969 / 1.000 / 1.000, MyBB 1.000 / 0.974 / 1.000 / 1.000, SMF 1.000 / 0.969 / 1.000 / 1.000,
-# Discourse 1.000 / 0.948 / 1.000 / 1.000, XenForo 1.000 / 0.969 / 1.000 / 1.000.
+# Discourse 1.000 / 0.948 / 1.000 / 1.000, XenForo 1.000 / 0.969 / 1.000 / 1.000,
+# vBulletin 4 1.000 / 0.969 / 1.000 / 1.000.
 # The floors leave room for fields a software lacks, not for bugs.
 FLOORS = {"accuracy": 0.97, "coverage": 0.85, "precision": 0.97, "recall": 0.95}
 

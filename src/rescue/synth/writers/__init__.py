@@ -11,9 +11,11 @@ from rescue.synth.writers.discourse import DiscourseWriter
 from rescue.synth.writers.mybb import MybbWriter
 from rescue.synth.writers.phpbb import PhpbbWriter
 from rescue.synth.writers.smf import SmfWriter
+from rescue.synth.writers.vbulletin import VbulletinWriter
 from rescue.synth.writers.xenforo import XenforoWriter
 
 WRITERS: dict[str, type[ForumWriter]] = {
-    w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter, DiscourseWriter, XenforoWriter)}
+    w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter, DiscourseWriter, XenforoWriter,
+                            VbulletinWriter)}
 
 __all__ = ["WRITERS", "ForumWriter"]
