@@ -16,9 +16,12 @@ from rescue.workflow import audit, open_workflow, users
 users_app = typer.Typer(no_args_is_help=True, help="Workbench users: admin, analyst, reviewer, liaison, auditor.")
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(from_stdin: bool) -> str | None:
+    """The new password: from stdin, typed twice at a terminal, or None (no terminal, no --password-stdin)."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        return None
     first = getpass.getpass("password: ")
     if getpass.getpass("again: ") != first:
         raise UsageError("the two passwords differ")
@@ -38,12 +41,16 @@ def add_cmd(
     full_name: Annotated[str, typer.Option(help="Full name.")] = "",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
     totp: Annotated[bool, typer.Option("--totp", help="Require a TOTP code; prints the secret to enrol.")] = False,
+    by: Annotated[str | None, typer.Option(help="Who adds the user (processing log; default cli:<os user>).")] = None,
 ) -> None:
-    """Add a user with a password (Argon2id hash), optionally with a TOTP second factor."""
+    """Add a user with a password (Argon2id hash; typed at the terminal or --password-stdin), optionally with a
+    TOTP second factor. Without a terminal and without --password-stdin the user has no password and cannot
+    log in until `rescue users passwd`."""
     from rescue.web.passwords import hash_password, new_totp_secret, totp_uri
 
     op = operation.load(directory)
-    hashed = hash_password(_read_password(password_stdin))
+    given = _read_password(password_stdin)
+    hashed = hash_password(given) if given is not None else ""
     wf = open_workflow(op.root)
     try:
         with wf.session() as s:
@@ -52,8 +59,9 @@ def add_cmd(
             secret = None
             if totp:
                 secret = user.totp_secret = new_totp_secret()
-            audit.append(s, actor=_actor(), action="alteration", object_kind="user", object_id=name,
-                         country=user.country, details={"change": "added", "role": role, "totp": totp})
+            audit.append(s, actor=by or _actor(), action="alteration", object_kind="user", object_id=name,
+                         country=user.country, justification="user added",
+                         details={"change": "added", "role": role, "totp": totp, "password": bool(hashed)})
     finally:
         wf.close()
     sys.stdout.write(f"user {name} ({role}{', ' + user.country if user.country else ''}) added\n")
@@ -86,7 +94,10 @@ def passwd_cmd(
     from rescue.workflow import sessions
 
     op = operation.load(directory)
-    hashed = hash_password(_read_password(password_stdin))
+    given = _read_password(password_stdin)
+    if given is None:
+        raise UsageError("give the new password at a terminal or with --password-stdin")
+    hashed = hash_password(given)
     wf = open_workflow(op.root)
     try:
         with wf.session() as s:

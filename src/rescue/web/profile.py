@@ -16,8 +16,25 @@ MAX_SELECTORS = 500
 MAX_ITEMS = 200
 
 
-def _accounts_cte() -> str:
-    return "WITH acc AS (SELECT source_id, account_id FROM person_accounts WHERE person_id = ?)"
+def account_keys(store: Store, pid: str) -> list[tuple[str, str]]:
+    cur = store.cursor()
+    cur.execute("SELECT source_id, account_id FROM person_accounts WHERE person_id = ? ORDER BY 1, 2", [pid])
+    return [(str(s), str(a)) for s, a in cur.fetchall()]
+
+
+def _match(keys: list[tuple[str, str]], alias: str, column: str = "account_id") -> tuple[str, list[Any]]:
+    """A WHERE condition selecting the rows of these accounts, written with constants so that DuckDB pushes it
+    into the table scan (a join with a CTE of the accounts would read the whole table)."""
+    if not keys:
+        return "FALSE", []
+    by_source: dict[str, list[str]] = {}
+    for source_id, account_id in keys:
+        by_source.setdefault(source_id, []).append(account_id)
+    parts, params = [], []
+    for source_id, ids in by_source.items():
+        parts.append(f"({alias}.source_id = ? AND {alias}.{column} IN ({', '.join('?' * len(ids))}))")
+        params += [source_id, *ids]
+    return "(" + " OR ".join(parts) + ")", params
 
 
 def person(store: Store, pid: str) -> dict[str, Any] | None:
@@ -44,26 +61,29 @@ def person(store: Store, pid: str) -> dict[str, Any] | None:
 
 def accounts(store: Store, pid: str) -> list[dict[str, Any]]:
     cur = store.cursor()
-    cur.execute(f"""{_accounts_cte()}
-        SELECT a.source_id, a.account_id, a.username, a.email, a.registered_at, a.last_visit_at, a.post_count,
-               a.group_name, a.location, a.occupation, a.is_staff, a.is_banned, a.prov_table, a.prov_key,
-               pa.method, pa.link_confidence
-        FROM acc JOIN accounts a USING (source_id, account_id)
-        LEFT JOIN person_accounts pa ON pa.person_id = ? AND pa.source_id = a.source_id
-             AND pa.account_id = a.account_id
-        ORDER BY a.source_id, a.account_id""", [pid, pid])
-    return _rows(cur)
+    cur.execute("SELECT source_id, account_id, method, link_confidence FROM person_accounts WHERE person_id = ?",
+                [pid])
+    links = {(s, a): (m, c) for s, a, m, c in cur.fetchall()}
+    cond, params = _match(list(links), "a")
+    cur.execute(f"""SELECT a.source_id, a.account_id, a.username, a.email, a.registered_at, a.last_visit_at,
+                           a.post_count, a.group_name, a.location, a.occupation, a.is_staff, a.is_banned,
+                           a.prov_table, a.prov_key
+                    FROM accounts a WHERE {cond} ORDER BY a.source_id, a.account_id""", params)
+    rows = _rows(cur)
+    for r in rows:
+        r["method"], r["link_confidence"] = links.get((r["source_id"], r["account_id"]), (None, None))
+    return rows
 
 
 def selectors(store: Store, pid: str) -> list[dict[str, Any]]:
     if not store.has("selectors"):
         return []
     cur = store.cursor()
-    cur.execute(f"""{_accounts_cte()}
-        SELECT s.kind, s.value, s.source_id, s.account_id, s.origin, s.origin_id, s.field, s.in_quote,
-               s.obfuscated, s.detail, s.prov_table, s.prov_key, s.prov_offset, s.prov_line
-        FROM selectors s JOIN acc USING (source_id, account_id)
-        ORDER BY s.kind, s.value, s.origin, s.origin_id LIMIT {MAX_SELECTORS}""", [pid])
+    cond, params = _match(account_keys(store, pid), "s")
+    cur.execute(f"""SELECT s.kind, s.value, s.source_id, s.account_id, s.origin, s.origin_id, s.field, s.in_quote,
+                           s.obfuscated, s.detail, s.prov_table, s.prov_key, s.prov_offset, s.prov_line
+                    FROM selectors s WHERE {cond}
+                    ORDER BY s.kind, s.value, s.origin, s.origin_id LIMIT {MAX_SELECTORS}""", params)
     return _rows(cur)
 
 
@@ -99,29 +119,31 @@ def risk(store: Store, pid: str) -> dict[str, list[dict[str, Any]]]:
 def timeline(store: Store, pid: str) -> dict[str, Any]:
     """Activity per month and the latest posts and messages (dates, places, excerpts)."""
     cur = store.cursor()
-    cur.execute(f"""{_accounts_cte()}
-        SELECT strftime(posted_at, '%Y-%m') AS month, 'post' AS kind, count(*) AS n
-        FROM posts p JOIN acc USING (source_id, account_id) WHERE posted_at IS NOT NULL GROUP BY 1
-        UNION ALL
-        SELECT strftime(sent_at, '%Y-%m'), 'message', count(*)
-        FROM messages m JOIN acc ON acc.source_id = m.source_id AND acc.account_id = m.sender_account_id
-        WHERE sent_at IS NOT NULL GROUP BY 1
-        ORDER BY 1""", [pid])
-    months: dict[str, dict[str, Any]] = {}
-    for month, kind, n in cur.fetchall():
-        months.setdefault(month, {"month": month, "post": 0, "message": 0})[kind] = int(n)
-    cur.execute(f"""{_accounts_cte()}
+    cur.execute("SELECT month, post, message FROM memory.activity WHERE person_id = ? ORDER BY month", [pid])
+    months = {m: {"month": m, "post": int(p), "message": int(n)} for m, p, n in cur.fetchall()}
+    keys = account_keys(store, pid)
+    pcond, pparams = _match(keys, "p")
+    mcond, mparams = _match(keys, "m", "sender_account_id")
+    cur.execute(f"""
         SELECT * FROM (
           SELECT 'posts' AS origin, p.source_id, p.post_id AS item_id, p.posted_at AS "at", p.subject,
-                 t.title AS place, left(p.body_text, 160) AS excerpt
-          FROM posts p JOIN acc USING (source_id, account_id)
-          LEFT JOIN threads t ON t.source_id = p.source_id AND t.thread_id = p.thread_id
+                 p.thread_id, left(p.body_text, 160) AS excerpt
+          FROM posts p WHERE {pcond}
           UNION ALL
-          SELECT 'messages', m.source_id, m.message_id, m.sent_at, m.subject, 'private message',
-                 left(m.body_text, 160)
-          FROM messages m JOIN acc ON acc.source_id = m.source_id AND acc.account_id = m.sender_account_id)
-        ORDER BY "at" DESC NULLS LAST LIMIT {MAX_ITEMS}""", [pid])
-    return {"months": [months[k] for k in sorted(months)], "items": _rows(cur)}
+          SELECT 'messages', m.source_id, m.message_id, m.sent_at, m.subject, NULL, left(m.body_text, 160)
+          FROM messages m WHERE {mcond})
+        ORDER BY "at" DESC NULLS LAST LIMIT {MAX_ITEMS}""", [*pparams, *mparams])
+    items = _rows(cur)
+    threads = sorted({(r["source_id"], r["thread_id"]) for r in items if r["thread_id"] is not None})
+    titles: dict[tuple[str, str], str] = {}
+    if threads and store.has("threads"):
+        tcond, tparams = _match(threads, "t", "thread_id")
+        cur.execute(f"SELECT source_id, thread_id, title FROM threads t WHERE {tcond}", tparams)
+        titles = {(s, t): title for s, t, title in cur.fetchall()}
+    for r in items:
+        thread = r.pop("thread_id")
+        r["place"] = titles.get((r["source_id"], thread), "") if thread is not None else "private message"
+    return {"months": [months[k] for k in sorted(months)], "items": items}
 
 
 def graph(store: Store, pid: str, scope: frozenset[str] | None) -> dict[str, Any]:
@@ -132,21 +154,13 @@ def graph(store: Store, pid: str, scope: frozenset[str] | None) -> dict[str, Any
     me = person(store, pid) or {}
     nodes[pid] = {"id": pid, "kind": "person", "label": me.get("label"), "tier": me.get("tier"),
                   "country": me.get("country"), "focus": True}
-    cur.execute(f"""{_accounts_cte()},
-        sent AS (SELECT r.source_id, r.account_id AS other_account, count(*) AS n FROM messages m
-                 JOIN acc ON acc.source_id = m.source_id AND acc.account_id = m.sender_account_id
-                 JOIN message_recipients r ON r.source_id = m.source_id AND r.message_id = m.message_id
-                 GROUP BY 1, 2),
-        recv AS (SELECT m.source_id, m.sender_account_id AS other_account, count(*) AS n FROM message_recipients r
-                 JOIN acc ON acc.source_id = r.source_id AND acc.account_id = r.account_id
-                 JOIN messages m ON m.source_id = r.source_id AND m.message_id = r.message_id
-                 GROUP BY 1, 2),
-        both_ways AS (SELECT source_id, other_account, n AS sent, 0 AS received FROM sent
-                      UNION ALL SELECT source_id, other_account, 0, n FROM recv)
-        SELECT pa.person_id, s.label, s.tier, s.country, sum(b.sent) AS n_sent, sum(b.received) AS n_received
-        FROM both_ways b JOIN person_accounts pa ON pa.source_id = b.source_id AND pa.account_id = b.other_account
-        JOIN memory.suspects s ON s.person_id = pa.person_id
-        WHERE pa.person_id <> ?
+    cur.execute("""
+        WITH both_ways AS (
+          SELECT recipient AS other, n AS sent, 0 AS received FROM memory.contacts WHERE sender = ?
+          UNION ALL
+          SELECT sender, 0, n FROM memory.contacts WHERE recipient = ?)
+        SELECT b.other, s.label, s.tier, s.country, sum(b.sent) AS n_sent, sum(b.received) AS n_received
+        FROM both_ways b JOIN memory.suspects s ON s.person_id = b.other
         GROUP BY 1, 2, 3, 4 ORDER BY n_sent + n_received DESC, 1 LIMIT 100""", [pid, pid])
     hidden = 0
     for other, label, tier, country, sent, received in cur.fetchall():
@@ -194,42 +208,53 @@ def item(store: Store, pid: str, origin: str, source_id: str, item_id: str) -> d
     if origin not in ("posts", "messages"):
         return None
     cur = store.cursor()
+    keys = account_keys(store, pid)
     container = "post" if origin == "posts" else "message"
     checks = []
-    params: list[Any] = [pid]
-    if store.has("selectors"):
-        checks.append("""SELECT 1 FROM selectors s JOIN acc USING (source_id, account_id)
-            WHERE s.source_id = ?
-              AND ((s.origin = ? AND s.origin_id = ?) OR (s.origin = 'quotes' AND s.origin_id LIKE ?))""")
-        params += [source_id, origin, item_id, f"{container}:{item_id}#%"]
+    params: list[Any] = []
+    if store.has("selectors") and keys:
+        cond, cparams = _match(keys, "s")
+        checks.append(f"""SELECT 1 FROM selectors s WHERE {cond} AND s.source_id = ?
+            AND ((s.origin = ? AND s.origin_id = ?) OR (s.origin = 'quotes' AND s.origin_id LIKE ?))""")
+        params += [*cparams, source_id, origin, item_id, f"{container}:{item_id}#%"]
     if store.has("risk_evidence"):
         checks.append("SELECT 1 FROM risk_evidence WHERE person_id = ? AND source_id = ? AND source_table = ? "
                       "AND origin_id = ?")
         params += [pid, source_id, origin, item_id]
-    linked = bool(checks) and cur.execute(f"{_accounts_cte()} {' UNION ALL '.join(checks)} LIMIT 1",
-                                          params).fetchone() is not None
+    linked = bool(checks) and cur.execute(f"{' UNION ALL '.join(checks)} LIMIT 1", params).fetchone() is not None
     if origin == "posts":
-        cur.execute(f"""{_accounts_cte()}
+        cur.execute("""
             SELECT p.source_id, p.post_id AS item_id, p.posted_at AS "at", p.subject, p.body_text, p.ip,
-                   a.username AS author, t.title AS place, p.prov_table, p.prov_key, p.prov_offset, p.prov_line,
-                   (p.source_id, p.account_id) IN (SELECT (source_id, account_id) FROM acc) AS own
-            FROM posts p LEFT JOIN accounts a USING (source_id, account_id)
-            LEFT JOIN threads t ON t.source_id = p.source_id AND t.thread_id = p.thread_id
-            WHERE p.source_id = ? AND p.post_id = ?""", [pid, source_id, item_id])
+                   p.account_id AS author_account, p.thread_id, p.prov_table, p.prov_key, p.prov_offset, p.prov_line
+            FROM posts p WHERE p.source_id = ? AND p.post_id = ?""", [source_id, item_id])
     else:
-        cur.execute(f"""{_accounts_cte()}
+        cur.execute("""
             SELECT m.source_id, m.message_id AS item_id, m.sent_at AS "at", m.subject, m.body_text, m.ip,
-                   a.username AS author, 'private message' AS place, m.prov_table, m.prov_key, m.prov_offset,
-                   m.prov_line,
-                   (m.source_id, m.sender_account_id) IN (SELECT (source_id, account_id) FROM acc)
-                   OR EXISTS (SELECT 1 FROM message_recipients r JOIN acc USING (source_id, account_id)
-                              WHERE r.source_id = m.source_id AND r.message_id = m.message_id) AS own
-            FROM messages m LEFT JOIN accounts a ON a.source_id = m.source_id AND a.account_id = m.sender_account_id
-            WHERE m.source_id = ? AND m.message_id = ?""", [pid, source_id, item_id])
+                   m.sender_account_id AS author_account, NULL AS thread_id, m.prov_table, m.prov_key,
+                   m.prov_offset, m.prov_line
+            FROM messages m WHERE m.source_id = ? AND m.message_id = ?""", [source_id, item_id])
     rows = _rows(cur)
-    if not rows or not (rows[0].pop("own") or linked):
+    if not rows:
         return None
-    return {"origin": origin, **rows[0]}
+    row = rows[0]
+    own = (row["source_id"], row["author_account"]) in keys
+    if origin == "messages" and not own and keys:
+        cond, rparams = _match(keys, "r")
+        own = cur.execute(f"SELECT 1 FROM message_recipients r WHERE {cond} AND r.source_id = ? "
+                          "AND r.message_id = ? LIMIT 1", [*rparams, source_id, item_id]).fetchone() is not None
+    if not (own or linked):
+        return None
+    author_account, thread = row.pop("author_account"), row.pop("thread_id")
+    found = cur.execute("SELECT username FROM accounts WHERE source_id = ? AND account_id = ?",
+                        [source_id, author_account]).fetchone()
+    row["author"] = found[0] if found else None
+    if thread is None:
+        row["place"] = "private message"
+    else:
+        t = cur.execute("SELECT title FROM threads WHERE source_id = ? AND thread_id = ?",
+                        [source_id, thread]).fetchone()
+        row["place"] = t[0] if t else ""
+    return {"origin": origin, **row}
 
 
 def source_link(origin: str | None, origin_id: str | None) -> tuple[str, str] | None:

@@ -34,7 +34,7 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 class Store:
     """The analytic store, read-only, shared by the threads of one process."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, threads: int = 1) -> None:
         self.path = path
         self._con = duckdb.connect(":memory:")
         self._con.execute(f"ATTACH '{_quote(str(path))}' AS store (READ_ONLY)")
@@ -42,6 +42,10 @@ class Store:
         self.tables = {r[0] for r in self._con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
         self._build_suspects()
+        self._build_activity()
+        # Then one thread per query: the server runs many small queries side by side (one per request thread),
+        # where DuckDB's per-query parallelism costs more in scheduling than it saves.
+        self._con.execute(f"SET threads = {max(1, int(threads))}")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cur", None)
@@ -74,6 +78,35 @@ class Store:
             SELECT p.person_id, p.label, p.accounts, p.usernames, p.last_activity, {risk}, {att}
             FROM store.persons p {joins}
             ORDER BY person_id""")
+
+    def _build_activity(self) -> None:
+        """Per account and month: posts and messages written; per pair of persons: messages sent. Kept in memory
+        so that a profile's timeline and contact graph do not scan the posts and messages tables."""
+        if not {"person_accounts", "posts", "messages", "message_recipients"} <= self.tables:
+            self._con.execute("CREATE TABLE memory.activity (person_id VARCHAR, month VARCHAR, post BIGINT, "
+                              "message BIGINT)")
+            self._con.execute("CREATE TABLE memory.contacts (sender VARCHAR, recipient VARCHAR, n BIGINT)")
+            return
+        self._con.execute("""
+            CREATE TABLE memory.activity AS
+            WITH ev AS (
+              SELECT source_id, account_id, strftime(posted_at, '%Y-%m') AS month, 1 AS post, 0 AS message
+              FROM store.posts WHERE posted_at IS NOT NULL
+              UNION ALL
+              SELECT source_id, sender_account_id, strftime(sent_at, '%Y-%m'), 0, 1
+              FROM store.messages WHERE sent_at IS NOT NULL)
+            SELECT pa.person_id, ev.month, sum(ev.post)::BIGINT AS post, sum(ev.message)::BIGINT AS message
+            FROM ev JOIN store.person_accounts pa USING (source_id, account_id)
+            GROUP BY 1, 2 ORDER BY 1, 2""")
+        self._con.execute("""
+            CREATE TABLE memory.contacts AS
+            SELECT ps.person_id AS sender, pr.person_id AS recipient, count(*)::BIGINT AS n
+            FROM store.messages m
+            JOIN store.person_accounts ps ON ps.source_id = m.source_id AND ps.account_id = m.sender_account_id
+            JOIN store.message_recipients r ON r.source_id = m.source_id AND r.message_id = m.message_id
+            JOIN store.person_accounts pr ON pr.source_id = r.source_id AND pr.account_id = r.account_id
+            WHERE ps.person_id <> pr.person_id
+            GROUP BY 1, 2 ORDER BY 1, 2""")
 
     # ---- lists -------------------------------------------------------------------------------------------
 

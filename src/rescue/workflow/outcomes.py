@@ -91,23 +91,34 @@ def outcomes_of(s: Session, person_id: str, country: str | None = None) -> list[
     return list(s.scalars(q.order_by(Outcome.event_date, Outcome.id)))
 
 
+def _fold(status: tuple[int, str] | None, kind: str) -> tuple[int, str]:
+    """The status after one more event (events in date order)."""
+    if kind == "not_pursued":
+        return (len(KINDS), kind)
+    if kind == "safeguarded":
+        return status or (-1, "identified")
+    if status is None or status[1] == "not_pursued" or PROGRESS[kind] >= status[0]:
+        return (PROGRESS[kind], kind)
+    return status
+
+
 def status_by_person(s: Session, country: str | None = None) -> dict[str, str]:
     """Each person's current status: the furthest step reported ("not_pursued" when that was reported last)."""
     status: dict[str, tuple[int, str]] = {}
-    q = select(Outcome.person_id, Outcome.kind, Outcome.event_date, Outcome.id)
+    q = select(Outcome.person_id, Outcome.kind)
     if country:
         q = q.where(Outcome.country == country)
-    rows = s.execute(q.order_by(Outcome.event_date, Outcome.id))
-    for pid, kind, _d, _i in rows:
-        if kind == "not_pursued":
-            status[pid] = (len(KINDS), kind)
-        elif kind != "safeguarded":
-            cur = status.get(pid)
-            if cur is None or cur[1] == "not_pursued" or PROGRESS[kind] >= cur[0]:
-                status[pid] = (PROGRESS[kind], kind)
-        else:
-            status.setdefault(pid, (-1, "identified"))
+    for pid, kind in s.execute(q.order_by(Outcome.event_date, Outcome.id)):
+        status[pid] = _fold(status.get(pid), kind)
     return {pid: k for pid, (_p, k) in status.items()}
+
+
+def status_of(rows: list[Outcome]) -> str:
+    """One person's status from their outcomes (in date order); "open" when none."""
+    status: tuple[int, str] | None = None
+    for o in rows:
+        status = _fold(status, o.kind)
+    return status[1] if status else "open"
 
 
 @dataclass(frozen=True)

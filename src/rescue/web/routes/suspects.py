@@ -168,12 +168,14 @@ def _file(st: AppState, viewer: Viewer, pid: str) -> dict[str, Any]:
         link = profile.source_link(r["source_table"], r["origin_id"])
         r["source_url"] = f"/suspects/{pid}/items/{link[0]}/{r['source_id']}/{link[1]}" if link else None
     with st.workflow.session() as s:
+        rows = outcomes.outcomes_of(s, pid, viewer.country if viewer.scoped else None)
+        status = outcomes.status_of(rows)
         recorded = [{"id": o.id, "kind": o.kind, "date": o.event_date.isoformat(), "children": o.children,
                      "reason": o.reason, "note": o.note, "country": o.country, "recorded_by": o.recorded_by}
-                    for o in outcomes.outcomes_of(s, pid, viewer.country if viewer.scoped else None)]
+                    for o in rows]
     return {"person": profile.person(store, pid), "accounts": profile.accounts(store, pid), "selectors": sels,
             "evidence": ev, "risk": risk, "timeline": profile.timeline(store, pid), "outcomes": recorded,
-            "media_items": profile.media_count(store, pid)}
+            "status": status, "media_items": profile.media_count(store, pid)}
 
 
 @router.get("/suspects/{pid}", response_class=HTMLResponse)
