@@ -130,3 +130,16 @@ def test_no_inline_script_in_any_template() -> None:
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", text), t.name  # no inline event handlers
         assert "|safe" not in text.replace(" ", ""), t.name
         assert "style=" not in text, t.name
+
+
+def test_repeated_failures_lock_the_user_name_out(client: TestClient) -> None:
+    def attempt(pw: str) -> int:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token
+        r = client.post("/login", data={"username": "auditor", "password": pw, "csrf_token": token[1]},
+                        follow_redirects=False)
+        return r.status_code
+
+    assert [attempt(f"wrong password {i}") for i in range(5)] == [401] * 5
+    assert attempt(password("auditor")) == 429  # even the right password, until the lock-out has passed

@@ -39,6 +39,7 @@ class Store:
         self._con = duckdb.connect(":memory:")
         self._con.execute(f"ATTACH '{_quote(str(path))}' AS store (READ_ONLY)")
         self._local = threading.local()
+        self._lock = threading.Lock()
         self.tables = {r[0] for r in self._con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
         self._build_suspects()
@@ -50,7 +51,8 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cur", None)
         if cur is None:
-            cur = self._con.cursor()
+            with self._lock:
+                cur = self._con.cursor()
             cur.execute("USE store")
             self._local.cur = cur
         return cur

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from rescue.web import passwords
 from rescue.web.deps import COOKIE, need, public
@@ -15,10 +18,21 @@ from rescue.web.permissions import Viewer
 from rescue.web.render import page
 from rescue.web.state import AppState, get_state
 from rescue.workflow import audit, sessions
+from rescue.workflow.audit import AuditEntry
 from rescue.workflow.users import User
 
 router = APIRouter()
 LOGIN_COOKIE = "rescue_login"  # double-submit token of the login form (no session exists yet)
+MAX_FAILURES = 5  # failed log-ins of one user name within LOCKOUT refuse further attempts until it has passed
+LOCKOUT = dt.timedelta(minutes=15)
+
+
+def _locked_out(s: Session, username: str) -> bool:
+    since = audit.utcnow() - LOCKOUT
+    q = select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor == username, AuditEntry.action == "logon", AuditEntry.at >= since,
+        AuditEntry.details.like('%"result": "failed%'))
+    return int(s.scalar(q) or 0) >= MAX_FAILURES
 
 
 def _set_cookie(st: AppState, response: Response, name: str, value: str, max_age: int | None = None) -> None:
@@ -48,10 +62,11 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
     client = request.client.host if request.client else ""
     with st.workflow.session() as s:
         user = s.get(User, username)
-        ok = passwords.verify_password(user.password_hash if user and user.active else None, password)
+        locked = _locked_out(s, username[:64])
+        ok = passwords.verify_password(user.password_hash if user and user.active else None, password) and not locked
         if not ok or user is None:
             audit.append(s, actor=username[:64] or "-", action="logon", object_kind="session",
-                         details={"result": "failed", "client": client})
+                         details={"result": "failed (locked out)" if locked else "failed", "client": client})
         else:
             if passwords.needs_rehash(user.password_hash):
                 user.password_hash = passwords.hash_password(password)
@@ -60,6 +75,9 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
             audit.append(s, actor=user.username, action="logon", object_kind="session",
                          details={"result": "password ok" if not mfa else "logged in", "client": client})
     if not ok or user is None:
+        if locked:
+            return _login_form(request, f"Too many failed log-ins: try again in {LOCKOUT.seconds // 60} minutes.",
+                               status_code=429)
         return _login_form(request, "Wrong user name or password.", status_code=401)
     response = RedirectResponse("/" if mfa else "/login/totp", status_code=303)
     _set_cookie(st, response, COOKIE, token)
