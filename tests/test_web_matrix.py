@@ -164,6 +164,9 @@ def test_liaison_lists_hold_exactly_their_released_persons(app: Any) -> None:
         assert {r["person_id"] for r in rows} == scope
         assert client.get("/api/dashboard").json()["persons"] == len(scope)
         assert [p["country"] for p in client.get("/api/packages").json()] == [user[-2:].upper()]
+        exported = client.get("/suspects/export.csv")
+        assert exported.headers["content-disposition"].startswith("attachment;")
+        assert {line.split(",")[1] for line in exported.text.splitlines()[1:]} == scope
     client = TestClient(app)
     login(client, "analyst")
     assert {r["person_id"] for r in client.get("/api/suspects?per_page=500").json()["rows"]} == set(PERSONS)

@@ -40,7 +40,7 @@ def lines(s: Session, fmt: str) -> Iterator[str]:
         d = as_dict(e)
         d["recipients"] = e.recipients
         d["details"] = e.details
-        writer.writerow([_cell(d[f]) for f in FIELDS])
+        writer.writerow([cell(d[f]) for f in FIELDS])
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
@@ -48,7 +48,7 @@ def lines(s: Session, fmt: str) -> Iterator[str]:
         yield buf.getvalue()
 
 
-def _cell(v: Any) -> str:
+def cell(v: Any) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if v is None else str(v)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -3,6 +3,8 @@ stored in the processing log and held for the session; every later view of the p
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,7 +19,7 @@ from rescue.web.processing import log
 from rescue.web.render import page
 from rescue.web.state import AppState, get_state
 from rescue.web.store import SORTS, TIERS, Page
-from rescue.workflow import outcomes, sessions
+from rescue.workflow import audit_export, outcomes, sessions
 from rescue.workflow.sessions import ConsultationGrant
 
 router = APIRouter()
@@ -79,6 +81,7 @@ def suspects_page(request: Request, p: Annotated[ListParams, Query()],
         return "/suspects?" + urlencode({**base, "page": n})
 
     return page(request, "suspects.html", viewer, result=result, params=p, pages=pages, link=link,
+                export_link="/suspects/export.csv?" + urlencode(base),
                 statuses=("open", *outcomes.KINDS), sorts=list(SORTS),
                 countries=[c["country"] for c in st.store.by_country(viewer.persons) if c["country"]])
 
@@ -91,6 +94,33 @@ def suspects_api(request: Request, p: Annotated[ListParams, Query()],
     result, _status = _list(st, viewer, p)
     _log_list(st, viewer, p, result.rows)
     return {"total": result.total, "page": p.page, "per_page": p.per_page, "rows": result.rows}
+
+
+EXPORT_COLUMNS = ("rank", "person_id", "label", "usernames", "accounts", "tier", "score", "country", "confidence",
+                  "status", "last_activity")
+
+
+@router.get("/suspects/export.csv")
+def suspects_export(request: Request, p: Annotated[ListParams, Query()], viewer: ListViewer) -> Response:
+    """The filtered list (all pages, at most 100,000 rows) as CSV: a download, logged as a disclosure to the user."""
+    st = get_state(request)
+    full = ListParams(**{**p.model_dump(), "page": 1, "per_page": 500})
+    rows: list[dict[str, Any]] = []
+    while len(rows) < 100_000:
+        result, _status = _list(st, viewer, full)
+        rows += result.rows
+        if len(result.rows) < full.per_page:
+            break
+        full = ListParams(**{**full.model_dump(), "page": full.page + 1})
+    log(st, viewer.username, "disclosure", "suspect_list", country=viewer.country, recipients=[viewer.username],
+        details={"export": "csv", "filters": p.model_dump(exclude_defaults=True), "persons": len(rows)})
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for r in rows:
+        writer.writerow([audit_export.cell(r.get(c)) for c in EXPORT_COLUMNS])
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="suspects.csv"'})
 
 
 # ---- justification -------------------------------------------------------------------------------------------
