@@ -169,6 +169,9 @@ from rescue.cli_users import users_app  # noqa: E402
 app.command("serve")(serve_cmd)
 app.command("index")(index_cmd)
 app.add_typer(audit_app, name="audit")
+from rescue.cli_package import package_app  # noqa: E402
+
+app.add_typer(package_app, name="package")
 app.add_typer(users_app, name="users")
 
 

@@ -3,4 +3,4 @@
 A new module with tables (releases, outcomes…) adds one import line here.
 """
 
-from rescue.workflow import audit, outcomes, sessions, users  # noqa: F401
+from rescue.workflow import audit, outcomes, releases, sessions, users  # noqa: F401

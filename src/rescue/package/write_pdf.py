@@ -1,0 +1,360 @@
+"""The PDF a liaison officer reads: cover page, contents, summary with the priority list, one report per
+person, the annex (other parties, victim-related data) apart; the marking banner on every page.
+
+One layout pass (reportlab platypus) for the body, recording the page each report starts on; the cover and
+contents are laid out afterwards and put in front (pypdf), so the contents carry real page numbers without a
+second layout of the body. Every string from the seizure is XML-escaped before it reaches a Paragraph, and
+table cells are plain strings (never parsed as markup).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pypdf import PdfReader, PdfWriter
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")
+MAX_ROWS = 25  # rows per list in the PDF; the JSON, CSV and XLSX carry all
+W, H = A4
+MARGIN = 15 * mm
+_fonts: tuple[str, str] | None = None
+
+
+def fonts() -> tuple[str, str]:
+    """DejaVu Sans (covers Latin, Greek, Cyrillic) when installed, else Helvetica (Latin-1 only)."""
+    global _fonts
+    if _fonts is None:
+        _fonts = ("Helvetica", "Helvetica-Bold")
+        for d in FONT_DIRS:
+            reg, bold = Path(d) / "DejaVuSans.ttf", Path(d) / "DejaVuSans-Bold.ttf"
+            if reg.is_file() and bold.is_file():
+                pdfmetrics.registerFont(TTFont("DejaVu", str(reg)))
+                pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(bold)))
+                _fonts = ("DejaVu", "DejaVu-Bold")
+                break
+    return _fonts
+
+
+def _clean(value: Any, limit: int = 0) -> str:
+    text = "" if value is None else str(value)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if fonts()[0] == "Helvetica":
+        text = text.encode("latin-1", "replace").decode("latin-1")
+    if limit and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    reg, bold = fonts()
+    return {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=20, leading=26, spaceAfter=8),
+        "h1": ParagraphStyle("h1", fontName=bold, fontSize=14, leading=18, spaceBefore=4, spaceAfter=6),
+        "h2": ParagraphStyle("h2", fontName=bold, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3),
+        "body": ParagraphStyle("body", fontName=reg, fontSize=8.5, leading=11),
+        "small": ParagraphStyle("small", fontName=reg, fontSize=7.5, leading=9.5),
+        "snippet": ParagraphStyle("snippet", fontName=reg, fontSize=7.5, leading=9.5, leftIndent=8,
+                                  textColor=colors.HexColor("#333333")),
+    }
+
+
+class _Mark(Flowable):  # type: ignore[misc]
+    """Zero-size marker: records the page a report starts on."""
+
+    def __init__(self, key: str, title: str, level: int, sink: list[tuple[str, str, int, int]]) -> None:
+        super().__init__()
+        self.key, self.title, self.level, self.sink = key, title, level, sink
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.sink.append((self.key, self.title, self.level, self.canv.getPageNumber()))
+
+
+def _banner(doc: dict[str, Any], offset: int, total: list[int]) -> Any:
+    reg, bold = fonts()
+    marking = doc["marking"]
+    head = _clean(f"{marking['tlp']}  |  {marking['handling_code']}: {marking['handling_text']}", 120)
+    foot = _clean(f"Rescue intelligence package {doc['country']}/{doc['version']} ({doc['kind']})  |  "
+                  f"{doc['operation'].get('name', '')}  |  {marking['tlp']} {marking['handling_code']}", 120)
+
+    def draw(canvas: Canvas, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#8B0000"))
+        canvas.rect(0, H - 11 * mm, W, 11 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(bold, 8.5)
+        canvas.drawCentredString(W / 2, H - 7 * mm, head)
+        canvas.setFillColor(colors.HexColor("#8B0000"))
+        canvas.rect(0, 0, W, 9 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(reg, 7)
+        canvas.drawString(MARGIN, 3.5 * mm, foot)
+        canvas.drawRightString(W - MARGIN, 3.5 * mm, f"page {canvas.getPageNumber() + offset}")
+        canvas.restoreState()
+
+    del total
+    return draw
+
+
+def _doc(buf: io.BytesIO, doc: dict[str, Any], offset: int) -> BaseDocTemplate:
+    d = BaseDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
+                        bottomMargin=14 * mm, title=f"Intelligence package {doc['country']}/{doc['version']}",
+                        author=_clean(doc["operation"].get("agency", "")), subject=doc["marking"]["banner"],
+                        pageCompression=1)
+    frame = Frame(d.leftMargin, d.bottomMargin, d.width, d.height, id="main")
+    d.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_banner(doc, offset, []))])
+    return d
+
+
+def _table(rows: list[list[Any]], widths: list[float], header: list[str], limits: list[int]) -> Table:
+    data = [header] + [[_clean(v, lim) for v, lim in zip(r, limits, strict=True)] for r in rows]
+    reg, bold = fonts()
+    t = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    t.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), reg, 7), ("FONT", (0, 0), (-1, 0), bold, 7),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    ]))
+    return t
+
+
+def _more(total: int, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if total <= MAX_ROWS:
+        return []
+    return [Paragraph(f"… {total - MAX_ROWS} more in package.json, the CSV files and the XLSX workbook.",
+                      st["small"])]
+
+
+def _report(r: dict[str, Any], n: int, st: dict[str, ParagraphStyle], marks: list[tuple[str, str, int, int]],
+            country: str) -> Iterable[Flowable]:
+    e = escape
+    yield PageBreak()
+    title = f"{n}. {_clean(r['label'], 60)} ({r['person_id']})"
+    yield _Mark(r["person_id"], title, 1, marks)
+    yield Paragraph(e(title), st["h1"])
+    a, risk = r["attribution"], r["risk"]
+    lines = [f"<b>Data subject:</b> {e(r['category'])} (LED Art. 6)  ·  <b>Role in this package:</b> {e(r['role'])}",
+             f"<b>Attributed country:</b> {e(_clean(a['country']))} (confidence {a['confidence']}, grade "
+             f"{e(a['grade'])})  ·  <b>Risk tier:</b> {e(risk['tier'])} (score {risk['score']}, rank "
+             f"{risk['rank']}, grade {risk['grade']}; advisory)"]
+    for d in r["deconfliction"]:
+        lines.append(f"<b>Deconfliction ({e(d['country'])}):</b> {e(_clean(d['note']))}")
+    for line in lines:
+        yield Paragraph(line, st["body"])
+    ident = r["identity"]
+    yield Paragraph("Identity", st["h2"])
+    rows = [[x["account"], x["username"], (x["registered_at"] or "")[:10], (x["last_visit_at"] or "")[:10],
+             x["posts"], " ".join(x["flags"]), x["link_method"], x["grade"]] for x in ident["accounts"]]
+    yield _table(rows[:MAX_ROWS], [38, 32, 19, 19, 11, 18, 28, 11],
+                 ["account", "user name", "registered", "last visit", "posts", "flags", "linked by", "grade"],
+                 [30, 26, 10, 10, 8, 16, 24, 3])
+    claims = [(f"birth date claimed: {b['value']}", b["grade"]) for b in ident["birth_dates_claimed"]]
+    claims += [(f"location claimed: {b['value']}", b["grade"]) for b in ident["locations_claimed"]]
+    if claims:
+        yield Paragraph("; ".join(f"{e(_clean(c, 80))} [{g}]" for c, g in claims), st["small"])
+    if r["selectors"]:
+        yield Paragraph(f"Selectors ({len(r['selectors'])})", st["h2"])
+        rows = [[s["kind"], s["value"], s["sightings"], (s["first_seen"] or "")[:10], (s["last_seen"] or "")[:10],
+                 (s["seen"][0]["where"] if s["seen"] else ""), s["grade"]] for s in r["selectors"]]
+        yield _table(rows[:MAX_ROWS], [14, 55, 10, 19, 19, 52, 11],
+                     ["kind", "value", "seen", "first", "last", "where first seen", "grade"],
+                     [10, 44, 6, 10, 10, 42, 3])
+        yield from _more(len(rows), st)
+    if r["country_evidence"]:
+        yield Paragraph(f"Country evidence ({len(r['country_evidence'])})", st["h2"])
+        rows = [[x["country"] or x["countries"], x["type"], x["strength"], x["stance"], x["detail"], x["grade"]]
+                for x in r["country_evidence"]]
+        yield _table(rows[:MAX_ROWS], [14, 26, 13, 18, 98, 11],
+                     ["country", "type", "strength", "stance", "detail", "grade"], [11, 20, 8, 12, 86, 3])
+        yield from _more(len(rows), st)
+    if r["timeline"]:
+        yield Paragraph("Activity timeline", st["h2"])
+        rows = [[(t["at"] or "")[:16].replace("T", " "), t["event"], t["detail"], t["grade"]] for t in r["timeline"]]
+        yield _table(rows[:MAX_ROWS], [30, 32, 107, 11], ["when", "event", "detail", "grade"], [16, 24, 90, 3])
+        yield from _more(len(rows), st)
+    yield CondPageBreak(30 * mm)
+    yield Paragraph(f"Risk: {e(risk['tier'])}", st["h2"])
+    yield Paragraph(e(_clean(risk["advisory"])), st["small"])
+    for i in risk["indicators"]:
+        yield Paragraph(f"<b>{e(_clean(i['label']))}</b> ({e(i['indicator'])}, {i['class']}): {i['points']} points, "
+                        f"{i['items']} items [{i['grade']}]", st["body"])
+        for ev in i["evidence"][:3]:
+            yield Paragraph(f"“{e(_clean(ev['snippet'], 300))}” — {e(_clean(ev['where']))}", st["snippet"])
+    links = r["links"]
+    if links["same_person"] or links["contacts"]:
+        yield Paragraph("Links", st["h2"])
+        rows = [["same person", lk["other_person"] or " + ".join(lk["accounts"]), lk["method"], lk["kind"],
+                 lk["status"], lk["grade"]] for lk in links["same_person"]]
+        rows += [["private messages", c["person_id"] + (f" {c['label']}" if c["label"] else ""),
+                  f"{c['messages_sent']} sent / {c['messages_received']} received",
+                  "this package" if c["in_this_package"] else f"reported to {c['country']}", "", c["grade"]]
+                 for c in links["contacts"]]
+        yield _table(rows[:MAX_ROWS], [25, 52, 35, 30, 27, 11], ["link", "with", "how", "kind", "status", "grade"],
+                     [16, 44, 28, 24, 22, 3])
+        yield from _more(len(rows), st)
+    if r["xref_hits"]:
+        yield Paragraph("Cross-investigation hits", st["h2"])
+        rows = [[x["other_operation"], x["reference"], x["kind"], x["grade"]] for x in r["xref_hits"]]
+        yield _table(rows[:MAX_ROWS], [60, 50, 40, 11], ["operation", "reference", "kind", "grade"], [50, 40, 30, 3])
+    if r["media_hits"]:
+        yield Paragraph("Media hits", st["h2"])
+        rows = [[m["sha256"], m["bucket"], m["category"], m["scheme"], m["grade"]] for m in r["media_hits"]]
+        yield _table(rows[:MAX_ROWS], [70, 30, 30, 30, 11], ["sha256", "bucket", "category", "scheme", "grade"],
+                     [64, 24, 24, 24, 3])
+        yield from _more(len(rows), st)
+    del country
+
+
+def _summary(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tuple[str, str, int, int]]
+             ) -> Iterable[Flowable]:
+    s = doc["summary"]
+    yield _Mark("summary", "Summary and priority list", 0, marks)
+    yield Paragraph("Summary and priority list", st["h1"])
+    tiers = ", ".join(f"{k} {v}" for k, v in s["tiers"].items())
+    yield Paragraph(f"{s['persons']} person reports: {s['lead']} attributed to {doc['country']}, "
+                    f"{s['deconfliction']} deconfliction notices (attributed elsewhere, evidence also here); "
+                    f"{s['withdrawn']} withdrawn. Risk tiers: {tiers}. Selectors {s['selectors']}, country evidence "
+                    f"items {s['evidence_items']}, cross-investigation hits {s['xref_hits']}, media hits "
+                    f"{s['media_hits']}" + ("" if s["media_checked"] else " (media triage not run)") + ".",
+                    st["body"])
+    yield Spacer(1, 4)
+    rows = [[p["priority"], p["label"], p["person_id"], p["role"], p["tier"], p["score"], p["change"],
+             " ".join(p["deconfliction"])] for p in s["priority"]]
+    yield _table(rows, [12, 40, 34, 25, 18, 16, 17, 18],
+                 ["#", "label", "person", "role", "tier", "score", "change", "deconfl."],
+                 [6, 34, 18, 14, 10, 8, 10, 10])
+    if doc["withdrawn"]:
+        yield Paragraph("Withdrawn since the last release", st["h2"])
+        for w in doc["withdrawn"]:
+            yield Paragraph(e_(f"{w['person_id']}: {w['note']}"), st["small"])
+
+
+def e_(text: str) -> str:
+    return escape(_clean(text))
+
+
+def _annex(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tuple[str, str, int, int]]
+           ) -> Iterable[Flowable]:
+    annex = doc["annex"]
+    yield PageBreak()
+    yield _Mark("annex", "Annex: other parties and victim-related data (kept apart)", 0, marks)
+    yield Paragraph("Annex: other parties and victim-related data (kept apart)", st["h1"])
+    yield Paragraph(e_(annex["note"]), st["body"])
+    yield Paragraph(f"Other parties ({len(annex['other_parties'])})", st["h2"])
+    rows = [[p["related_person"], p["person_id"], p["label"], p["messages_sent"], p["messages_received"], p["grade"]]
+            for p in annex["other_parties"]]
+    if rows:
+        yield _table(rows, [34, 34, 45, 20, 20, 11], ["related report", "party", "label", "sent", "received", "grade"],
+                     [18, 18, 36, 8, 8, 3])
+    yield Paragraph(f"Victim-related ({len(annex['victim_related'])})", st["h2"])
+    rows = [[v["related_person"], v["series_id"], v["category"], v["files"]] for v in annex["victim_related"]]
+    if rows:
+        yield _table(rows, [40, 60, 40, 20], ["related report", "series", "category", "files"], [18, 50, 30, 8])
+    yield Paragraph("Grading (4x4)", st["h2"])
+    for g in doc["grading"]["rules"]:
+        yield Paragraph(e_(f"{g['grade']}: {g['fact']} — {g['why']}"), st["small"])
+
+
+def _front(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tuple[str, str, int, int]],
+           offset: int) -> list[Flowable]:
+    m = doc["marking"]
+    s = doc["summary"]
+    kind_line = (f"Supplement to {doc['country']}/{doc['base_version']}: only what changed since that release"
+                 if doc["kind"] == "supplement" else "Full package")
+    out: list[Flowable] = [
+        Spacer(1, 30 * mm),
+        Paragraph(e_(m["tlp"]), st["title"]),
+        Paragraph(f"Intelligence package {doc['country']}/{doc['version']}", st["title"]),
+        Paragraph(kind_line, st["h1"]),
+        Spacer(1, 8 * mm),
+        Paragraph(e_(f"Operation: {doc['operation'].get('name', '')}  ·  Agency: {doc['operation'].get('agency', '')}"),
+                  st["body"]),
+        Paragraph(e_(f"Generated {doc['generated_at']} by {doc['drafted_by']}"), st["body"]),
+        Paragraph(f"{s['persons']} person reports ({s['lead']} lead, {s['deconfliction']} deconfliction)", st["body"]),
+        Spacer(1, 6 * mm),
+        Paragraph(f"<b>Handling code {m['handling_code']}:</b> {e_(m['handling_text'])}"
+                  + (f" — {e_(m['conditions'])}" if m["conditions"] else ""), st["body"]),
+        Paragraph(f"<b>{e_(m['tlp'])}:</b> {e_(m['tlp_text'])}", st["body"]),
+        Spacer(1, 6 * mm),
+        Paragraph("Every fact carries a 4x4 evaluation grade (source reliability A/B/C/X, information accuracy 1-4; "
+                  "rules in the annex). Risk tiers advise a human decision; they do not replace one. Data about "
+                  "other parties and victims is kept apart in the annex (Directive (EU) 2016/680 Art. 6).",
+                  st["small"]),
+        PageBreak(),
+        Paragraph("Contents", st["h1"]),
+    ]
+    rows = [[("    " if level else "") + _clean(title, 90), str(page + offset)] for _k, title, level, page in marks]
+    reg, _bold = fonts()
+    t = Table(rows or [["", ""]], colWidths=[160 * mm, 20 * mm], rowHeights=11)
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), reg, 8), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                           ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    out.append(t)
+    return out
+
+
+def _front_pages(n_entries: int) -> int:
+    """Pages of cover + contents: the contents rows have a fixed height, so this is known in advance."""
+    usable = H - 16 * mm - 14 * mm - 30  # frame height minus the heading
+    per_page = int(usable // 11)
+    first = per_page - 2
+    return 1 + (1 if n_entries <= first else 1 + -(-(n_entries - first) // per_page))
+
+
+def write_pdf(doc: dict[str, Any], path: Path) -> Path:
+    rl_config.useA85 = 0  # binary streams: ASCII85 only makes files larger and slower to write
+    st = _styles()
+    marks: list[tuple[str, str, int, int]] = []
+    n_entries = 2 + sum(1 for _ in doc["persons"])
+    offset = _front_pages(n_entries)
+    body_buf = io.BytesIO()
+    story: list[Flowable] = list(_summary(doc, st, marks))
+    for i, r in enumerate(doc["persons"], start=1):
+        story.extend(_report(r, i, st, marks, doc["country"]))
+    story.extend(_annex(doc, st, marks))
+    _doc(body_buf, doc, offset).build(story)
+    front_buf = io.BytesIO()
+    _doc(front_buf, doc, 0).build(_front(doc, st, marks, offset))
+    writer = PdfWriter()
+    front, body = PdfReader(front_buf), PdfReader(body_buf)
+    writer.append(front)
+    if len(front.pages) != offset:  # the estimate was off: page numbers in contents and banner would be wrong
+        raise RuntimeError(f"contents took {len(front.pages)} pages, expected {offset}")
+    writer.append(body)
+    for key, title, level, page in marks:
+        if level <= 1:
+            writer.add_outline_item(title=title, page_number=offset + page - 1)
+        del key
+    writer.add_metadata({"/Title": f"Intelligence package {doc['country']}/{doc['version']}",
+                         "/Subject": doc["marking"]["banner"]})
+    with path.open("wb") as fh:
+        writer.write(fh)
+    return path
