@@ -177,7 +177,7 @@ def test_raw_disk_image_with_deleted_file(tmp_path: Path) -> None:
     assert rows["home/a.jpg"][0] is False
     assert rows["home/a.jpg"][1] == digest([jpeg(imgs[0])], 0).md5
     assert rows["home/a.jpg"][2] is not None
-    assert rows.get("home/gone.jpg", (True,))[0] is True
+    assert rows["home/gone.jpg"][0] is True  # listed, flagged deleted
 
 
 def test_e01_disk_image(tmp_path: Path) -> None:

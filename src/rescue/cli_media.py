@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from rescue import operation
+from rescue.console import bytes_progress
 
 media_app = typer.Typer(no_args_is_help=True, help="Seized-media triage: hashes, hash sets, known / near / unseen.")
 hashset_app = typer.Typer(no_args_is_help=True, help="Hash sets: import, export, list, enable, disable.")
@@ -54,8 +55,9 @@ def intake(
 
     op = operation.load(directory)
     limits = Limits(max_ratio=max_ratio, max_entry_bytes=max_entry_mb << 20)
-    result = run_intake(op, source, label=label, limits=limits, workers=workers, disk_image=disk_image,
-                        attachments_source=attachments)
+    with bytes_progress(Console(stderr=True)) as report:
+        result = run_intake(op, source, label=label, limits=limits, workers=workers, disk_image=disk_image,
+                            attachments_source=attachments, progress=lambda files, done: report("hashing", done, None))
     _say(result.lines())
     if attachments is not None:
         con = _con(directory)

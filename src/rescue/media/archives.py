@@ -71,6 +71,8 @@ def _zip(fileobj: IO[bytes], label: str, limits: Limits, total: list[int]) -> It
 def _tar(fileobj: IO[bytes], label: str, limits: Limits, total: list[int], packed: int | None) -> Iterator[Entry]:
     with tarfile.open(fileobj=fileobj, mode="r|*") as tf:
         for n, member in enumerate(tf):
+            # tarfile keeps every header it has read: drop them so that memory stays flat
+            tf.members = []  # type: ignore[attr-defined]
             if n >= limits.max_entries:
                 yield Refused(label, "", f"archive has more than {limits.max_entries} members: rest not read")
                 return
