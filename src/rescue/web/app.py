@@ -17,7 +17,7 @@ from rescue.web.deps import NeedLogin
 from rescue.web.headers import SecurityHeaders
 from rescue.web.routes import audit_log, auth, dashboard, outcomes, packages, suspects
 from rescue.web.routes import search as search_routes
-from rescue.web.state import HERE, AppState, get_state, make_templates, operation_name
+from rescue.web.state import HERE, AppState, get_state, make_templates, operation_name, read_sessions
 from rescue.web.store import Store
 from rescue.workflow import Workflow, open_workflow
 
@@ -25,13 +25,18 @@ from rescue.workflow import Workflow, open_workflow
 def create_app(op_dir: Path, *, workflow: Workflow | None = None, secure_cookies: bool = False) -> FastAPI:
     """The workbench over one operation folder. ``workflow`` overrides the store (tests, PostgreSQL)."""
     op = operation.load(op_dir)
-    st = AppState(op_root=op.root, workflow=workflow or open_workflow(op.root), store=Store(op.store_path),
-                  templates=make_templates(), search=search.open_index(op.root), name=operation_name(op.root),
-                  secure_cookies=secure_cookies)
+    wf = workflow or open_workflow(op.root)
+    st = AppState(op_root=op.root, workflow=wf, store=Store(op.store_path), templates=make_templates(),
+                  search=search.open_index(op.root), name=operation_name(op.root), secure_cookies=secure_cookies,
+                  readers=read_sessions(wf))
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         st.store.close()
+        if st.readers is not None:
+            bind = st.readers.kw.get("bind")
+            if bind is not None:
+                bind.dispose()
         if workflow is None:
             st.workflow.close()
 

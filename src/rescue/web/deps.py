@@ -50,19 +50,31 @@ def viewer_of(request: Request, submitted: str | None) -> Viewer:
     token = request.cookies.get(COOKIE)
     if not token:
         raise NeedLogin()
-    with st.workflow.session() as s:
-        row = sessions.lookup(s, token)
-        if row is None or not row.mfa_passed:
-            raise NeedLogin()
-        user = s.get(User, row.username)
-        if user is None or not user.active:
-            raise NeedLogin()
-        if request.method not in SAFE_METHODS and not (
-                submitted and hmac.compare_digest(submitted.encode(), row.csrf_token.encode())):
-            raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
-        scope = releases.released_persons(s, user.country) if user.role == "liaison" else None
-        viewer = Viewer(username=user.username, role=user.role, country=user.country,
-                        session_digest=row.token_sha256, csrf_token=row.csrf_token, persons=scope)
+    with st.read() as s:
+        row, state = sessions.peek(s, token)
+        if row is None or state == "expired" or not row.mfa_passed:
+            digest = row.token_sha256 if row is not None and state == "expired" else None
+            user = None
+        else:
+            digest = None
+            user = s.get(User, row.username)
+        if user is not None and user.active and row is not None:
+            if request.method not in SAFE_METHODS and not (
+                    submitted and hmac.compare_digest(submitted.encode(), row.csrf_token.encode())):
+                raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
+            scope = releases.released_persons(s, user.country) if user.role == "liaison" else None
+            viewer = Viewer(username=user.username, role=user.role, country=user.country,
+                            session_digest=row.token_sha256, csrf_token=row.csrf_token, persons=scope)
+        else:
+            viewer = None
+    if digest is not None:
+        with st.workflow.session() as w:
+            sessions.end(w, digest)
+    if viewer is None:
+        raise NeedLogin()
+    if state == "touch":
+        with st.workflow.session() as w:
+            sessions.touch(w, viewer.session_digest)
     request.state.viewer = viewer
     return viewer
 
@@ -114,7 +126,7 @@ def visible_release(area: str = "packages.read") -> Callable[..., tuple[Viewer, 
     def dependency(country: str, version: int, request: Request,
                    viewer: Annotated[Viewer, Depends(base)]) -> tuple[Viewer, releases.ReleaseView]:
         st = get_state(request)
-        with st.workflow.session() as s:
+        with st.read() as s:
             found = [r for r in releases.list_releases(s, viewer.countries(), released_only=viewer.scoped)
                      if r.country == country and r.version == version]
         if not found:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
 from rescue.web.search import SearchIndex
@@ -26,7 +30,36 @@ class AppState:
     search: SearchIndex | None
     name: str = "operation"
     secure_cookies: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    readers: sessionmaker[Session] | None = None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction. On SQLite it does not take the write lock (``workflow.session()`` begins
+        IMMEDIATE, so that writers queue): many requests read the store side by side, one writes at a time."""
+        factory = self.readers or self.workflow.factory
+        with factory() as s, s.begin():
+            yield s
+
+
+def read_sessions(workflow: Workflow) -> sessionmaker[Session] | None:
+    """A second engine on the same SQLite file whose transactions begin DEFERRED (WAL: readers never wait)."""
+    if not workflow.is_sqlite:
+        return None
+    engine = create_engine(workflow.url, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA query_only=1")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 def operation_name(op_root: Path) -> str:

@@ -77,6 +77,24 @@ def lookup(s: Session, token: str, now: dt.datetime | None = None) -> WebSession
     return row
 
 
+def peek(s: Session, token: str, now: dt.datetime | None = None) -> tuple[WebSession | None, str]:
+    """Read-only lookup: the row and what the caller must still do — "ok", "touch" (update last_seen in a
+    write transaction), "expired" (end it) or "missing"."""
+    row = s.get(WebSession, token_digest(token))
+    if row is None:
+        return None, "missing"
+    now = now or utcnow()
+    if now - row.last_seen > IDLE or now - row.created_at > ABSOLUTE:
+        return row, "expired"
+    return row, "touch" if now - row.last_seen > TOUCH_EVERY else "ok"
+
+
+def touch(s: Session, token_sha256: str) -> None:
+    row = s.get(WebSession, token_sha256)
+    if row is not None:
+        row.last_seen = utcnow()
+
+
 def end(s: Session, token_sha256: str) -> None:
     s.execute(delete(ConsultationGrant).where(ConsultationGrant.token_sha256 == token_sha256))
     s.execute(delete(WebSession).where(WebSession.token_sha256 == token_sha256))

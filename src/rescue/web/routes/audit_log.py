@@ -29,7 +29,7 @@ def _entries(request: Request, actor: str | None, action: str | None, object_id:
     for col, val in ((AuditEntry.actor, actor), (AuditEntry.action, action), (AuditEntry.object_id, object_id)):
         if val:
             q, qc = q.where(col == val), qc.where(col == val)
-    with get_state(request).workflow.session() as s:
+    with get_state(request).read() as s:
         total = int(s.scalar(qc) or 0)
         rows = [audit_export.as_dict(e) for e in
                 s.scalars(q.order_by(AuditEntry.seq.desc()).limit(PER_PAGE).offset((page_no - 1) * PER_PAGE))]
@@ -61,7 +61,7 @@ def audit_api(request: Request, viewer: Auditor, actor: str | None = None, actio
 def audit_verify(request: Request, viewer: Auditor) -> dict[str, Any]:
     """Recompute the hash chain: every altered, inserted or removed entry is a problem."""
     st = get_state(request)
-    with st.workflow.session() as s:
+    with st.read() as s:
         v = audit.verify(s)
     log(st, viewer.username, "consultation", "audit_log", details={"verify": v.ok, "problems": len(v.problems)})
     return {"ok": v.ok, "entries": v.entries, "head_seq": v.head_seq, "problems": v.problems}
@@ -75,7 +75,7 @@ def audit_export_route(request: Request, viewer: Auditor,
         raise HTTPException(status_code=422, detail="format must be csv or jsonl")
     st = get_state(request)
     log(st, viewer.username, "disclosure", "audit_log", details={"export": fmt}, recipients=[viewer.username])
-    with st.workflow.session() as s:
+    with st.read() as s:
         body = list(audit_export.lines(s, fmt))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     media = "text/csv" if fmt == "csv" else "application/x-ndjson"

@@ -20,7 +20,7 @@ router = APIRouter()
 def figures(request: Request, viewer: Viewer) -> dict[str, Any]:
     st = get_state(request)
     counts = st.store.counts(viewer.persons)
-    with st.workflow.session() as s:
+    with st.read() as s:
         fig = outcomes.figures(s, viewer.persons, viewer.country if viewer.scoped else None)
         released = releases.count_released(s, viewer.countries())
     return {"members": counts["members"], "persons": counts["persons"], "high_tier": counts["high_tier"],
@@ -33,7 +33,7 @@ def figures(request: Request, viewer: Viewer) -> dict[str, Any]:
 def series(request: Request, viewer: Viewer) -> dict[str, Any]:
     st = get_state(request)
     country = viewer.country if viewer.scoped else None
-    with st.workflow.session() as s:
+    with st.read() as s:
         monthly = outcomes.monthly_series(s, viewer.persons, country)
         released_months: dict[str, int] = {}
         for r in releases.list_releases(s, viewer.countries(), released_only=True):

@@ -28,7 +28,7 @@ def _visible(st: AppState, viewer: Viewer, limit: int = 500) -> list[dict[str, A
     q = select(Outcome).order_by(Outcome.recorded_at.desc(), Outcome.id.desc()).limit(limit)
     if viewer.scoped:
         q = q.where(Outcome.country == viewer.country)
-    with st.workflow.session() as s:
+    with st.read() as s:
         rows = list(s.scalars(q))
     return [{"id": o.id, "person_id": o.person_id, "country": o.country, "outcome": o.kind,
              "date": o.event_date.isoformat(), "children": o.children, "reason": o.reason, "note": o.note,

@@ -25,13 +25,13 @@ ToRelease = Annotated[tuple[Viewer, releases.ReleaseView], Depends(visible_relea
 
 
 def _list(request: Request, viewer: Viewer) -> list[releases.ReleaseView]:
-    with get_state(request).workflow.session() as s:
+    with get_state(request).read() as s:
         return releases.list_releases(s, viewer.countries(), released_only=viewer.scoped)
 
 
 def _detail(request: Request, viewer: Viewer, r: releases.ReleaseView) -> dict[str, Any]:
     st = get_state(request)
-    with st.workflow.session() as s:
+    with st.read() as s:
         persons = releases.persons_of(s, r.country, r.version)
     persons = [p for p in persons if viewer.sees(p)]
     log(st, viewer.username, "consultation", "package", r.ref, country=r.country, details={"persons": len(persons)})

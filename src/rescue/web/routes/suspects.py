@@ -45,7 +45,7 @@ def _list(st: AppState, viewer: Viewer, p: ListParams) -> tuple[Page, dict[str, 
         raise HTTPException(status_code=422, detail=f"tier must be one of {', '.join(TIERS)}")
     if p.sort not in SORTS:
         raise HTTPException(status_code=422, detail=f"sort must be one of {', '.join(SORTS)}")
-    with st.workflow.session() as s:
+    with st.read() as s:
         status = outcomes.status_by_person(s, viewer.country if viewer.scoped else None)
     only: list[str] | None = None
     exclude: list[str] | None = None
@@ -126,7 +126,7 @@ def suspects_export(request: Request, p: Annotated[ListParams, Query()], viewer:
 # ---- justification -------------------------------------------------------------------------------------------
 
 def _grant(st: AppState, viewer: Viewer, pid: str) -> ConsultationGrant | None:
-    with st.workflow.session() as s:
+    with st.read() as s:
         return sessions.grant_of(s, viewer.session_digest, pid)
 
 
@@ -197,7 +197,7 @@ def _file(st: AppState, viewer: Viewer, pid: str) -> dict[str, Any]:
     for r in risk["evidence"]:
         link = profile.source_link(r["source_table"], r["origin_id"])
         r["source_url"] = f"/suspects/{pid}/items/{link[0]}/{r['source_id']}/{link[1]}" if link else None
-    with st.workflow.session() as s:
+    with st.read() as s:
         rows = outcomes.outcomes_of(s, pid, viewer.country if viewer.scoped else None)
         status = outcomes.status_of(rows)
         recorded = [{"id": o.id, "kind": o.kind, "date": o.event_date.isoformat(), "children": o.children,
