@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rescue.synth.writers.base import ForumWriter
 from rescue.synth.writers.discourse import DiscourseWriter
+from rescue.synth.writers.invision import InvisionWriter
 from rescue.synth.writers.mybb import MybbWriter
 from rescue.synth.writers.phpbb import PhpbbWriter
 from rescue.synth.writers.smf import SmfWriter
@@ -16,6 +17,6 @@ from rescue.synth.writers.xenforo import XenforoWriter
 
 WRITERS: dict[str, type[ForumWriter]] = {
     w.software: w for w in (PhpbbWriter, MybbWriter, SmfWriter, DiscourseWriter, XenforoWriter,
-                            VbulletinWriter)}
+                            VbulletinWriter, InvisionWriter)}
 
 __all__ = ["WRITERS", "ForumWriter"]

@@ -71,8 +71,8 @@ def markdown(body: Iterable[Segment], *, quote_open: QuoteOpen, choice: int) -> 
     return "".join(t)
 
 
-def cooked(body: Iterable[Segment], *, quote_attrs: Callable[[Quote], str]) -> str:
-    """Discourse ``cooked``: the HTML its Markdown engine renders (paragraphs, quotes as ``aside``)."""
+def html_body(body: Iterable[Segment], *, quote_block: Callable[[Quote, str], str]) -> str:
+    """A body as HTML paragraphs; ``quote_block(quote, inner HTML)`` renders a quote."""
     t: list[str] = []
     for seg in body:
         if isinstance(seg, str):
@@ -88,8 +88,15 @@ def cooked(body: Iterable[Segment], *, quote_attrs: Callable[[Quote], str]) -> s
         elif isinstance(seg, Bold):
             t.append(f"<strong>{_html_escape(seg.text, quote=False)}</strong>")
         elif isinstance(seg, Quote):
-            inner = cooked(seg.body, quote_attrs=quote_attrs)
-            t.append(f'</p>\n<aside class="quote no-group" {quote_attrs(seg)}>\n<blockquote>\n<p>{inner}</p>\n'
-                     "</blockquote>\n</aside>\n<p>")
+            t.append(f"</p>\n{quote_block(seg, html_body(seg.body, quote_block=quote_block))}\n<p>")
     html = "<p>" + "".join(t) + "</p>"
     return html.replace("<p></p>", "").replace("<p>\n", "<p>").strip()
+
+
+def cooked(body: Iterable[Segment], *, quote_attrs: Callable[[Quote], str]) -> str:
+    """Discourse ``cooked``: the HTML its Markdown engine renders (paragraphs, quotes as ``aside``)."""
+
+    def aside(q: Quote, inner: str) -> str:
+        return f'<aside class="quote no-group" {quote_attrs(q)}>\n<blockquote>\n{inner}\n</blockquote>\n</aside>'
+
+    return html_body(body, quote_block=aside)
