@@ -1,15 +1,20 @@
 """Benchmarks: each stage as its own process, wall time and peak RSS, peers side by side.
 
-    python bench/run.py [--members 70000] [--seed 1] [--work bench/worlds] [--skip-peer] [--keep]
-    python bench/run.py --dump DUMP.sql [--workers N] [--skip-peer]   # ingest (and peer) only
+    python bench/run.py [--members 70000 | --large] [--seed 1] [--work bench/worlds] [--skip-peer] [--keep]
+                        [--engines duckdb,spark] [--ingest-only]
+    python bench/run.py --dump DUMP.sql [--workers N] [--skip-peer]   # an existing dump instead of synth
 
-Stages: `rescue synth`, `rescue ingest` of its phpBB dump, and the peer an analyst uses today:
-importing the same dump into MariaDB with the `mariadb` client (when a server answers on
-RESCUE_BENCH_MYSQL, default `-h 127.0.0.1 -u rescue -prescue`). With ``--dump`` an existing
-dump is measured instead of a generated one. ``--workers`` sets RESCUE_INGEST_WORKERS for the
-ingest (1: sequential). Peak RSS is the stage process's own; "tree" is the largest sum over the
-process and its children (ingest workers), sampled. Results go to
-bench/results/<date>-<members>.json and .md; docs/performance.md explains them.
+Stages, end to end: `rescue synth` (70,000 members, or 1,800,000 with ``--large``), `rescue ingest` of
+its phpBB dump, `rescue analyse` (on each engine of ``--engines``; a second engine analyses a copy of
+the ingested operation), and `rescue package` (when that command exists on this checkout; otherwise
+the row says it was skipped). Peers, side by side in the same run: importing the same dump into
+MariaDB with the `mariadb` client (when a server answers on RESCUE_BENCH_MYSQL, default
+`-h 127.0.0.1 -u rescue -prescue`), and a Splink-only linkage of the same accounts
+(bench/identity_baseline.py, when present). ``--workers`` sets RESCUE_INGEST_WORKERS for the ingest
+(1: sequential). Peak RSS is the stage process's own; "tree" is the largest sum over the process and
+its children (ingest workers, the Spark JVM and its Python workers), sampled. The end-to-end figure is
+ingest + analyse (DuckDB) + package, against the targets (70k: 5 minutes; 1.8M: 60 minutes and 16 GB).
+Results go to bench/results/<date>-<members>.json and .md; docs/performance.md explains them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -42,6 +48,7 @@ class Measure:
     mb_per_s: float | None = None
     peak_tree_rss_mb: float | None = None
     cpu_seconds: float | None = None  # user + system of the process and its waited-for children
+    skipped: bool = False
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -143,6 +150,45 @@ def mariadb_import(dump: Path, size_mb: float) -> Measure:
     return m
 
 
+def package_available(rescue: list[str]) -> bool:
+    r = subprocess.run([*rescue, "package", "--help"], capture_output=True, check=False)
+    return r.returncode == 0
+
+
+LARGE = 1_800_000
+TARGETS = {"small": (300.0, None), "large": (3600.0, 16 * 1024.0)}   # seconds, peak RSS MB (end to end)
+
+
+def end_to_end(results: list[Measure], members: int) -> dict[str, Any]:
+    """ingest + analyse (DuckDB) + package: total wall time and the largest peak (tree) RSS, against the target."""
+    parts = [r for r in results if not r.skipped and (r.stage.startswith("rescue ingest") or r.stage.startswith(
+        "rescue package") or r.stage == "rescue analyse --engine duckdb")]
+    secs = round(sum(r.seconds for r in parts), 1)
+    peak = max((max(r.peak_rss_mb, r.peak_tree_rss_mb or 0.0) for r in parts), default=0.0)
+    t_secs, t_rss = TARGETS["large" if members >= LARGE else "small"]
+    met = all(r.ok for r in parts) and secs <= t_secs and (t_rss is None or peak <= t_rss)
+    return {"stages": [r.stage for r in parts], "seconds": secs, "peak_rss_mb": peak, "target_seconds": t_secs,
+            "target_peak_rss_mb": t_rss, "met": met,
+            "complete": any(r.stage.startswith("rescue package") for r in parts)}
+
+
+def analyse_stages(rescue: list[str], op: Path, engines: list[str]) -> list[Measure]:
+    """`rescue analyse` on each engine; engines after the first analyse a copy of the ingested operation."""
+    out: list[Measure] = []
+    copies = {}
+    for e in engines[1:]:
+        copies[e] = op.with_name(f"{op.name}-{e}")
+        shutil.rmtree(copies[e], ignore_errors=True)
+        shutil.copytree(op, copies[e])
+    env = {"RESCUE_SPARK_MEMORY": os.environ.get("RESCUE_SPARK_MEMORY", "4g")}
+    for e in engines:
+        out.append(measure(f"rescue analyse --engine {e}", [*rescue, "analyse", str(copies.get(e, op)),
+                                                              "--engine", e], env=env))
+    for c in copies.values():
+        shutil.rmtree(c, ignore_errors=True)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--members", type=int, default=70000)
@@ -152,7 +198,13 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated world and operation")
     ap.add_argument("--dump", type=Path, help="measure this dump instead of generating a world")
     ap.add_argument("--workers", type=int, help="RESCUE_INGEST_WORKERS for the ingest (1: sequential)")
+    ap.add_argument("--large", action="store_true", help=f"{LARGE:,} members (Kidflix scale) instead of --members")
+    ap.add_argument("--engines", default="duckdb", help="analyse on each of these engines (duckdb,spark)")
+    ap.add_argument("--ingest-only", action="store_true", help="stop after ingest and its peer")
     args = ap.parse_args()
+    if args.large:
+        args.members = LARGE
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     rescue = [sys.executable, "-m", "rescue.cli"]
     world = args.work / f"world-{args.members}"
     op = args.work / f"op-{args.members}"
@@ -183,12 +235,33 @@ def main() -> int:
     ours, peer = results[ingest_at], results[-1]
     if peer.stage.startswith("peer") and peer.ok and ours.ok and peer.seconds:
         ratio = round(ours.seconds / peer.seconds, 3)
+    linkage_ratio = None
+    if not args.ingest_only and ours.ok:
+        results += analyse_stages(rescue, op, engines)
+        baseline = HERE / "identity_baseline.py"
+        if not args.skip_peer:
+            if baseline.is_file():
+                results.append(measure("peer: Splink-only linkage", [sys.executable, str(baseline), str(op)]))
+            else:
+                results.append(Measure("peer: Splink-only linkage", 0, 0, False, "bench/identity_baseline.py "
+                                       "not on this checkout yet", skipped=True))
+        if package_available(rescue):
+            results.append(measure("rescue package", [*rescue, "package", str(op)]))
+        else:
+            results.append(Measure("rescue package", 0, 0, False, "`rescue package` not on this checkout yet: "
+                                   "skipped", skipped=True))
+        ident = next((r for r in results if r.stage == "peer: Splink-only linkage" and r.ok), None)
+        ana = next((r for r in results if r.stage == "rescue analyse --engine duckdb" and r.ok), None)
+        if ident and ana and ident.seconds:
+            linkage_ratio = round(ana.seconds / ident.seconds, 3)
+    e2e = end_to_end(results, args.members)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     report = {
         "date": stamp, "members": args.members, "seed": args.seed, "dump_mb": round(size_mb, 1),
         "dump": str(dump) if args.dump else None, "load_average_before": load_before,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "results": [asdict(r) for r in results], "ingest_over_mariadb": ratio,
+        "analyse_over_splink_only": linkage_ratio, "end_to_end": e2e,
     }
     RESULTS.mkdir(exist_ok=True)
     base = RESULTS / (f"{stamp}-{args.members}" if not args.dump else f"{stamp}-{args.dump.stem}-{round(size_mb)}mb")
@@ -201,17 +274,25 @@ def main() -> int:
     for r in results:
         tree = "" if r.peak_tree_rss_mb is None else f"{r.peak_tree_rss_mb:,.0f}"
         cpu = "" if r.cpu_seconds is None else f"{r.cpu_seconds:,.1f}"
+        ok = "skipped" if r.skipped else "yes" if r.ok else "NO"
         lines.append(f"| {r.stage} | {r.seconds:,.1f} | {cpu} | {r.peak_rss_mb:,.0f} | {tree} | "
-                     f"{'' if r.mb_per_s is None else f'{r.mb_per_s:,.1f}'} | {'yes' if r.ok else 'NO'} | {r.detail} |")
+                     f"{'' if r.mb_per_s is None else f'{r.mb_per_s:,.1f}'} | {ok} | {r.detail} |")
     if ratio is not None:
         lines += ["", f"rescue ingest time / MariaDB import time = **{ratio}** (target ≤ 0.5)"]
+    if linkage_ratio is not None:
+        lines += ["", f"rescue analyse (all steps) time / Splink-only linkage time = **{linkage_ratio}**"]
+    if e2e["stages"]:
+        rss = "" if e2e["target_peak_rss_mb"] is None else f", peak RSS ≤ {e2e['target_peak_rss_mb']:,.0f} MB"
+        lines += ["", f"end to end ({' + '.join(map(str, e2e['stages']))}): **{e2e['seconds']:,.1f} s**, peak RSS "
+                  f"{e2e['peak_rss_mb']:,.0f} MB; target ≤ {e2e['target_seconds']:,.0f} s{rss}: "
+                  f"{'met' if e2e['met'] else 'missed'}" + ("" if e2e["complete"] else " (no package stage)")]
     base.with_suffix(".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     if not args.keep:
         if not args.dump:
             shutil.rmtree(world, ignore_errors=True)
         shutil.rmtree(op, ignore_errors=True)
-    return 0 if all(r.ok or r.stage.startswith("peer") for r in results) else 1
+    return 0 if all(r.ok or r.skipped or r.stage.startswith("peer") for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -150,9 +150,11 @@ def hints_table(hints: dict[tuple[str, str], list[str]]) -> pa.Table:
                                  "hints": [" ".join(hints[k]) for k in keys]}, schema=HINTS_SCHEMA)
 
 
-def texts_sql(origin: str, d: Dialect) -> str:
-    """The texts of one origin with the account's phone-region hints: the input of :func:`selectors_from_batch`."""
-    return (f"SELECT t.*, h.hints FROM ({text_sql(d)[origin]}) AS t({_COLS}) LEFT JOIN _selector_hints h "
+def texts_sql(d: Dialect) -> str:
+    """Every text to read, with the account's phone-region hints: the input of :func:`selectors_from_batch`."""
+    union = "\n        UNION ALL\n".join(f"SELECT * FROM ({sql}) AS t_{origin}({_COLS})"
+                                          for origin, sql in text_sql(d).items())
+    return (f"SELECT t.*, h.hints FROM ({union}) AS t LEFT JOIN _selector_hints h "
             "ON h.source_id = t.source_id AND h.account_id = t.account_id "
             "WHERE t.text IS NOT NULL AND length(t.text) > 0")
 
@@ -198,19 +200,16 @@ def extract_selectors(con: duckdb.DuckDBPyConnection, own: frozenset[str],
     """Every selector of the evidence tables: the texts are selected (and pre-filtered) by ``engine``
     (default: DuckDB on ``con``), the finders run over them in batches on the same engine."""
     eng = engine or DuckDBEngine(con)
+    if progress:
+        progress("selectors", 0, 2)
     eng.put("_selector_hints", hints_table(account_hints(con, own)))
-    origins = list(text_sql(eng.dialect))
-    parts: list[pa.Table] = []
+    if progress:
+        progress("selectors", 1, 2)
     try:
-        for step, origin in enumerate(origins):
-            if progress:
-                progress("selectors", step, len(origins))
-            sql = texts_sql(origin, eng.dialect)
-            params = {"trigger": TRIGGER_SQL} if "trigger" in sql else None
-            parts.append(eng.map_batches(sql, params, selectors_from_batch, SCHEMA))
+        found = eng.map_batches(texts_sql(eng.dialect), {"trigger": TRIGGER_SQL}, selectors_from_batch, SCHEMA)
     finally:
         if engine is None:
             eng.close()
     if progress:
-        progress("selectors", len(origins), len(origins))
-    return pa.concat_tables(parts).cast(SCHEMA) if parts else SCHEMA.empty_table()
+        progress("selectors", 2, 2)
+    return found

@@ -2,11 +2,11 @@
 
 Evidence tables are exported from the store as Parquet into ``<op>/parquet/`` and read by Spark; each
 step's SQL runs through ``spark.sql`` with named parameters, its Python part through ``mapInArrow``
-(the same function the DuckDB engine calls), and its result is written as Parquet and read back as an
-Arrow table, which the caller writes into ``store.duckdb``. One SparkSession per process, started on
-first use and shared (``RESCUE_SPARK_MASTER``, default ``local[2]``; ``RESCUE_SPARK_MEMORY``, default
-``1g``; no web UI; bound to 127.0.0.1). Nothing is downloaded: no Maven/Ivy packages, only jars shipped
-inside installed Python packages (Splink's similarity functions).
+(the same function the DuckDB engine calls), and its result comes back as an Arrow table, which the
+caller writes into ``store.duckdb``. One SparkSession per process, started on first use and shared
+(``RESCUE_SPARK_MASTER``, default ``local[2]``; ``RESCUE_SPARK_MEMORY``, default ``1g``; no web UI;
+bound to 127.0.0.1). Nothing is downloaded: no Maven/Ivy packages, only jars shipped inside installed
+Python packages (Splink's similarity functions).
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def session() -> Any:
              .config("spark.driver.host", "127.0.0.1")
              .config("spark.driver.bindAddress", "127.0.0.1")
              .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", os.environ.get("RESCUE_SPARK_PARTITIONS", "8"))
+             .config("spark.sql.shuffle.partitions", os.environ.get("RESCUE_SPARK_PARTITIONS", "4"))
              .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20000")
              .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
              .config("spark.sql.ansi.enabled", "false")
@@ -120,43 +120,33 @@ class SparkEngine:
         self.con = con
         self.workdir = Path(workdir)
         shutil.rmtree(self.workdir, ignore_errors=True)
-        (self.workdir / "out").mkdir(parents=True)
+        self.workdir.mkdir(parents=True)
         self.spark = session()
-        self._seq = 0
 
-    def _view(self, name: str, path: Path) -> None:
-        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+    def _view(self, name: str, path: Path, schema: pa.Schema) -> None:
+        # the schema is given, so Spark does not run a job to read the footers
+        self.spark.read.schema(spark_ddl(schema)).parquet(str(path)).createOrReplaceTempView(name)
 
     def share(self, tables: Iterable[str]) -> None:
         for t in tables:
             path = self.workdir / f"{t}.parquet"
             self.con.execute(f"COPY (SELECT * FROM \"{t}\") TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 100000)")
-            self._view(t, path)
+            self._view(t, path, pq.read_schema(path))
 
     def put(self, name: str, table: pa.Table) -> None:
         path = self.workdir / f"put-{name}.parquet"   # Spark skips files whose names start with _ or .
         pq.write_table(table, path)
-        self._view(name, path)
-
-    def _out(self) -> Path:
-        self._seq += 1
-        return self.workdir / "out" / f"r{self._seq}"
-
-    def _read(self, path: Path, schema: pa.Schema | None) -> pa.Table:
-        t = pq.read_table(str(path))
-        return t.cast(schema) if schema is not None else t
+        self._view(name, path, table.schema)
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> pa.Table:
-        path = self._out()
-        self.spark.sql(sql, args=dict(params) if params else None).write.parquet(str(path))
-        return self._read(path, None)
+        t: pa.Table = self.spark.sql(sql, args=dict(params) if params else None).toArrow()
+        return t
 
     def map_batches(self, sql: str, params: Mapping[str, object] | None, fn: BatchFn,
                     schema: pa.Schema) -> pa.Table:
         df = self.spark.sql(sql, args=dict(params) if params else None)
-        path = self._out()
-        df.mapInArrow(_apply(fn), spark_ddl(schema)).write.parquet(str(path))
-        return self._read(path, schema)
+        t: pa.Table = df.mapInArrow(_apply(fn), spark_ddl(schema)).toArrow()
+        return t.cast(schema)
 
     def close(self) -> None:
         for v in self.spark.catalog.listTables():
