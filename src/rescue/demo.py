@@ -72,17 +72,12 @@ def run_demo(console: Console, directory: Path, *, members: int, seed: int) -> N
     console.print("top of the priority list (the score advises a human decision; it does not replace one):")
     for rank, pid, tier, score in top:
         console.print(f"  {rank:>3}. {pid}  {tier:<9} score {score:.1f}", markup=False, highlight=False)
-    console.rule("5. workbench: search index and demo logins")
-    from rescue.web import search
-    from rescue.web.demo_users import create_demo_users
+    console.rule("5. workbench: search index, demo logins, packages")
+    from rescue.web.demo_users import prepare_demo_workbench
 
-    built = search.build(op.root)
-    console.print(f"search index: {built.posts:,} posts and {built.messages:,} messages in {built.seconds:.1f} s")
-    with duckdb.connect(str(op.store_path), read_only=True) as ro:
-        first = ro.execute("SELECT country FROM attribution WHERE country IS NOT NULL "
-                         "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
-    top_country = str(first[0]) if first else "DE"
-    logins = create_demo_users(op.root, top_country)
+    notes, logins = prepare_demo_workbench(op.root)
+    for line in notes:
+        console.print(line, markup=False, highlight=False)
     console.rule("summary")
     print_store_summary(console, op)
     console.print(f"\noperation folder: [bold]{op_dir}[/]")

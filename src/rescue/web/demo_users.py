@@ -1,4 +1,6 @@
-"""Demo logins for the demo operation only (`rescue demo`): known passwords, printed on the terminal.
+"""The workbench part of `rescue demo`: the search index, demo logins with known passwords (printed on the
+terminal), and packages so that every role has something to do: the country with most persons has a released
+package (its liaison officer sees it), the second one a draft waiting for a reviewer's approval.
 
 Never used outside a folder made by `rescue demo`; real operations add users with `rescue users add`.
 """
@@ -39,3 +41,31 @@ def create_demo_users(op_root: Path, liaison_country: str) -> list[tuple[str, st
     finally:
         wf.close()
     return logins
+
+
+def prepare_demo_workbench(op_root: Path) -> tuple[list[str], list[tuple[str, str, str | None, str]]]:
+    """Index, logins and packages of the demo operation; returns lines to print and the logins."""
+    import duckdb
+
+    from rescue.package import approve, build_drafts, release
+    from rescue.web import search
+
+    lines = []
+    built = search.build(op_root)
+    lines.append(f"search index: {built.posts:,} posts and {built.messages:,} messages in {built.seconds:.1f} s")
+    with duckdb.connect(str(op_root / "store.duckdb"), read_only=True) as ro:
+        top = [str(r[0]) for r in ro.execute("SELECT country FROM attribution WHERE country IS NOT NULL "
+                                             "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2").fetchall()]
+    top = top or ["DE"]
+    logins = create_demo_users(op_root, top[0])
+    drafts = build_drafts(op_root, by="analyst", countries=top, formats=("json", "csv", "xlsx"))
+    for d in drafts.drafts:
+        if d.country == top[0]:
+            approve(op_root, d.country, d.version, "reviewer")
+            release(op_root, d.country, d.version, "reviewer", [f"{d.country} national CSE unit (demo)"])
+            lines.append(f"package {d.ref}: {d.persons} persons, drafted by analyst, approved and released by "
+                         f"reviewer (liaison_{d.country.lower()} sees them)")
+        else:
+            lines.append(f"package {d.ref}: {d.persons} persons, drafted by analyst, waiting for a reviewer's "
+                         "approval (four eyes)")
+    return lines, logins
