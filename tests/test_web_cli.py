@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -80,7 +81,11 @@ def test_serve_builds_the_index_and_answers_on_loopback(tmp_path: Path) -> None:
                 time.sleep(0.3)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as res:
             assert "frame-ancestors 'none'" in res.headers["Content-Security-Policy"]
-        assert search.exists(fx.root)
+        assert search.is_current(fx.root)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    con = duckdb.connect(str(fx.root / "store.duckdb"))  # a new post after the index was built: outdated
+    con.execute("INSERT INTO posts (source_id, post_id, body_text) VALUES ('src-x', '1', 'late')")
+    con.close()
+    assert search.exists(fx.root) and not search.is_current(fx.root)

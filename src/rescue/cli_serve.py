@@ -32,7 +32,8 @@ def serve_cmd(
     workers: Annotated[int, typer.Option(help="Worker processes (each keeps its own read-only store).")] = 1,
     secure_cookies: Annotated[bool, typer.Option(
         help="Mark cookies Secure (behind an HTTPS reverse proxy).")] = False,
-    no_index: Annotated[bool, typer.Option("--no-index", help="Do not build a missing search index.")] = False,
+    no_index: Annotated[bool, typer.Option(
+        "--no-index", help="Do not build a missing or outdated search index.")] = False,
 ) -> None:
     """Run the analyst workbench (web UI and JSON API under /api) over one operation."""
     import os
@@ -42,7 +43,7 @@ def serve_cmd(
     from rescue.web import search
 
     op = operation.load(directory)
-    if not no_index and not search.exists(op.root):
+    if not no_index and not search.is_current(op.root):
         index_cmd(op.root)
     os.environ["RESCUE_SERVE_DIR"] = str(op.root)
     os.environ["RESCUE_SERVE_SECURE"] = "1" if secure_cookies else ""

@@ -109,6 +109,23 @@ def _iso(v: Any) -> str:
     return "" if v is None else str(v)[:19]
 
 
+def is_current(op_root: Path) -> bool:
+    """The index exists and holds as many posts and messages as the store has now (after a new ingest it
+    does not: rebuild)."""
+    if not exists(op_root):
+        return False
+    meta = json.loads((index_path(op_root) / META).read_text(encoding="utf-8"))
+    con = duckdb.connect(str(op_root / "store.duckdb"), read_only=True)
+    try:
+        counts = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+                  for t in ("posts", "messages")}
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return all(int(meta.get(t, -1)) == n for t, n in counts.items())
+
+
 def exists(op_root: Path) -> bool:
     meta = index_path(op_root) / META
     if not meta.is_file():
