@@ -9,18 +9,24 @@ selector landed (table, row, column as named in its dump).
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 
-from rescue.synth.accounts import SEPARATE, ForumAccounts
+from rescue.synth.accounts import DELETED, SEPARATE, ForumAccounts
 from rescue.synth.common import MAIN_FORUM, base36_id, derive
 from rescue.synth.compose import Composer
 from rescue.synth.forums import layout
 from rescue.synth.mysqldump import DumpWriter, Table, Value, schema_ddl
 from rescue.synth.truth import Truth
 from rescue.synth.world import Progress, World
+from rescue.synth.writers.posts import SliceResult
+
+
+class Dump(Protocol):
+    def finish(self, completed: int) -> dict[str, int]: ...
 
 
 class ForumWriter:
@@ -47,6 +53,9 @@ class ForumWriter:
         self.separate = (acc.flags & SEPARATE) > 0
         self.workers = workers
         self.uid_base = derive(world.seed, "uid", acc.spec.key)
+        self._tmp = tempfile.TemporaryDirectory(prefix=".synth-", dir=out_dir)  # table spools
+        self.tmpdir = Path(self._tmp.name)
+        self.dump: Dump
 
     def tick(self, stage: str, done: int, total: int) -> None:
         if self.progress:
@@ -62,7 +71,29 @@ class ForumWriter:
         self.truth.seen_ip(self.acc, a, ip)
         return ip
 
+    def shown(self, a: int) -> tuple[int, str]:
+        """(user id, name) a post of account ``a`` shows: a deleted member's posts keep the name with id 0."""
+        return (0 if self.acc.flags[a] & DELETED else int(self.acc.user_id[a])), self.acc.username[a]
+
+    def save_file(self, relative: str, data: bytes) -> None:
+        """An attachment file under ``files/`` (worlds small enough to have them)."""
+        if self.files_dir is not None:
+            path = self.files_dir / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
     def write(self) -> dict[str, int]:
+        """Fill the tables, then assemble the dump; rows per table."""
+        try:
+            self.fill()
+            self.tick("assemble", 0, 1)
+            counts = self.dump.finish(self.spec.end)
+            self.tick("assemble", 1, 1)
+            return counts
+        finally:
+            self._tmp.cleanup()
+
+    def fill(self) -> None:
         raise NotImplementedError
 
 
@@ -76,8 +107,7 @@ class MysqlForumWriter(ForumWriter):
                  progress: Progress | None, workers: int = 1) -> None:
         super().__init__(world, acc, out_dir, truth, files=files, progress=progress, workers=workers)
         self.tables = {t.name: t for t in (Table(self.adjust_ddl(d)) for d in self.ddl())}
-        self._tmp = tempfile.TemporaryDirectory(prefix=".synth-", dir=out_dir)
-        self.dump = DumpWriter(self.path, acc.spec.database, list(self.tables.values()), Path(self._tmp.name))
+        self.dump: DumpWriter = DumpWriter(self.path, acc.spec.database, list(self.tables.values()), self.tmpdir)
 
     def ddl(self) -> list[str]:
         """The CREATE TABLE statements of the dump (by default the shipped install schema's)."""
@@ -90,18 +120,22 @@ class MysqlForumWriter(ForumWriter):
     def name(self, short: str) -> str:
         return self.prefix + short
 
+    def spool_rows(self, short: str, side: str = "") -> Callable[[SliceResult], None]:
+        """A sink for rendered post slices: their rows into table ``short`` (and their side rows into ``side``)."""
+        spool = self.dump.spool(self.prefix + short)
+        other = self.dump.spool(self.prefix + side) if side else None
+
+        def sink(res: SliceResult) -> None:
+            for row in res.rows:
+                spool.add_encoded(row)
+            spool.auto_max = res.last_id
+            if other is not None:
+                for row in res.side:
+                    other.add_encoded(row)
+                other.auto_max += len(res.side)
+
+        return sink
+
     def add(self, short: str, **values: Value) -> None:
         self.dump.add(self.prefix + short, self.tables[self.prefix + short].row(**values))
 
-    def write(self) -> dict[str, int]:
-        try:
-            self.fill()
-            self.tick("assemble", 0, 1)
-            counts = self.dump.finish(self.spec.end)
-            self.tick("assemble", 1, 1)
-            return counts
-        finally:
-            self._tmp.cleanup()
-
-    def fill(self) -> None:
-        raise NotImplementedError

@@ -13,8 +13,6 @@ Discourse has no ICQ, Jabber or signature fields: those are not written (nor pla
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -31,8 +29,17 @@ from rescue.synth.world import Progress, World
 from rescue.synth.writers.base import ForumWriter
 from rescue.synth.writers.discourse_schema import TABLES
 from rescue.synth.writers.markup import cooked, markdown
-from rescue.synth.writers.neutral import Member, bans, files, logs, members, messages, topics
-from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
+from rescue.synth.writers.neutral import (
+    Conversation,
+    Member,
+    bans,
+    conversations,
+    files,
+    logs,
+    members,
+    topics,
+)
+from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, SliceResult, write_posts
 
 SUSPEND_USER = 10  # UserHistory.actions[:suspend_user]
 FOREVER = "3000-01-01 00:00:00"  # what Discourse writes for a suspension without end
@@ -74,13 +81,10 @@ class DiscourseWriter(ForumWriter):
     def __init__(self, world: World, acc: ForumAccounts, out_dir: Path, truth: Truth, *, files: bool,
                  progress: Progress | None, workers: int = 1) -> None:
         super().__init__(world, acc, out_dir, truth, files=files, progress=progress, workers=workers)
-        self._tmp = tempfile.TemporaryDirectory(prefix=".synth-", dir=out_dir)
-        self.dump = PgDumpWriter(self.path, acc.spec.database, list(TABLES), Path(self._tmp.name), self.owner)
+        self.dump: PgDumpWriter = PgDumpWriter(self.path, acc.spec.database, list(TABLES), self.tmpdir, self.owner)
         self.planner = PostPlanner(world.seed, acc, world.pop, self.forums)
         self.attach: list[tuple[int, int, int, int, int]] = []
         self._ids: dict[str, int] = {}
-        self._numbers: dict[int, int] = {}  # private-message topic -> posts so far
-        self._last: dict[int, tuple[int, int]] = {}  # private-message topic -> (time, author) of its last post
 
     def table(self, name: str) -> PgTable:
         return self.dump.tables[name]
@@ -106,24 +110,17 @@ class DiscourseWriter(ForumWriter):
 
         return markdown(body, quote_open=open_quote, choice=choice), cooked(body, quote_attrs=attrs)
 
-    def write(self) -> dict[str, int]:
-        try:
-            self._system_users()
-            for m in members(self):
-                self._member(m)
-            self._categories()
-            self._posts()
-            self._topics()
-            self._messages()
-            self._logins()
-            self._logs_and_bans()
-            self._uploads()
-            self.tick("assemble", 0, 1)
-            counts = self.dump.finish(self.spec.end)
-            self.tick("assemble", 1, 1)
-            return counts
-        finally:
-            self._tmp.cleanup()
+    def fill(self) -> None:
+        self._system_users()
+        for m in members(self):
+            self._member(m)
+        self._categories()
+        self._posts()
+        self._topics()
+        self._messages()
+        self._logins()
+        self._logs_and_bans()
+        self._uploads()
 
     def _system_users(self) -> None:
         start = timestamp(self.spec.start)
@@ -172,18 +169,11 @@ class DiscourseWriter(ForumWriter):
                      parent_category_id=f.parent_id or None)
 
     def _posts(self) -> None:
-        acc, truth = self.acc, self.truth
-        for res in render_slices(DiscoursePosts(self, self.planner.pools), post_jobs(self, self.planner),
-                                 self.workers):
+        def sink(res: SliceResult) -> None:
             for row in res.rows:
                 self.dump.add_line("posts", row, res.last_id)
-            for pid, pl in res.plants:
-                truth.plant(acc, pl, "posts", pid, "raw")
-            for a, ip in res.seen:
-                truth.seen_ip(acc, a, ip)
-            truth.hostile.extend((acc.spec.key, "posts", pid, "raw") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            self.tick("posts", res.last_id, self.planner.total)
+
+        self.attach = write_posts(self, DiscoursePosts(self, self.planner.pools), self.planner, "posts", "raw", sink)
 
     def _topics(self) -> None:
         tp = self.planner.topics
@@ -200,52 +190,34 @@ class DiscourseWriter(ForumWriter):
                      archetype="regular", slug=slug(title), participant_count=1, fancy_title=escape(title))
 
     def _messages(self) -> None:
+        """Each conversation is a topic of archetype ``private_message``, numbered after the forum's topics."""
         acc, uids = self.acc, self.acc.user_id.tolist()
-        topic_of: dict[int, int] = {}  # message id -> its conversation's topic id
-        convs: dict[int, list[int]] = {}  # topic id -> [starter, participants…, posts, last time, last author]
-        post_id, topic_id = self.planner.total, self.planner.topics.n
+        post_id, base = self.planner.total, self.planner.topics.n
         fill = self.dump.tables["posts"].filler("id", "user_id", "topic_id", "post_number", "raw", "cooked",
                                                "created_at", "updated_at", "reads", "sort_order", "last_editor_id",
                                                "last_version_at", "word_count")
-        meta: dict[int, tuple[str, int, int]] = {}  # topic id -> (title, created, starter)
-        for out in messages(self):
-            pm, a = out.pm, out.pm.author
+        convs: dict[int, Conversation] = {}
+        for out, conv in conversations(self, convs):
+            pm, a, t, number = out.pm, out.pm.author, base + conv.number, conv.messages
             post_id += 1
-            t = topic_of.get(pm.root) if pm.root else None
-            if t is None:
-                topic_id += 1
-                t = topic_id
-                convs[t] = [a, *pm.to]
-                meta[t] = (pm.subject, pm.time, a)
-            topic_of[pm.msg_id] = t
-            conv = convs[t]
-            for r in (a, *pm.to):
-                if r not in conv:
-                    conv.append(r)
-            number = self._pm_number(t)
             raw, html = self.render(out.body, pm.msg_id, t, number)
             self.dump.add_line("posts", copy_line(fill(
                 post_id, uids[a], t, number, raw, html, timestamp(pm.time), timestamp(pm.time), 1, number,
                 uids[a], timestamp(pm.time), len(raw.split()))), post_id)
-            self._last[t] = (pm.time, a)
             for pl in out.plants:
                 self.truth.plant(acc, pl, "posts", post_id, "raw")
-        for t, conv in convs.items():
-            title, created, starter = meta[t]
-            last_time, last_author = self._last[t]
-            n = self._numbers[t]
-            self.add("topics", id=t, title=title, last_posted_at=timestamp(last_time), created_at=timestamp(created),
-                     updated_at=timestamp(last_time), posts_count=n, user_id=uids[starter],
-                     last_post_user_id=uids[last_author], reply_count=n - 1, highest_post_number=n, category_id=None,
-                     bumped_at=timestamp(last_time), archetype="private_message", subtype="user_to_user",
-                     slug=slug(title), participant_count=len(conv), fancy_title=escape(title))
-            for r in conv:
-                self.add("topic_allowed_users", id=self.next_id("topic_allowed_users"), user_id=uids[r], topic_id=t,
-                         created_at=timestamp(created), updated_at=timestamp(created))
-
-    def _pm_number(self, t: int) -> int:
-        self._numbers[t] = self._numbers.get(t, 0) + 1
-        return self._numbers[t]
+        for c, conv in convs.items():
+            last_time, _msg, last_author = conv.last
+            n, title = conv.messages, conv.title
+            self.add("topics", id=base + c, title=title, last_posted_at=timestamp(last_time),
+                     created_at=timestamp(conv.start), updated_at=timestamp(last_time), posts_count=n,
+                     user_id=uids[conv.starter], last_post_user_id=uids[last_author], reply_count=n - 1,
+                     highest_post_number=n, category_id=None, bumped_at=timestamp(last_time),
+                     archetype="private_message", subtype="user_to_user", slug=slug(title),
+                     participant_count=len(conv.people), fancy_title=escape(title))
+            for r in conv.people:
+                self.add("topic_allowed_users", id=self.next_id("topic_allowed_users"), user_id=uids[r],
+                         topic_id=base + c, created_at=timestamp(conv.start), updated_at=timestamp(conv.start))
 
     def _logins(self) -> None:
         acc = self.acc
@@ -272,15 +244,10 @@ class DiscourseWriter(ForumWriter):
                          action_type=1, created_at=timestamp(b.start), updated_at=timestamp(b.start))
 
     def _uploads(self) -> None:
-        if self.files_dir is not None and self.files_dir.exists():
-            shutil.rmtree(self.files_dir)
         for f in files(self, self.attach):
             sha1 = hashlib.sha1(f.data or f.md5.encode()).hexdigest()
             url = f"/uploads/default/original/1X/{sha1}.{f.extension}"
-            if self.files_dir is not None:
-                path = self.files_dir / "original" / "1X" / f"{sha1}.{f.extension}"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(f.data)
+            self.save_file(f"original/1X/{sha1}.{f.extension}", f.data)
             uid = self.user(f.account) or -1
             self.add("uploads", id=f.attach_id, user_id=uid, original_filename=f.real_name, filesize=f.size,
                      url=url, created_at=timestamp(f.time), updated_at=timestamp(f.time), sha1=sha1,

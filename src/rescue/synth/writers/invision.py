@@ -13,12 +13,9 @@ as ``temp_ban`` and ``core_banfilters``; posts of deleted members with ``author_
 from __future__ import annotations
 
 import html
-import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rescue.synth.accounts import DELETED
 from rescue.synth.body import Plant, Quote, Segment
 from rescue.synth.events import visits
 from rescue.synth.mysqldump import encode, sql_tuple
@@ -26,8 +23,8 @@ from rescue.synth.plan import PostPlanner
 from rescue.synth.writers.base import MysqlForumWriter
 from rescue.synth.writers.invision_schema import invision_ddl
 from rescue.synth.writers.markup import html_body
-from rescue.synth.writers.neutral import Member, bans, files, members, messages, topics
-from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
+from rescue.synth.writers.neutral import Conversation, Member, bans, conversations, files, members, topics
+from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, write_posts
 
 IPS_VERSION = "4.7.16"
 GROUPS = ((1, "Validating", 0), (2, "Guests", 0), (3, "Members", 0), (4, "Administrators", 1), (6, "Moderators", 0))
@@ -40,17 +37,6 @@ def seo(name: str) -> str:
     return "-".join(p for p in s.split("-") if p)
 
 
-@dataclass
-class Conversation:
-    title: str
-    starter: int
-    start: int
-    first: int
-    people: list[int] = field(default_factory=list)
-    replies: int = -1
-    last: int = 0
-
-
 class InvisionPosts(PostRows):
     def __init__(self, w: InvisionWriter, pools: list[str]) -> None:
         super().__init__(w, pools)
@@ -60,7 +46,7 @@ class InvisionPosts(PostRows):
             "queued", "topic_id", "new_topic", "post_key")
 
     def row(self, p: Post) -> bytes:
-        uid, name = self.iw.poster(p.author)
+        uid, name = self.iw.shown(p.author)
         edit = p.time + 3600 if p.edited else None
         return encode(sql_tuple(self.fill(p.post_id, int(p.edited), edit, uid, name, p.ip, p.time,
                                           self.iw.text(p.body), 0, p.topic + 1, int(p.is_start),
@@ -76,9 +62,6 @@ class InvisionWriter(MysqlForumWriter):
 
     def ddl(self) -> list[str]:
         return invision_ddl(self.prefix)
-
-    def poster(self, a: int) -> tuple[int, str]:
-        return (0 if self.acc.flags[a] & DELETED else int(self.acc.user_id[a])), self.acc.username[a]
 
     def text(self, body: Iterable[Segment]) -> str:
         uids = self.acc.user_id
@@ -145,53 +128,32 @@ class InvisionWriter(MysqlForumWriter):
                          m.uid, "email")
 
     def _posts(self) -> None:
-        acc, truth = self.acc, self.truth
-        table = self.name("forums_posts")
-        spool = self.dump.spool(table)
-        for res in render_slices(InvisionPosts(self, self.planner.pools), post_jobs(self, self.planner), self.workers):
-            for row in res.rows:
-                spool.add_encoded(row)
-            spool.auto_max = res.last_id
-            for pid, pl in res.plants:
-                truth.plant(acc, pl, table, pid, "post")
-            for a, ip in res.seen:
-                truth.seen_ip(acc, a, ip)
-            truth.hostile.extend((acc.spec.key, table, pid, "post") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            self.tick("posts", res.last_id, self.planner.total)
+        self.attach = write_posts(self, InvisionPosts(self, self.planner.pools), self.planner,
+                                  self.name("forums_posts"), "post", self.spool_rows("forums_posts"))
 
     def _messages(self) -> None:
         acc, uids = self.acc, self.acc.user_id.tolist()
-        conv_of: dict[int, int] = {}
         convs: dict[int, Conversation] = {}
         table = self.name("core_message_posts")
-        for out in messages(self):
+        for out, conv in conversations(self, convs):
             pm, a = out.pm, out.pm.author
-            c = conv_of.get(pm.root) if pm.root else None
-            if c is None:
-                c = len(convs) + 1
-                convs[c] = Conversation(pm.subject, a, pm.time, pm.msg_id, [a])
-            conv_of[pm.msg_id] = c
-            conv = convs[c]
-            conv.people.extend(r for r in (a, *pm.to) if r not in conv.people)
-            conv.replies += 1
-            conv.last = pm.time
-            self.add("core_message_posts", msg_id=pm.msg_id, msg_topic_id=c, msg_date=pm.time,
+            self.add("core_message_posts", msg_id=pm.msg_id, msg_topic_id=conv.number, msg_date=pm.time,
                      msg_post=self.text(out.body), msg_author_id=uids[a], msg_ip_address=out.ip,
                      msg_is_first_post=int(pm.msg_id == conv.first))
             for pl in out.plants:
                 self.truth.plant(acc, pl, table, pm.msg_id, "msg_post")
         n = 0
         for c, conv in convs.items():
+            last = conv.last[0]
             self.add("core_message_topics", mt_id=c, mt_date=conv.start, mt_title=conv.title,
-                     mt_starter_id=uids[conv.starter], mt_start_time=conv.start, mt_last_post_time=conv.last,
+                     mt_starter_id=uids[conv.starter], mt_start_time=conv.start, mt_last_post_time=last,
                      mt_to_count=len(conv.people) - 1, mt_to_member_id=uids[conv.people[1]] if len(conv.people) > 1
-                     else 0, mt_replies=conv.replies, mt_first_msg_id=conv.first)
+                     else 0, mt_replies=conv.messages - 1, mt_first_msg_id=conv.first)
             for r in conv.people:
                 n += 1
                 self.add("core_message_topic_user_map", map_id=n, map_user_id=uids[r], map_topic_id=c,
-                         map_read_time=conv.last, map_user_active=1, map_is_starter=int(r == conv.starter),
-                         map_last_topic_reply=conv.last)
+                         map_read_time=last, map_user_active=1, map_is_starter=int(r == conv.starter),
+                         map_last_topic_reply=last)
 
     def _topics_and_forums(self) -> None:
         tp = self.planner.topics
@@ -202,8 +164,8 @@ class InvisionWriter(MysqlForumWriter):
         last_names: dict[int, tuple[str, str]] = {}
         for t in topics(tp):
             title = html.escape(renderer.title(t.index, t.starter, int(tp["cat"][t.index]), int(tp["pool"][t.index])))
-            s_uid, s_name = self.poster(t.starter)
-            l_uid, l_name = self.poster(t.last_author)
+            s_uid, s_name = self.shown(t.starter)
+            l_uid, l_name = self.shown(t.last_author)
             self.add("forums_topics", tid=t.index + 1, title=title, state="open", posts=t.replies, starter_id=s_uid,
                      start_date=t.time, last_poster_id=l_uid, last_post=t.last_time, starter_name=s_name,
                      last_poster_name=l_name, views=t.views, forum_id=t.forum, approved=1,
@@ -247,17 +209,12 @@ class InvisionWriter(MysqlForumWriter):
                                          self.name("core_banfilters"), n, "ban_content")
 
     def _attachments(self) -> None:
-        if self.files_dir is not None and self.files_dir.exists():
-            shutil.rmtree(self.files_dir)
         for f in files(self, self.attach):
             d = datetime.fromtimestamp(f.time, tz=UTC)
             location = f"monthly_{d.year:04d}_{d.month:02d}/{f.md5[:8]}_{f.real_name}"
-            if self.files_dir is not None:
-                path = self.files_dir / location
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(f.data)
+            self.save_file(location, f.data)
             self.add("core_attachments", attach_id=f.attach_id, attach_ext=f.extension, attach_file=f.real_name,
                      attach_location=location, attach_is_image=int(f.extension == "png"), attach_hits=f.downloads,
-                     attach_date=f.time, attach_member_id=self.poster(f.account)[0], attach_filesize=f.size)
+                     attach_date=f.time, attach_member_id=self.shown(f.account)[0], attach_filesize=f.size)
             self.add("core_attachments_map", attachment_id=f.attach_id, location_key="forums_Forums", id1=f.topic,
                      id2=f.ref)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rescue.synth.accounts import DELETED
 from rescue.synth.body import Plant, Quote
 from rescue.synth.world import BOTS
 from rescue.synth.writers.base import MysqlForumWriter
@@ -48,10 +47,6 @@ class MybbWriter(MysqlForumWriter):
 
     def adjust_ddl(self, ddl: str) -> str:
         return ddl.replace("CHARSET=latin1 COLLATE=latin1_swedish_ci", "CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci")
-
-    def poster(self, a: int) -> tuple[int, str]:
-        """(uid, username) a post shows: a deleted member's posts keep the name with uid 0."""
-        return (0 if self.acc.flags[a] & DELETED else int(self.acc.user_id[a])), self.acc.username[a]
 
     def fill(self) -> None:
         from rescue.synth.writers.mybb_content import MybbContent

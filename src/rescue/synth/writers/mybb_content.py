@@ -15,7 +15,7 @@ from rescue.synth.writers.markup import bbcode
 from rescue.synth.writers.mybb import quote_open
 from rescue.synth.writers.neutral import bans, files, guest_ip, logs, messages, packed, topics
 from rescue.synth.writers.phpbb_text import php_serialize
-from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
+from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, write_posts
 
 if TYPE_CHECKING:
     from rescue.synth.writers.mybb import MybbWriter
@@ -38,7 +38,7 @@ class MybbPosts(PostRows):
             "includesig", "smilieoff", "edituid", "edittime", "visible")
 
     def row(self, p: Post) -> bytes:
-        uid, name = self.mw.poster(p.author)
+        uid, name = self.mw.shown(p.author)
         body = bbcode(p.body, quote_open=quote_open, choice=p.post_id)
         subject = p.title if p.is_start else "RE: " + p.title
         replyto = 0 if p.is_start else p.first_post
@@ -66,20 +66,9 @@ class MybbContent:
         self.attachments()
 
     def posts(self) -> None:
-        w, acc = self.w, self.w.acc
-        table = w.name("posts")
-        spool = w.dump.spool(table)
-        for res in render_slices(MybbPosts(w, self.planner.pools), post_jobs(w, self.planner), w.workers):
-            for row in res.rows:
-                spool.add_encoded(row)
-            spool.auto_max = res.last_id
-            for pid, pl in res.plants:
-                w.truth.plant(acc, pl, table, pid, "message")
-            for a, ip in res.seen:
-                w.truth.seen_ip(acc, a, ip)
-            w.truth.hostile.extend((acc.spec.key, table, pid, "message") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            w.tick("posts", res.last_id, self.planner.total)
+        w = self.w
+        self.attach = write_posts(w, MybbPosts(w, self.planner.pools), self.planner, w.name("posts"), "message",
+                                  w.spool_rows("posts"))
 
     def messages(self) -> None:
         w, acc = self.w, self.w.acc
@@ -144,8 +133,8 @@ class MybbContent:
             attached[tid] = attached.get(tid, 0) + 1
         for t in topics(tp):
             title = renderer.title(t.index, t.starter, int(tp["cat"][t.index]), int(tp["pool"][t.index]))
-            s_uid, s_name = w.poster(t.starter)
-            l_uid, l_name = w.poster(t.last_author)
+            s_uid, s_name = w.shown(t.starter)
+            l_uid, l_name = w.shown(t.last_author)
             w.add("threads", tid=t.index + 1, fid=t.forum, subject=title[:120], uid=s_uid, username=s_name,
                   dateline=t.time, firstpost=t.first_post, lastpost=t.last_time, lastposter=l_name,
                   lastposteruid=l_uid, views=t.views, replies=t.replies, closed="1" if t.index in self.locked else "",
@@ -157,7 +146,7 @@ class MybbContent:
                 last[t.forum] = (t.last_time, t.index + 1, t.last_author, title)
         for order, f in enumerate(w.forums, start=1):
             lt, tid, la, subj = last.get(f.forum_id, (0, 0, -1, ""))
-            l_uid, l_name = w.poster(la) if la >= 0 else (0, "")
+            l_uid, l_name = w.shown(la) if la >= 0 else (0, "")
             parents = f"{f.parent_id},{f.forum_id}" if f.parent_id else str(f.forum_id)
             w.add("forums", fid=f.forum_id, name=f.name, description=f.desc, type="c" if f.is_category else "f",
                   pid=f.parent_id, parentlist=parents, disporder=order, active=1, open=1,
@@ -207,17 +196,10 @@ class MybbContent:
 
     def attachments(self) -> None:
         w = self.w
-        if w.files_dir is not None and w.files_dir.exists():
-            import shutil
-
-            shutil.rmtree(w.files_dir)
         for f in files(w, self.attach):
-            uid = w.poster(f.account)[0]
+            uid = w.shown(f.account)[0]
             d = datetime.fromtimestamp(f.time, tz=UTC)
             stored = f"{d.year:04d}{d.month:02d}/post_{uid}_{f.time}_{f.md5}.attach"
-            if w.files_dir is not None:
-                path = w.files_dir / stored
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(f.data)
+            w.save_file(stored, f.data)
             w.add("attachments", aid=f.attach_id, pid=f.ref, uid=uid, filename=f.real_name, filetype=f.mimetype,
                   filesize=f.size, attachname=stored, downloads=f.downloads, dateuploaded=f.time, visible=1)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import random
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -80,9 +81,9 @@ def members(w: ForumWriter) -> Iterator[Member]:
 
 
 def plant_profile(w: ForumWriter, m: Member, table: str, row: int | str, columns: dict[str, str]) -> None:
-    """Tell the truth about the profile fields written (``columns``: profile field → column) and the e-mail."""
-    for field, plant in m.prof.plants:
-        col = columns.get(field)
+    """Tell the truth about the profile fields written (``columns``: profile field → column)."""
+    for name, plant in m.prof.plants:
+        col = columns.get(name)
         if col:
             w.truth.plant(w.acc, plant, table, row, col)
 
@@ -112,6 +113,37 @@ def messages(w: ForumWriter) -> Iterator[PmOut]:
         fresh = pm.time > acc.spec.end - 14 * DAY
         unread = tuple(bool(fresh and g.random() < 0.6) for _ in pm.to)
         yield PmOut(pm, lang, body, plants, att, ip, unread)
+
+
+@dataclass
+class Conversation:
+    """A private conversation (XenForo, Invision, Discourse): a first message and its replies."""
+
+    number: int  # 1, 2, … in order of their first message
+    title: str
+    starter: int  # account index
+    start: int
+    first: int  # message id of the first message
+    people: list[int] = field(default_factory=list)  # starter first, then every recipient (account indices)
+    messages: int = 0
+    last: tuple[int, int, int] = (0, 0, 0)  # (time, message id, account) of the last message
+
+
+def conversations(w: ForumWriter, found: dict[int, Conversation]) -> Iterator[tuple[PmOut, Conversation]]:
+    """Messages with the conversation each belongs to (a reply joins its first message's); ``found`` fills up
+    with every conversation by number."""
+    conv_of: dict[int, Conversation] = {}
+    for out in messages(w):
+        pm, a = out.pm, out.pm.author
+        conv = conv_of.get(pm.root) if pm.root else None
+        if conv is None:
+            conv = Conversation(len(found) + 1, pm.subject, a, pm.time, pm.msg_id, [a])
+            found[conv.number] = conv
+        conv_of[pm.msg_id] = conv
+        conv.people.extend(r for r in (a, *pm.to) if r not in conv.people)
+        conv.messages += 1
+        conv.last = (pm.time, pm.msg_id, a)
+        yield out, conv
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +235,8 @@ class FileOut:
 
 def files(w: ForumWriter, attach: list[tuple[int, int, int, int, int]]) -> Iterator[FileOut]:
     """Attachment files of posts/messages ``attach`` = [(ref, topic id, in_message, account, time)]."""
+    if w.files_dir is not None and w.files_dir.exists():  # never leave files of an earlier world next to this one
+        shutil.rmtree(w.files_dir)
     g = np_rng(w.world.seed, "files", w.spec.key)
     rng = py_rng(w.world.seed, "file-names", w.spec.key)
     for attach_id, (ref, topic, in_msg, a, t) in enumerate(attach, start=1):

@@ -13,7 +13,7 @@ from rescue.synth.phrases_en import CATEGORIES
 from rescue.synth.plan import PostPlanner
 from rescue.synth.writers.phpbb_posts import HOSTILE_TOPIC, PostRenderer, topic_title
 from rescue.synth.writers.phpbb_text import html, render
-from rescue.synth.writers.posts import post_jobs, render_slices
+from rescue.synth.writers.posts import write_posts
 
 if TYPE_CHECKING:
     from rescue.synth.writers.phpbb import PhpbbWriter
@@ -41,21 +41,10 @@ class Content:
         return t
 
     def posts(self) -> None:
-        w, acc = self.w, self.w.acc
-        table = w.name("posts")
-        spool = w.dump.spool(table)
-        for res in render_slices(PostRenderer(w, self.planner.pools), post_jobs(w, self.planner), w.workers):
-            for row in res.rows:
-                spool.add_encoded(row)
-            spool.auto_max = res.last_id
-            for pid, pl in res.plants:
-                w.truth.plant(acc, pl, table, pid, "post_text")
-            for a, ip in res.seen:
-                w.truth.seen_ip(acc, a, ip)
-            w.truth.hostile.extend((acc.spec.key, table, pid, "post_text") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            self.topic_attached.update(t - 1 for _p, t, _m, _a, _t in res.attach)
-            w.tick("posts", res.last_id, self.planner.total)
+        w = self.w
+        self.attach.extend(write_posts(w, PostRenderer(w, self.planner.pools), self.planner, w.name("posts"),
+                                       "post_text", w.spool_rows("posts")))
+        self.topic_attached.update(t - 1 for _p, t, _m, _a, _t in self.attach)
         self.n_topics = self.planner.topics.n
 
     def messages(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -125,7 +125,11 @@ class PostRows:
     def row(self, p: Post) -> bytes:
         raise NotImplementedError
 
+    def prepare(self, job: SliceJob) -> None:
+        """Per-slice work of a subclass before its rows (e.g. ids computed for the whole slice at once)."""
+
     def render(self, job: SliceJob) -> SliceResult:
+        self.prepare(job)
         w, sl = self.w, job.posts
         comp, net, acc = w.composer, w.net, w.acc
         blocks = uniform_block(comp.post_stream, sl.post_id)
@@ -167,6 +171,28 @@ _RENDERER: Renderer | None = None
 def _work(job: SliceJob) -> SliceResult:
     assert _RENDERER is not None
     return _RENDERER.render(job)
+
+
+Attach = tuple[int, int, int, int, int]  # (post id, topic id, 0, account, time)
+
+
+def write_posts(w: ForumWriter, renderer: Renderer, planner: PostPlanner, table: str, column: str,
+                sink: Callable[[SliceResult], None]) -> list[Attach]:
+    """Render every post of ``planner`` in order; ``sink`` stores each slice's rows; the truth learns where
+    selectors were planted (``table``.``column``), the addresses tracked accounts used and the hostile rows.
+    Returns the attachments of the posts."""
+    acc, truth = w.acc, w.truth
+    attach: list[Attach] = []
+    for res in render_slices(renderer, post_jobs(w, planner), w.workers):
+        sink(res)
+        for pid, pl in res.plants:
+            truth.plant(acc, pl, table, pid, column)
+        for a, ip in res.seen:
+            truth.seen_ip(acc, a, ip)
+        truth.hostile.extend((acc.spec.key, table, pid, column) for pid in res.hostile)
+        attach.extend(res.attach)
+        w.tick("posts", res.last_id, planner.total)
+    return attach
 
 
 def render_slices(renderer: Renderer, jobs: Iterable[SliceJob], workers: int) -> Iterator[SliceResult]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from rescue.synth.accounts import DELETED
 from rescue.synth.body import Plant, Quote, Segment
 from rescue.synth.writers.base import MysqlForumWriter
 from rescue.synth.writers.markup import bbcode, smf_escape
@@ -52,10 +51,6 @@ class SmfWriter(MysqlForumWriter):
     schema = "smf-2.1"
     schema_prefix = "smf_"
     main_prefix = "smf_"
-
-    def poster(self, a: int) -> tuple[int, str]:
-        """(id_member, poster_name) a message shows: a deleted member's keep the name with id 0."""
-        return (0 if self.acc.flags[a] & DELETED else int(self.acc.user_id[a])), self.acc.username[a]
 
     def fill(self) -> None:
         from rescue.synth.writers.smf_content import SmfContent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from typing import TYPE_CHECKING
 
 from rescue.synth.body import Plant
@@ -14,7 +13,7 @@ from rescue.synth.mysqldump import encode, sql_tuple
 from rescue.synth.plan import PostPlanner
 from rescue.synth.writers.markup import smf_escape
 from rescue.synth.writers.neutral import bans, files, logs, messages, packed, topics
-from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
+from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, write_posts
 from rescue.synth.writers.smf import text
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ class SmfPosts(PostRows):
 
     def row(self, p: Post) -> bytes:
         w = self.sw
-        uid, name = w.poster(p.author)
+        uid, name = w.shown(p.author)
         title = smf_escape(p.title)
         edit = p.time + 60 + (p.post_id * 7919) % DAY if p.edited else 0
         return encode(sql_tuple(self.fill(
@@ -61,20 +60,9 @@ class SmfContent:
         self.attachments()
 
     def posts(self) -> None:
-        w, acc = self.w, self.w.acc
-        table = w.name("messages")
-        spool = w.dump.spool(table)
-        for res in render_slices(SmfPosts(w, self.planner.pools), post_jobs(w, self.planner), w.workers):
-            for row in res.rows:
-                spool.add_encoded(row)
-            spool.auto_max = res.last_id
-            for pid, pl in res.plants:
-                w.truth.plant(acc, pl, table, pid, "body")
-            for a, ip in res.seen:
-                w.truth.seen_ip(acc, a, ip)
-            w.truth.hostile.extend((acc.spec.key, table, pid, "body") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            w.tick("posts", res.last_id, self.planner.total)
+        w = self.w
+        self.attach = write_posts(w, SmfPosts(w, self.planner.pools), self.planner, w.name("messages"), "body",
+                                  w.spool_rows("messages"))
 
     def messages(self) -> None:
         w, acc = self.w, self.w.acc
@@ -140,10 +128,10 @@ class SmfContent:
             w.truth.hostile.append((w.spec.key, w.name("messages"), int(tp["first_post"][HOSTILE_TOPIC]), "subject"))
         uids = w.acc.user_id.tolist()
         for t in topics(tp):
-            s_uid = w.poster(t.starter)[0]
+            s_uid = w.shown(t.starter)[0]
             w.add("topics", id_topic=t.index + 1, is_sticky=int(t.forum in announce and t.index % 2 == 0),
                   id_board=t.forum, id_first_msg=t.first_post, id_last_msg=t.last_post, id_member_started=s_uid,
-                  id_member_updated=w.poster(t.last_author)[0] if uids else 0, num_replies=t.replies,
+                  id_member_updated=w.shown(t.last_author)[0] if uids else 0, num_replies=t.replies,
                   num_views=t.views, locked=int(t.index in self.locked), approved=1)
             posts[t.forum] = posts.get(t.forum, 0) + t.replies + 1
             n_topics[t.forum] = n_topics.get(t.forum, 0) + 1
@@ -190,13 +178,9 @@ class SmfContent:
 
     def attachments(self) -> None:
         w = self.w
-        if w.files_dir is not None and w.files_dir.exists():
-            shutil.rmtree(w.files_dir)
         for f in files(w, self.attach):
             file_hash = hashlib.sha1(f.md5.encode()).hexdigest()
-            if w.files_dir is not None:
-                w.files_dir.mkdir(parents=True, exist_ok=True)
-                (w.files_dir / f"{f.attach_id}_{file_hash}.dat").write_bytes(f.data)
+            w.save_file(f"{f.attach_id}_{file_hash}.dat", f.data)
             w.add("attachments", id_attach=f.attach_id, id_msg=f.ref, id_member=0, id_folder=1, filename=f.real_name,
                   file_hash=file_hash, fileext=f.extension, size=f.size, downloads=f.downloads, mime_type=f.mimetype,
                   approved=1)

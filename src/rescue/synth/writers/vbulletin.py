@@ -15,7 +15,6 @@ import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from rescue.synth.accounts import DELETED
 from rescue.synth.body import Plant, Quote, Segment
 from rescue.synth.common import py_rng
 from rescue.synth.events import visits
@@ -24,7 +23,7 @@ from rescue.synth.plan import PostPlanner
 from rescue.synth.writers.base import MysqlForumWriter
 from rescue.synth.writers.markup import bbcode, smf_escape
 from rescue.synth.writers.neutral import Member, bans, files, logs, members, messages, topics
-from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
+from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, write_posts
 from rescue.synth.writers.vbulletin_schema import vbulletin_ddl
 
 VB_VERSION = "4.2.5"
@@ -66,7 +65,7 @@ class VbulletinPosts(PostRows):
             "showsignature", "ipaddress", "visible", "attach")
 
     def row(self, p: Post) -> bytes:
-        uid, name = self.vw.poster(p.author)
+        uid, name = self.vw.shown(p.author)
         return encode(sql_tuple(self.fill(
             p.post_id, p.topic + 1, 0 if p.is_start else (p.quote_post or p.first_post), entities(name), uid,
             entities(p.title) if p.is_start else "", p.time, text(p.body, p.post_id), 1,
@@ -82,9 +81,6 @@ class VbulletinWriter(MysqlForumWriter):
 
     def ddl(self) -> list[str]:
         return vbulletin_ddl(self.prefix)
-
-    def poster(self, a: int) -> tuple[int, str]:
-        return (0 if self.acc.flags[a] & DELETED else int(self.acc.user_id[a])), self.acc.username[a]
 
     def fill(self) -> None:
         self.planner = PostPlanner(self.world.seed, self.acc, self.pop, self.forums)
@@ -141,21 +137,8 @@ class VbulletinWriter(MysqlForumWriter):
                          "email")
 
     def _posts(self) -> None:
-        acc, truth = self.acc, self.truth
-        table = self.name("post")
-        spool = self.dump.spool(table)
-        for res in render_slices(VbulletinPosts(self, self.planner.pools), post_jobs(self, self.planner),
-                                 self.workers):
-            for row in res.rows:
-                spool.add_encoded(row)
-            spool.auto_max = res.last_id
-            for pid, pl in res.plants:
-                truth.plant(acc, pl, table, pid, "pagetext")
-            for a, ip in res.seen:
-                truth.seen_ip(acc, a, ip)
-            truth.hostile.extend((acc.spec.key, table, pid, "pagetext") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            self.tick("posts", res.last_id, self.planner.total)
+        self.attach = write_posts(self, VbulletinPosts(self, self.planner.pools), self.planner, self.name("post"),
+                                  "pagetext", self.spool_rows("post"))
 
     def _messages(self) -> None:
         acc, uids = self.acc, self.acc.user_id.tolist()
@@ -215,8 +198,8 @@ class VbulletinWriter(MysqlForumWriter):
         last_names: dict[int, tuple[str, str]] = {}
         for t in topics(tp):
             title = entities(renderer.title(t.index, t.starter, int(tp["cat"][t.index]), int(tp["pool"][t.index])))
-            s_uid, s_name = self.poster(t.starter)
-            l_uid, l_name = self.poster(t.last_author)
+            s_uid, s_name = self.shown(t.starter)
+            l_uid, l_name = self.shown(t.last_author)
             self.add("thread", threadid=t.index + 1, title=title, firstpostid=t.first_post, lastpostid=t.last_post,
                      lastpost=t.last_time, forumid=t.forum, open=int(t.index not in self.locked),
                      replycount=t.replies, postusername=entities(s_name), postuserid=s_uid,
@@ -258,7 +241,7 @@ class VbulletinWriter(MysqlForumWriter):
 
     def _attachments(self) -> None:
         for f in files(self, self.attach):
-            uid = self.poster(f.account)[0]
+            uid = self.shown(f.account)[0]
             self.add("filedata", filedataid=f.attach_id, userid=uid, dateline=f.time, filedata=f.data or None,
                      filesize=f.size, extension=f.extension, refcount=1, filehash=hashlib.md5(f.data).hexdigest()
                      if f.data else f.md5)

@@ -13,12 +13,9 @@ starter) for private messages; posts of deleted members with ``user_id`` 0.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rescue.synth.accounts import DELETED
 from rescue.synth.body import Plant, Quote, Segment
 from rescue.synth.common import DAY
 from rescue.synth.events import visits
@@ -26,8 +23,18 @@ from rescue.synth.mysqldump import encode, sql_tuple
 from rescue.synth.plan import PostPlanner
 from rescue.synth.writers.base import MysqlForumWriter
 from rescue.synth.writers.markup import bbcode
-from rescue.synth.writers.neutral import Member, bans, files, logs, members, messages, packed, topics
-from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, post_jobs, render_slices
+from rescue.synth.writers.neutral import (
+    Conversation,
+    Member,
+    bans,
+    conversations,
+    files,
+    logs,
+    members,
+    packed,
+    topics,
+)
+from rescue.synth.writers.posts import HOSTILE_TOPIC, Post, PostRows, write_posts
 from rescue.synth.writers.xenforo_schema import xenforo_ddl
 
 XF_VERSION = "2.2.13"
@@ -35,17 +42,6 @@ GROUPS = ((1, "Unregistered / Unconfirmed", ""), (2, "Registered", ""), (3, "Adm
           (4, "Moderating", "Moderator"))
 FIELDS = {"icq": "icq", "jabber": "jabber", "msn": "msn"}  # profile field -> xf_user_field id
 MOD_ACTIONS = {"lock": ("thread", "lock"), "move": ("thread", "move"), "edit": ("post", "edit")}
-
-
-@dataclass
-class Conversation:
-    title: str
-    starter: int  # account index
-    start: int
-    first: int  # first message id
-    people: list[int] = field(default_factory=list)  # starter and recipients (account indices)
-    replies: int = -1
-    last: tuple[int, int, int] = (0, 0, 0)  # (time, message id, account)
 
 
 class XenforoPosts(PostRows):
@@ -60,7 +56,7 @@ class XenforoPosts(PostRows):
 
     def row(self, p: Post) -> bytes:
         w = self.xw
-        uid, name = w.poster(p.author)
+        uid, name = w.shown(p.author)
         ip_id = w.post_ip_base + p.post_id
         self.side.append(encode(sql_tuple(self.ip_fill(ip_id, uid, "post", p.post_id, "insert", packed(p.ip),
                                                        p.time))))
@@ -78,9 +74,6 @@ class XenforoWriter(MysqlForumWriter):
 
     def ddl(self) -> list[str]:
         return xenforo_ddl(self.prefix)
-
-    def poster(self, a: int) -> tuple[int, str]:
-        return (0 if self.acc.flags[a] & DELETED else int(self.acc.user_id[a])), self.acc.username[a]
 
     def text(self, body: Iterable[Segment], choice: int) -> str:
         uids = self.acc.user_id
@@ -156,42 +149,17 @@ class XenforoWriter(MysqlForumWriter):
                          "email")
 
     def _posts(self) -> None:
-        acc, truth = self.acc, self.truth
-        table = self.name("post")
-        spool, ips = self.dump.spool(table), self.dump.spool(self.name("ip"))
-        for res in render_slices(XenforoPosts(self, self.planner.pools), post_jobs(self, self.planner), self.workers):
-            for row in res.rows:
-                spool.add_encoded(row)
-            for row in res.side:
-                ips.add_encoded(row)
-            spool.auto_max = res.last_id
-            ips.auto_max = self.post_ip_base + res.last_id
-            for pid, pl in res.plants:
-                truth.plant(acc, pl, table, pid, "message")
-            for a, ip in res.seen:
-                truth.seen_ip(acc, a, ip)
-            truth.hostile.extend((acc.spec.key, table, pid, "message") for pid in res.hostile)
-            self.attach.extend(res.attach)
-            self.tick("posts", res.last_id, self.planner.total)
+        self.attach = write_posts(self, XenforoPosts(self, self.planner.pools), self.planner, self.name("post"),
+                                  "message", self.spool_rows("post", side="ip"))
 
     def _conversations(self) -> None:
         acc, uids = self.acc, self.acc.user_id.tolist()
-        conv_of: dict[int, int] = {}
         convs: dict[int, Conversation] = {}
         table = self.name("conversation_message")
-        for out in messages(self):
+        for out, conv in conversations(self, convs):
             pm, a = out.pm, out.pm.author
-            c = conv_of.get(pm.root) if pm.root else None
-            if c is None:
-                c = len(convs) + 1
-                convs[c] = Conversation(pm.subject, a, pm.time, pm.msg_id, [a])
-            conv_of[pm.msg_id] = c
-            conv = convs[c]
-            conv.people.extend(r for r in (a, *pm.to) if r not in conv.people)
-            conv.replies += 1
-            conv.last = (pm.time, pm.msg_id, a)
             ip_id = self.ip_row(uids[a], "conversation_message", pm.msg_id, "insert", out.ip, pm.time)
-            self.add("conversation_message", message_id=pm.msg_id, conversation_id=c, message_date=pm.time,
+            self.add("conversation_message", message_id=pm.msg_id, conversation_id=conv.number, message_date=pm.time,
                      user_id=uids[a], username=acc.username[a], message=self.text(out.body, pm.msg_id), ip_id=ip_id,
                      reaction_users="[]")
             for pl in out.plants:
@@ -200,7 +168,7 @@ class XenforoWriter(MysqlForumWriter):
             last_time, last_id, last_author = conv.last
             recipients = {str(uids[r]): {"user_id": uids[r], "username": acc.username[r]} for r in conv.people}
             self.add("conversation_master", conversation_id=c, title=conv.title[:150], user_id=uids[conv.starter],
-                     username=acc.username[conv.starter], start_date=conv.start, reply_count=conv.replies,
+                     username=acc.username[conv.starter], start_date=conv.start, reply_count=conv.messages - 1,
                      recipient_count=len(conv.people), first_message_id=conv.first, last_message_date=last_time,
                      last_message_id=last_id, last_message_user_id=uids[last_author],
                      last_message_username=acc.username[last_author],
@@ -226,7 +194,7 @@ class XenforoWriter(MysqlForumWriter):
             content = ev.topic + 1 if kind == "thread" else int(tp["first_post"][ev.topic])
             self.add("moderator_log", moderator_log_id=n, log_date=ev.time, user_id=uids[ev.actor],
                      ip_address=packed(lg.ip), content_type=kind, content_id=content,
-                     content_user_id=self.poster(starter)[0], content_username=self.acc.username[starter],
+                     content_user_id=self.shown(starter)[0], content_username=self.acc.username[starter],
                      content_url="", discussion_content_type="thread", discussion_content_id=ev.topic + 1,
                      action=action, action_params="[]")
 
@@ -239,8 +207,8 @@ class XenforoWriter(MysqlForumWriter):
         names: dict[int, tuple[str, str]] = {}
         for t in topics(tp):
             title = renderer.title(t.index, t.starter, int(tp["cat"][t.index]), int(tp["pool"][t.index]))
-            s_uid, s_name = self.poster(t.starter)
-            l_uid, l_name = self.poster(t.last_author)
+            s_uid, s_name = self.shown(t.starter)
+            l_uid, l_name = self.shown(t.last_author)
             self.add("thread", thread_id=t.index + 1, node_id=t.forum, title=title[:150], reply_count=t.replies,
                      view_count=t.views, user_id=s_uid, username=s_name, post_date=t.time,
                      discussion_open=int(t.index not in self.locked), discussion_type="discussion",
@@ -275,14 +243,9 @@ class XenforoWriter(MysqlForumWriter):
                          reason=b.reason)
 
     def _attachments(self) -> None:
-        if self.files_dir is not None and self.files_dir.exists():
-            shutil.rmtree(self.files_dir)
         for f in files(self, self.attach):
-            uid = self.poster(f.account)[0]
-            if self.files_dir is not None:
-                path = self.files_dir / "attachments" / str(f.attach_id // 1000) / f"{f.attach_id}-{f.md5}.data"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(f.data)
+            uid = self.shown(f.account)[0]
+            self.save_file(f"attachments/{f.attach_id // 1000}/{f.attach_id}-{f.md5}.data", f.data)
             self.add("attachment_data", data_id=f.attach_id, user_id=uid, upload_date=f.time, filename=f.real_name,
                      file_size=f.size, file_hash=f.md5, attach_count=1)
             self.add("attachment", attachment_id=f.attach_id, data_id=f.attach_id, content_type="post",
