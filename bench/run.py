@@ -3,6 +3,7 @@
     python bench/run.py [--members 70000 | --large] [--seed 1] [--work bench/worlds] [--skip-peer] [--keep]
                         [--engines duckdb,spark] [--ingest-only]
     python bench/run.py --dump DUMP.sql [--workers N] [--skip-peer]   # an existing dump instead of synth
+    python bench/run.py --software mybb --ingest-only   # the world written as another software's dump
 
 Stages, end to end: `rescue synth` (70,000 members, or 1,800,000 with ``--large``), `rescue ingest` of
 its phpBB dump, `rescue analyse` (on each engine of ``--engines``; a second engine analyses a copy of
@@ -14,6 +15,8 @@ MariaDB with the `mariadb` client (when a server answers on RESCUE_BENCH_MYSQL, 
 (1: sequential). Peak RSS is the stage process's own; "tree" is the largest sum over the process and
 its children (ingest workers, the Spark JVM and its Python workers), sampled. The end-to-end figure is
 ingest + analyse (DuckDB) + package, against the targets (70k: 5 minutes; 1.8M: 60 minutes and 16 GB).
+``--software X`` writes the world as that forum software's dump (`rescue synth --software`); the
+MariaDB peer runs for MySQL dumps only.
 Results go to bench/results/<date>-<members>.json and .md; docs/performance.md explains them.
 """
 
@@ -201,6 +204,8 @@ def main() -> int:
     ap.add_argument("--large", action="store_true", help=f"{LARGE:,} members (Kidflix scale) instead of --members")
     ap.add_argument("--engines", default="duckdb", help="analyse on each of these engines (duckdb,spark)")
     ap.add_argument("--ingest-only", action="store_true", help="stop after ingest and its peer")
+    ap.add_argument("--software", default="phpbb", help="forum software of the synthetic dump (rescue synth "
+                    "--software); the MariaDB peer runs for MySQL dumps only")
     args = ap.parse_args()
     if args.large:
         args.members = LARGE
@@ -218,16 +223,19 @@ def main() -> int:
     else:
         results.append(measure(f"rescue synth --members {args.members}",
                                [*rescue, "synth", "--members", str(args.members), "--seed", str(args.seed),
-                                "--out", str(world)]))
-        dump = world / "forum" / "phpbb.sql"
+                                "--out", str(world), "--software", args.software]))
+        dump = world / "forum" / f"{args.software}.sql"
     size_mb = dump.stat().st_size / 1e6 if dump.exists() else 0.0
     subprocess.run([*rescue, "init", str(op)], check=True, capture_output=True)
     env = {"RESCUE_INGEST_WORKERS": str(args.workers)} if args.workers else None
-    label = "rescue ingest (phpBB dump)" + (f", {args.workers} worker(s)" if args.workers else "")
+    label = f"rescue ingest ({args.software} dump)" + (f", {args.workers} worker(s)" if args.workers else "")
     ingest_at = len(results)
     results.append(measure(label, [*rescue, "ingest", str(op), str(dump)], input_mb=size_mb, env=env))
     if not args.skip_peer and dump.exists():
-        if mariadb_available():
+        if args.software == "discourse":
+            results.append(Measure("peer: mariadb client import", 0, 0, False, "a pg_dump: no MariaDB peer",
+                                   skipped=True))
+        elif mariadb_available():
             results.append(mariadb_import(dump, size_mb))
         else:
             results.append(Measure("peer: mariadb client import", 0, 0, False, "no MariaDB server reachable"))
@@ -257,16 +265,19 @@ def main() -> int:
     e2e = end_to_end(results, args.members)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     report = {
-        "date": stamp, "members": args.members, "seed": args.seed, "dump_mb": round(size_mb, 1),
+        "date": stamp, "members": args.members, "seed": args.seed, "software": args.software,
+        "dump_mb": round(size_mb, 1),
         "dump": str(dump) if args.dump else None, "load_average_before": load_before,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "results": [asdict(r) for r in results], "ingest_over_mariadb": ratio,
         "analyse_over_splink_only": linkage_ratio, "end_to_end": e2e,
     }
     RESULTS.mkdir(exist_ok=True)
-    base = RESULTS / (f"{stamp}-{args.members}" if not args.dump else f"{stamp}-{args.dump.stem}-{round(size_mb)}mb")
+    sw = "" if args.software == "phpbb" else f"{args.software}-"
+    base = RESULTS / (f"{stamp}-{sw}{args.members}" if not args.dump
+                      else f"{stamp}-{args.dump.stem}-{round(size_mb)}mb")
     base.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
-    what = f"{dump}" if args.dump else f"{args.members:,} members"
+    what = f"{dump}" if args.dump else f"{args.members:,} members, {args.software}"
     lines = [f"# Benchmark {stamp}: {what}, dump {size_mb:,.1f} MB, {os.cpu_count()} cores, "
              f"load average before {load_before}", "",
              "| stage | seconds | CPU s | peak RSS (MB) | tree RSS (MB) | MB/s | ok | note |",
