@@ -149,3 +149,14 @@ def test_every_setting_and_weight_is_documented() -> None:
         assert f"{f.name} = " in doc or f.name == "weights", f"setting {f.name} is not in docs/analyse.md"
     for name in DEFAULT_WEIGHTS:
         assert f"{name} = " in doc and f"`{name}`" in doc, f"evidence type {name} is not in docs/analyse.md"
+
+
+def test_mobile_carriers_by_network_operator() -> None:
+    from rescue.analyse.resources import is_mobile_operator
+
+    for name in ("T-MOBILE-AS21928", "EE Limited", "Free Mobile SAS", "Play", "Wind Tre S.p.A.", "TIM SA",
+                 "ATT-MOBILITY-LLC-AS20057", "Telefonica Moviles Argentina S.A. Movistar Argentina"):
+        assert is_mobile_operator(name), name
+    for name in ("Andrews & Arnold Ltd", "Vodafone GmbH", "Deutsche Telekom AG", "Kharkiv National Automobile and "
+                 "Highway University", "PlayStation Network", "Coffee Limited", None):
+        assert not is_mobile_operator(name), name

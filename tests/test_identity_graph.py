@@ -20,6 +20,8 @@ GB_HOME = "81.2.69.160"    # Andrews & Arnold, GB (residential)
 SHARED = "81.2.69.170"     # residential, but used by four accounts below
 CGNAT = "100.64.3.4"       # RFC 6598 carrier-grade NAT
 VPN = "185.220.101.1"      # MISP VPN ranges
+MOBILE = "151.13.171.122"  # Wind Tre S.p.A., IT: a mobile carrier (carrier-grade NAT)
+POOL = "81.2.69.190"       # Andrews & Arnold, GB: residential by every list, but a pool by behaviour
 CFG = IdentityConfig(value_cap=4)
 
 
@@ -50,6 +52,18 @@ def build(path: Path) -> Path:
     s.account("33", "late_b", email="lb@gmail.com")
     s.ips("32", GB_HOME, days=2)
     s.ips("33", GB_HOME, days=2, start=dt.datetime(2021, 3, 1))
+    # two strangers, each at home, both once on the same address of a mobile carrier: no link
+    s.account("80", "mob_one", email="m1@gmail.com")
+    s.account("81", "mob_two", email="m2@gmail.com")
+    s.ips("80", "91.64.1.2", days=6)
+    s.ips("81", "91.64.1.3", days=6)
+    s.ips("80", MOBILE, days=1)
+    s.ips("81", MOBILE, days=1)
+    # three strangers, each at home, all on the side on one address (not a mobile carrier's): a pool, no link
+    for n, home in (("82", "81.2.69.181"), ("83", "81.2.69.182"), ("84", "81.2.69.183")):
+        s.account(n, f"pool_{n}", email=f"p{n}@gmail.com")
+        s.ips(n, home, days=6)
+        s.ips(n, POOL, days=2)
     # a residential address used by four accounts: shared, no link
     for n in ("40", "41", "42", "43"):
         s.account(n, f"share_{n}", email=f"s{n}@gmail.com")
@@ -129,6 +143,18 @@ def test_cgnat_and_vpn_addresses_never_merge(store: Path) -> None:
     assert not together(store, "22", "23")
     reasons = {str(v): str(r) for v, r in q(store, "SELECT value, reason FROM identity_suppressed WHERE kind = 'ip'")}
     assert "cgnat" in reasons[CGNAT] and "vpn" in reasons[VPN]
+
+
+def test_mobile_carrier_and_pool_addresses_never_merge(store: Path) -> None:
+    assert not together(store, "80", "81")
+    assert len({person(store, n) for n in ("82", "83", "84")}) == 3
+    classes = {str(ip): (str(c), str(ev)) for ip, c, ev in q(
+        store, "SELECT ip, class, class_evidence FROM ip_enrichment WHERE ip IN (?, ?, ?)", [MOBILE, POOL, DE_HOME])}
+    assert classes[MOBILE][0] == "cgnat" and "mobile carrier 'Wind Tre S.p.A.'" in classes[MOBILE][1]
+    assert classes[POOL][0] == "cgnat" and classes[POOL][1].startswith("a pool: used by 3 persons, for 3 of them")
+    assert classes[DE_HOME][0] == "residential"      # a household line used by two accounts stays one
+    reasons = {str(v): str(r) for v, r in q(store, "SELECT value, reason FROM identity_suppressed WHERE kind = 'ip'")}
+    assert reasons[MOBILE].startswith("cgnat") and reasons[POOL].startswith("cgnat")
 
 
 def test_household_address_within_window_merges(store: Path) -> None:

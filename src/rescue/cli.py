@@ -173,6 +173,9 @@ from rescue.cli_package import package_app  # noqa: E402
 
 app.add_typer(package_app, name="package")
 app.add_typer(users_app, name="users")
+from rescue.cli_identity import identity_app  # noqa: E402  (`rescue identity …`: review list, analyst decisions)
+
+app.add_typer(identity_app, name="identity")
 
 
 def main() -> None:

@@ -52,6 +52,12 @@ class AnalyseConfig:
     cgnat_min_accounts: int = 8
     cgnat_window_days: int = 30
     cgnat_factor: float = 0.0  # share of the residential weight a shared address keeps (0: none)
+    # A mobile carrier's address (data/mobile_asns.txt) used by this many persons is carrier-grade NAT.
+    cgnat_mobile_persons: int = 2
+    # A pool (carrier NAT, public Wi-Fi): this many persons, of whom at least cgnat_pool_side were, in the
+    # months they used it, mostly on another address (it was not their main connection).
+    cgnat_pool_persons: int = 3
+    cgnat_pool_side: int = 2
     # IP kinds that do not count as the member's own connection.
     ignore_ip_kinds: tuple[str, ...] = ("login_attempt",)
     # IP evidence: days of sightings at which the weight saturates; short stays in a minority country.

@@ -3,8 +3,11 @@
 Classes, in order of precedence (the first that applies wins), each with the evidence for it:
 
 - ``private`` / ``reserved``: not a public address (RFC 1918, loopback, documentation ranges…);
-- ``cgnat``: RFC 6598 shared address space, or an address shared by at least ``cgnat_min_accounts``
-  unrelated persons within ``cgnat_window_days`` (carrier-grade NAT, campus or café networks);
+- ``cgnat``: RFC 6598 shared address space; or a mobile carrier's address (``data/mobile_asns.txt``) used
+  by at least ``cgnat_mobile_persons`` persons; or a pool: at least ``cgnat_pool_persons`` persons, of
+  whom ``cgnat_pool_side`` were mostly on another address in the months they used it (it was nobody's
+  home line); or shared by at least ``cgnat_min_accounts`` persons within ``cgnat_window_days``
+  (carrier-grade NAT, campus or café networks);
 - ``tor``: listed in the operator's Tor exit list (``tor_exit_list``);
 - ``vpn``: in MISP's VPN-provider ranges;
 - ``hosting``: in MISP's cloud/CDN/scanner ranges, or its network operator is a known hosting company;
@@ -96,14 +99,22 @@ def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
             SELECT ip, count(DISTINCT person_id) AS n FROM win GROUP BY ip, b2
         ),
         mx AS (SELECT ip, max(n) AS max_persons_window FROM counts GROUP BY ip),
+        -- days per person, address and month; a person is "on the side" of an address when, in every month
+        -- it used it, it used another address on more days (not its main connection then)
+        md AS (SELECT ip, person_id, date_trunc('month', seen_at) AS m, count(DISTINCT CAST(seen_at AS DATE)) AS nd
+               FROM ev WHERE seen_at IS NOT NULL AND person_id IS NOT NULL GROUP BY ALL),
+        top AS (SELECT person_id, m, max(nd) AS top FROM md GROUP BY ALL),
+        side AS (SELECT ip, count(*) FILTER (WHERE side) AS side_persons FROM (
+                     SELECT md.ip, md.person_id, bool_and(md.nd < top.top) AS side
+                     FROM md JOIN top USING (person_id, m) GROUP BY ALL) GROUP BY ip),
         base AS (
             SELECT ip, count(DISTINCT (source_id, account_id)) AS accounts, count(DISTINCT person_id) AS persons,
                    count(*) AS events, min(seen_at) AS first_seen, max(seen_at) AS last_seen
             FROM ev GROUP BY ip
         )
         SELECT b.ip, b.accounts, b.persons, b.events, coalesce(m.max_persons_window, 0) AS max_persons_window,
-               b.first_seen, b.last_seen
-        FROM base b LEFT JOIN mx m USING (ip)
+               b.first_seen, b.last_seen, coalesce(s.side_persons, 0) AS side_persons
+        FROM base b LEFT JOIN mx m USING (ip) LEFT JOIN side s USING (ip)
         ORDER BY 1
         """, params=[ignored, w, w, w])
     assert rel is not None
@@ -139,12 +150,23 @@ class Classifier:
         return got
 
 
+def _shared(operator: str | None, persons: int, side: int, cfg: AnalyseConfig) -> str | None:
+    """Why an address is shared by unrelated persons (carrier-grade NAT, a pool), or None."""
+    if persons >= cfg.cgnat_mobile_persons and resources.is_mobile_operator(operator):
+        return (f"used by {persons} persons on the network of mobile carrier {operator!r} "
+                f"(carrier-grade NAT; threshold {cfg.cgnat_mobile_persons})")
+    if persons >= cfg.cgnat_pool_persons and side >= cfg.cgnat_pool_side:
+        return (f"a pool: used by {persons} persons, for {side} of them not their main address in the months "
+                f"they used it (thresholds {cfg.cgnat_pool_persons} and {cfg.cgnat_pool_side})")
+    return None
+
+
 def _unused(ips: list[str]) -> pa.Table:
     n = len(ips)
     z = pa.array([0] * n, pa.int64())
     t = pa.array([None] * n, pa.timestamp("us"))
     return pa.Table.from_pydict({"ip": pa.array(ips, pa.string()), "accounts": z, "persons": z, "events": z,
-                                 "max_persons_window": z, "first_seen": t, "last_seen": t})
+                                 "max_persons_window": z, "first_seen": t, "last_seen": t, "side_persons": z})
 
 
 def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: GeoProvider,
@@ -156,6 +178,8 @@ def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: Geo
     clf = Classifier(cfg)
     listed: list[tuple[str, str, np.ndarray]] = [(cls, nets.label, addrs.member_of(nets)) for cls, nets in clf.lists]
     max_win = usage.column("max_persons_window").to_pylist()
+    persons = usage.column("persons").to_pylist()
+    side = usage.column("side_persons").to_pylist()
     cols: dict[str, list[object]] = {k: [] for k in ("version", "country", "asn", "asn_name", "network", "class",
                                                      "class_evidence", "ip")}
     for k, ip in enumerate(ips):
@@ -169,6 +193,9 @@ def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: Geo
                 cls_ev = (hits[0][1], hits[0][2])
             elif rec is not None and (pat := clf.hosting_asn(rec.asn_name)):
                 cls_ev = ("hosting", f"network operator {rec.asn_name!r} is a hosting company (matches {pat!r})")
+            elif (shared := _shared(rec.asn_name if rec else None, int(persons[k] or 0), int(side[k] or 0),
+                                    cfg)) is not None:
+                cls_ev = ("cgnat", shared)
             elif int(max_win[k] or 0) >= cfg.cgnat_min_accounts:
                 cls_ev = ("cgnat", f"shared by {max_win[k]} persons within {cfg.cgnat_window_days} days "
                                    f"(threshold {cfg.cgnat_min_accounts})")

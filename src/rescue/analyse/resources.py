@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -66,6 +67,24 @@ def iana_tlds() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def hosting_asn_patterns() -> tuple[str, ...]:
     return tuple(p.lower() for p in _data_lines("hosting_asns.txt"))
+
+
+@functools.lru_cache(maxsize=1)
+def mobile_asn_patterns() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Mobile network operators (``data/mobile_asns.txt``): whole names (lower case), and one pattern of the
+    name parts, each starting a word (``mobile`` matches ``T-Mobile``, not ``Automobile``)."""
+    lines = [p.lower().strip() for p in _data_lines("mobile_asns.txt")]
+    parts = "|".join(re.escape(p) for p in lines if not p.startswith("="))
+    return (frozenset(p[1:] for p in lines if p.startswith("=")), re.compile(rf"(?<![a-z])(?:{parts})"))
+
+
+def is_mobile_operator(name: str | None) -> bool:
+    """Is the network operator ``name`` (an ASN name) a mobile carrier?"""
+    if not name:
+        return False
+    whole, parts = mobile_asn_patterns()
+    low = name.lower().strip()
+    return low in whole or parts.search(low) is not None
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,12 +3,14 @@
 :func:`run` compares the findings in ``op.store_path`` with ``truth_dir`` (written by ``rescue synth``):
 attribution accuracy on the persons attributed and coverage, accuracy per evidence type and per
 confidence band, the most confused country pairs, and selector extraction precision and recall per
-kind (and recall per written form). See docs/evaluate.md.
+kind (and recall per written form); identity resolution (pairwise and B-cubed precision/recall/F1, false
+merges per trap kind, style-only aliases, the review list). See docs/evaluate.md.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rescue.evaluate import metrics
 from rescue.evaluate.report import EvaluationReport
@@ -30,13 +32,28 @@ def run_store(store: Path, truth_dir: Path, *, examples: int = 15) -> Evaluation
 
             raise UsageError(f"{store}: no findings ({', '.join(missing)}); run `rescue analyse` first")
         att = metrics.attribution(con)
+        ident = _identity(store, truth_dir) if "person_links" in have else {}
         return EvaluationReport(
             store=str(store), truth=str(truth_dir),
             sources={str(k): str(v) for k, v in con.execute("SELECT source_id, forum FROM t_sources ORDER BY 1")
                      .fetchall()},
             attribution=att, accounts=metrics.accounts(con), evidence_types=metrics.evidence_types(con),
             selectors=metrics.selectors(con), missed=metrics.missed_examples(con, examples),
-            unexpected=metrics.false_examples(con, examples))
+            unexpected=metrics.false_examples(con, examples), identity=ident)
+    finally:
+        con.close()
+
+
+def _identity(store: Path, truth_dir: Path) -> dict[str, Any]:
+    """Identity resolution against the truth (pairwise and B-cubed figures, false merges per trap kind…)."""
+    import duckdb
+
+    from rescue.identity import evaluate as identity_evaluate
+    from rescue.identity import load_config
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return identity_evaluate(con, truth_dir, cfg=load_config(store.parent))
     finally:
         con.close()
 

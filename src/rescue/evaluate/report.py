@@ -41,6 +41,7 @@ class EvaluationReport:
     selectors: dict[str, Any]
     missed: list[dict[str, Any]] = field(default_factory=list)
     unexpected: list[dict[str, Any]] = field(default_factory=list)
+    identity: dict[str, Any] = field(default_factory=dict)
 
     @property
     def accuracy(self) -> float | None:
@@ -86,4 +87,36 @@ class EvaluationReport:
             "### Examples missed", "", _table(self.missed),
             "### Examples found but not planted", "", _table(self.unexpected),
         ]
+        if self.identity:
+            lines += _identity_lines(self.identity)
         return "\n".join(lines)
+
+
+def _identity_lines(f: dict[str, Any]) -> list[str]:
+    fm = f.get("false_merges", {})
+    sty = f.get("style_only_aliases", {})
+    rev = f.get("review", {})
+    out = [
+        "", "## Identity resolution", "",
+        f"- accounts {f['accounts']} → persons {f['persons_predicted']} (truth {f['persons_true']}); largest person "
+        f"{f['largest_person']} (truth {f['largest_true_person']})",
+        f"- pairwise: precision {_fmt(f['precision'])}, recall {_fmt(f['recall'])}, F1 {_fmt(f['f1'])} "
+        f"({f['pairs_correct']} of {f['pairs_predicted']} predicted pairs correct; {f['pairs_true']} true pairs)",
+        f"- B-cubed: precision {_fmt(f['bcubed_precision'])}, recall {_fmt(f['bcubed_recall'])}, "
+        f"F1 {_fmt(f['bcubed_f1'])}",
+        "- false merges (wrong pairs) per trap kind both accounts were seen at: "
+        + ", ".join(f"{k} {v}" for k, v in fm.items()),
+        f"- alias pairs sharing no selector: {sty.get('pairs')}; merged {sty.get('merged')}, in review "
+        f"{sty.get('in_review')}, proposed by writing style {sty.get('style_candidates')} "
+        f"(enough text on both sides: {sty.get('enough_text')})",
+    ]
+    if rev:
+        out.append(f"- review list: {rev.get('pairs')} pairs, {rev.get('correct')} of them one person "
+                   f"(precision {_fmt(rev.get('precision'))}); style-only alias recall at review precision ≥ 0.9: "
+                   f"{_fmt(rev.get('style_only_recall_at_p90'))} (top {rev.get('top_at_p90')} pairs)")
+    if f.get("missed"):
+        out += ["", "### True pairs not merged, by what they share", "", _table(f["missed"])]
+    if f.get("link_precision"):
+        rows = [{"link": k, **v} for k, v in f["link_precision"].items()]
+        out += ["", "### Precision per kind of link", "", _table(rows)]
+    return out

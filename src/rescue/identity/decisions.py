@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rescue.errors import OperationError, UsageError
 from rescue.identity.model import AccountKey, key_text
@@ -133,3 +134,58 @@ def effective(decisions: list[Decision]) -> dict[tuple[AccountKey, AccountKey], 
     for d in decisions:
         out[d.pair] = d
     return out
+
+
+def _store_rows(op_dir: Path, sql: str, params: list[str]) -> tuple[list[str], list[tuple[object, ...]]] | None:
+    """Rows of a query on the operation's store (read-only), None when the table does not exist yet."""
+    path = Path(op_dir) / "store.duckdb"
+    if not path.is_file():
+        return None
+    con = duck.connect(path, read_only=True)
+    try:
+        table = sql.split(" FROM ", 1)[1].split()[0]
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                           [table]).fetchall()[0][0]:
+            return None
+        cur = con.execute(sql, params)
+        names = [c[0] for c in cur.description or []]
+        return names, cur.fetchall()
+    finally:
+        con.close()
+
+
+def review_pair(op_dir: Path, review_id: str) -> tuple[AccountKey, AccountKey]:
+    """The two accounts of a review id (``R`` + 16 hex) of the store's ``identity_review``."""
+    got = _store_rows(op_dir, "SELECT source_a, account_a, source_b, account_b FROM identity_review "
+                              "WHERE review_id = ?", [review_id])
+    if got is None:
+        raise OperationError(f"{op_dir}: no review list (run `rescue analyse` first)")
+    if not got[1]:
+        raise UsageError(f"{review_id}: no such review id in {Path(op_dir) / 'store.duckdb'}")
+    sa, aa, sb, ab = got[1][0]
+    return (str(sa), str(aa)), (str(sb), str(ab))
+
+
+def review_rows(op_dir: Path, *, method: str | None = None, limit: int = 0) -> list[dict[str, Any]]:
+    """The review list (``identity_review``) in its order: bridges first, then by priority."""
+    where, params = "", list[str]()
+    if method:
+        where, params = "WHERE list_contains(string_split(methods, ', '), ?)", [method]
+    lim = f"LIMIT {int(limit)}" if limit > 0 else ""
+    got = _store_rows(op_dir, f"SELECT * FROM identity_review {where} ORDER BY reason LIKE 'bridge%' DESC, "
+                              f"priority DESC, score DESC, source_a, account_a, source_b, account_b {lim}", params)
+    if got is None:
+        raise OperationError(f"{op_dir}: no review list (run `rescue analyse` first)")
+    names, rows = got
+    return [dict(zip(names, r, strict=True)) for r in rows]
+
+
+def decision_rows(op_dir: Path) -> list[dict[str, object]]:
+    """Every decision of the file with its status after the last analysis (``analyst_decisions``), or
+    'not yet applied' when the store has not been analysed since."""
+    decisions = read(Path(op_dir) / DECISIONS_FILE)
+    got = _store_rows(op_dir, "SELECT line, status FROM analyst_decisions", [])
+    status = {int(str(line)): str(s) for line, s in (got[1] if got else [])}
+    return [{"line": d.line, "a": key_text(d.a), "b": key_text(d.b), "verdict": d.verdict, "who": d.who, "at": d.at,
+             "reason": d.reason, "status": status.get(d.line, "not yet applied (run `rescue identity resolve`)")}
+            for d in decisions]

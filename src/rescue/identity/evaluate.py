@@ -45,22 +45,50 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, cfg: IdentityCo
     ``cfg`` (the settings the store was resolved with) sets the text minimum of the style ceiling."""
     cfg = cfg or IdentityConfig()
     truth_dir = Path(truth_dir)
-    forum_of = forum_of_sha(truth_dir)
-    src_forum = {str(s): forum_of[str(h)] for s, h in con.execute("SELECT source_id, sha256 FROM sources").fetchall()
-                 if str(h) in forum_of}
-    if not src_forum:
-        raise UsageError(f"{truth_dir}: the truth describes none of the store's sources (sha256 differ)")
-    truth = {(r["forum"], r["account_id"]): r["person_id"] for r in _csv(truth_dir / "accounts.csv")
-             if r["person_id"]}
+    src_forum = store_forums(con, truth_dir)
+    truth = truth_accounts(truth_dir)
     predicted: dict[AccountRef, str] = {}
     for sid, aid, pid in con.execute("SELECT source_id, account_id, person_id FROM person_accounts").fetchall():
         ref = (src_forum.get(str(sid), "?"), str(aid))
         if ref in truth:
             predicted[ref] = str(pid)
+    out = partition_figures(predicted, truth)
     clusters: dict[str, list[AccountRef]] = defaultdict(list)
     for ref, pid in sorted(predicted.items()):
         clusters[pid].append(ref)
-    true_sizes = Counter(truth[r] for r in predicted)
+    out["false_merges"] = _false_merges(truth_dir, clusters, truth)
+    out.update(_links(con, src_forum, truth))
+    out["style_only_aliases"] = _aliases(con, truth_dir, src_forum, predicted, cfg.style_min_chars)
+    out["review"] = _review(con, truth_dir, src_forum, predicted, truth)
+    out["missed"] = _missed(con, truth_dir, src_forum, predicted)
+    out["splink_blocking_recall"] = _blocking_recall(con, src_forum, truth)
+    return out
+
+
+def truth_accounts(truth_dir: Path) -> dict[AccountRef, str]:
+    """(forum, account_id) -> true person id, for the accounts of persons (not the guest or bots)."""
+    return {(r["forum"], r["account_id"]): r["person_id"] for r in _csv(Path(truth_dir) / "accounts.csv")
+            if r["person_id"]}
+
+
+def store_forums(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict[str, str]:
+    """The store's source ids -> the truth's forum names (matched by the sha256 of the dumps)."""
+    forum_of = forum_of_sha(Path(truth_dir))
+    out = {str(s): forum_of[str(h)] for s, h in con.execute("SELECT source_id, sha256 FROM sources").fetchall()
+           if str(h) in forum_of}
+    if not out:
+        raise UsageError(f"{truth_dir}: the truth describes none of the store's sources (sha256 differ)")
+    return out
+
+
+def partition_figures(predicted: dict[AccountRef, str], truth: dict[AccountRef, str]) -> dict[str, Any]:
+    """Pairwise and B-cubed precision/recall/F1 of a grouping of accounts (account -> group id) against the
+    truth (account -> person id), over the accounts of both."""
+    clusters: dict[str, list[AccountRef]] = defaultdict(list)
+    for ref, pid in sorted(predicted.items()):
+        if ref in truth:
+            clusters[pid].append(ref)
+    true_sizes = Counter(truth[r] for m in clusters.values() for r in m)
     tp = pred_pairs = 0
     b3p = b3r = 0.0
     for members in clusters.values():
@@ -75,8 +103,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, cfg: IdentityCo
     true_pairs = sum(k * (k - 1) // 2 for k in true_sizes.values())
     precision = tp / pred_pairs if pred_pairs else 1.0
     recall = tp / true_pairs if true_pairs else 1.0
-    n_acc = len(predicted)
-    out: dict[str, Any] = {
+    n_acc = sum(true_sizes.values())
+    return {
         "accounts": n_acc, "persons_predicted": len(clusters), "persons_true": len(true_sizes),
         "pairs_predicted": pred_pairs, "pairs_true": true_pairs, "pairs_correct": tp,
         "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(_f1(precision, recall), 4),
@@ -86,11 +114,6 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, cfg: IdentityCo
         "largest_person": max((len(m) for m in clusters.values()), default=0),
         "largest_true_person": max(true_sizes.values(), default=0),
     }
-    out["false_merges"] = _false_merges(truth_dir, clusters, truth)
-    out.update(_links(con, src_forum, truth))
-    out["style_only_aliases"] = _aliases(con, truth_dir, src_forum, predicted, cfg.style_min_chars)
-    out["splink_blocking_recall"] = _blocking_recall(con, src_forum, truth)
-    return out
 
 
 def _blocking_recall(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dict[AccountRef, str]
@@ -200,3 +223,82 @@ def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[st
     return {"pairs": total, "merged": merged, "in_review": in_review, "style_candidates": by_style,
             "enough_text": texted, "recall_merged_or_review": _ratio(merged + in_review, total),
             "recall_style": _ratio(by_style, total), "recall_style_of_comparable": _ratio(by_style, texted)}
+
+
+def _review_pairs(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str]
+                  ) -> list[tuple[AccountRef, AccountRef, float]]:
+    """The review list in the order an analyst reads it (bridges first, then by priority)."""
+    if not has_table(con, "identity_review"):
+        return []
+    cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'identity_review'").fetchall()}
+    prio = "priority" if "priority" in cols else "score"
+    rows = con.execute(f"SELECT source_a, account_a, source_b, account_b, {prio} FROM identity_review "
+                       f"ORDER BY reason LIKE 'bridge%' DESC, {prio} DESC, source_a, account_a, source_b, account_b"
+                       ).fetchall()
+    return [((src_forum.get(sa, "?"), aa), (src_forum.get(sb, "?"), ab), float(p or 0)) for sa, aa, sb, ab, p in rows]
+
+
+def _review(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
+            predicted: dict[AccountRef, str], truth: dict[AccountRef, str]) -> dict[str, Any]:
+    """Precision of the review list read from the top, and the recall of the alias pairs that share no
+    selector (merged, or in the review list down to where its precision still reaches 0.9)."""
+    ranked = _review_pairs(con, src_forum)
+    forum_src = set(src_forum.values())
+    targets: set[tuple[AccountRef, AccountRef]] = set()
+    merged = 0
+    for row in _csv(truth_dir / "alias_pairs.csv"):
+        if row["shares_selector"] != "false" or row["forum"] not in forum_src:
+            continue
+        x, y = (row["forum"], row["account_a"]), (row["forum"], row["account_b"])
+        if x in predicted and y in predicted:
+            if predicted[x] == predicted[y]:
+                merged += 1
+            else:
+                targets |= {(x, y), (y, x)}
+    total = merged + len(targets) // 2
+    correct = found = 0
+    best: tuple[int, int] = (0, merged)      # (top k, style-only aliases found) at precision >= 0.9
+    curve = []
+    marks = {10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
+    for k, (x, y, _p) in enumerate(ranked, 1):
+        same = truth.get(x) is not None and truth.get(x) == truth.get(y)
+        correct += same
+        found += (x, y) in targets
+        if correct / k >= 0.9:
+            best = (k, merged + found)
+        if k in marks or k == len(ranked):
+            curve.append({"top": k, "precision": _ratio(correct, k),
+                          "style_only_recall": _ratio(merged + found, total)})
+    return {"pairs": len(ranked), "correct": correct, "precision": _ratio(correct, len(ranked)),
+            "top_at_p90": best[0], "style_only_recall_at_p90": _ratio(best[1], total),
+            "style_only_recall_merged": _ratio(merged, total), "curve": curve}
+
+
+def _missed(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
+            predicted: dict[AccountRef, str]) -> list[dict[str, Any]]:
+    """True pairs (alias_pairs.csv, cross_forum.csv) by what they share, and how many were merged or are
+    in the review list: where the missing recall is."""
+    forum_src = set(src_forum.values())
+    review = {frozenset((x, y)) for x, y, _ in _review_pairs(con, src_forum)}
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    sources = [("alias", r, (r["forum"], r["account_a"]), (r["forum"], r["account_b"]),
+                "separate" if r["separate"] == "true" else "")
+               for r in _csv(truth_dir / "alias_pairs.csv")]
+    cross = truth_dir / "cross_forum.csv"
+    if cross.is_file():
+        sources += [("cross-forum", r, (r["forum_a"], r["account_a"]), (r["forum_b"], r["account_b"]),
+                     "same user name" if r["same_username"] == "true" else "")
+                    for r in _csv(cross)]
+    for what, row, x, y, note in sources:
+        if x[0] not in forum_src or y[0] not in forum_src or x not in predicted or y not in predicted:
+            continue
+        key = (what, "yes" if row["shares_selector"] == "true" else "no",
+               "yes" if row["shares_ip"] == "true" else "no", note)
+        g = groups[key]
+        g[0] += 1
+        g[1] += predicted[x] == predicted[y]
+        g[2] += predicted[x] != predicted[y] and frozenset((x, y)) in review
+    return [{"pairs_of": k[0], "share_selector": k[1], "share_address": k[2], "note": k[3], "pairs": v[0],
+             "merged": v[1], "in_review": v[2], "recall": _ratio(v[1], v[0])}
+            for k, v in sorted(groups.items())]

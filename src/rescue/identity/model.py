@@ -15,6 +15,24 @@ AccountKey = tuple[str, str]  # (source_id, account_id)
 METHODS: tuple[str, ...] = ("decision", "selector", "ip", "attributes", "combined", "style")
 # Confidence given to a merge by one piece of evidence of each method (splink and style carry scores).
 METHOD_CONFIDENCE: dict[str, float] = {"decision": 1.0, "selector": 0.99, "ip": 0.95}
+# How often one piece of evidence of each method and strength was right on synthetic ground truth (docs/identity.md,
+# "Precision of each kind of link"); attribute scores are Splink's own probabilities. The review list is read in
+# the order of the chance a pair is one person, combining its evidence as independent: 1 - prod(1 - p).
+REVIEW_PRECISION: dict[tuple[str, str], float] = {
+    ("selector", "strong"): 0.99, ("ip", "strong"): 0.95, ("ip", "weak"): 0.85,
+    ("style", "weak"): 0.35, ("style", "candidate"): 0.05,
+}
+
+
+def review_priority(evidence: list[Evidence]) -> float:
+    """The chance a pair is one person by its evidence (decisions left out), for ordering the review list."""
+    miss = 1.0
+    for e in evidence:
+        if e.method == "decision":
+            continue
+        p = e.score if e.method == "attributes" else REVIEW_PRECISION.get((e.method, e.strength), 0.0)
+        miss *= 1.0 - min(max(p, 0.0), 0.999)
+    return round(1.0 - miss, 6)
 
 
 def person_id_for(key: AccountKey) -> str:

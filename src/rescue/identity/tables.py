@@ -12,7 +12,16 @@ import pyarrow as pa
 
 from rescue.identity.cluster import Pair, PairState, UnionFind
 from rescue.identity.decisions import Decision
-from rescue.identity.model import METHOD_CONFIDENCE, METHODS, TEMP, Suppressed, Universe, key_text, person_id_for
+from rescue.identity.model import (
+    METHOD_CONFIDENCE,
+    METHODS,
+    TEMP,
+    Suppressed,
+    Universe,
+    key_text,
+    person_id_for,
+    review_priority,
+)
 
 
 def _write(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, order_by: str) -> int:
@@ -130,7 +139,7 @@ def write_review(con: duckdb.DuckDBPyConnection, uni: Universe, pids: list[str],
     for pid in pids:
         size[pid] += 1
     names = ("review_id", "source_a", "account_a", "username_a", "person_a", "accounts_a", "source_b", "account_b",
-             "username_b", "person_b", "accounts_b", "reason", "methods", "score", "evidence", "decision")
+             "username_b", "person_b", "accounts_b", "reason", "methods", "score", "priority", "evidence", "decision")
     cols: dict[str, list[Any]] = {k: [] for k in names}
     for p, st in pairs.items():
         d = verdicts.get(p)
@@ -147,12 +156,13 @@ def write_review(con: duckdb.DuckDBPyConnection, uni: Universe, pids: list[str],
         cols["reason"].append(st.review_reason or "an analyst was unsure")
         cols["methods"].append(", ".join(sorted(st.methods, key=METHODS.index)))
         cols["score"].append(max((e.score for e in st.evidence if e.method != "decision"), default=0.0))
+        cols["priority"].append(review_priority(st.evidence))
         cols["evidence"].append("; ".join(f"{e.method} {e.kind}{' ' + e.value if e.value else ''} ({e.detail})"
                                           for e in st.evidence))
         cols["decision"].append(f"{d.verdict} ({d.who}, {d.at})" if d else None)
-    types = {"accounts_a": pa.int64(), "accounts_b": pa.int64(), "score": pa.float64()}
+    types = {"accounts_a": pa.int64(), "accounts_b": pa.int64(), "score": pa.float64(), "priority": pa.float64()}
     return _write(con, "identity_review", _table(cols, types),
-                  "reason LIKE 'bridge%' DESC, score DESC, source_a, account_a, source_b, account_b")
+                  "reason LIKE 'bridge%' DESC, priority DESC, score DESC, source_a, account_a, source_b, account_b")
 
 
 def write_suppressed(con: duckdb.DuckDBPyConnection, rows: list[Suppressed]) -> int:
