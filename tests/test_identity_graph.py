@@ -64,6 +64,18 @@ def build(path: Path) -> Path:
         s.account(n, f"pool_{n}", email=f"p{n}@gmail.com")
         s.ips(n, home, days=6)
         s.ips(n, POOL, days=2)
+    # two household addresses in common, each months apart: not two re-assignments, one household
+    s.account("90", "two_lines_a", email="tl1@gmail.com")
+    s.account("91", "two_lines_b", email="tl2@gmail.com")
+    s.ips("90", "81.2.69.191", days=2, start=dt.datetime(2020, 1, 5))
+    s.ips("90", "81.2.69.192", days=2, start=dt.datetime(2020, 6, 5))
+    s.ips("91", "81.2.69.191", days=2, start=dt.datetime(2020, 9, 5))
+    s.ips("91", "81.2.69.192", days=2, start=dt.datetime(2021, 2, 5))
+    # one address, sightings months apart, but one account used it before and after the other: one line
+    s.account("92", "static_a", email="st1@gmail.com")
+    s.account("93", "static_b", email="st2@gmail.com")
+    s.ips("92", "81.2.69.193", days=2, start=dt.datetime(2020, 1, 5), every=300)
+    s.ips("93", "81.2.69.193", days=1, start=dt.datetime(2020, 5, 20))
     # a residential address used by four accounts: shared, no link
     for n in ("40", "41", "42", "43"):
         s.account(n, f"share_{n}", email=f"s{n}@gmail.com")
@@ -163,6 +175,16 @@ def test_household_address_within_window_merges(store: Path) -> None:
     (status,) = q(store, "SELECT status FROM person_links WHERE account_a = '32' AND account_b = '33'")[0]
     assert status == "held: weak evidence only"
     assert q(store, "SELECT count(*) FROM identity_review WHERE account_a = '32' AND account_b = '33'") == [(1,)]
+
+
+def test_two_addresses_or_overlapping_use_link_even_months_apart(store: Path) -> None:
+    assert together(store, "90", "91") and together(store, "92", "93")
+    details = [str(d) for (d,) in q(store, "SELECT detail FROM person_links WHERE account_a IN ('90', '92') "
+                                          "AND strength = 'strong' ORDER BY value")]
+    assert len(details) == 3
+    assert all("one of 2 household addresses both used" in d for d in details[:2])
+    assert "while the other account used it too" in details[2]
+    assert not together(store, "32", "33")     # one address, a year apart, one after the other: weak only
 
 
 def test_address_used_by_many_is_suppressed(store: Path) -> None:

@@ -50,6 +50,8 @@ class IdentityConfig:
     ip_classes: tuple[str, ...] = ("residential",)
     ip_max_accounts: int = 3
     ip_window_days: int = 30
+    ip_overlap_links: bool = True    # ... or whenever their times on the address overlap (not re-assigned)
+    ip_addresses_to_link: int = 2    # ... or when they have this many such addresses in common, however far apart
     ip_ignore_kinds: tuple[str, ...] = ("login_attempt",)
     # Chaining guard: one account pair never joins two groups of at least this many accounts.
     bridge_min_size: int = 3
@@ -101,8 +103,9 @@ def from_mapping(data: dict[str, Any], where: str = "[identity]") -> IdentityCon
     unknown = sorted(set(cfg.strong_kinds) - set(STRONG_KINDS))
     if unknown:
         raise OperationError(f"{where}: strong_kinds has kinds that are not selector kinds: {', '.join(unknown)}")
-    if cfg.value_cap < 2 or cfg.ip_max_accounts < 2 or cfg.bridge_min_size < 2:
-        raise OperationError(f"{where}: value_cap, ip_max_accounts and bridge_min_size must be at least 2")
+    if min(cfg.value_cap, cfg.ip_max_accounts, cfg.bridge_min_size, cfg.ip_addresses_to_link) < 2:
+        raise OperationError(f"{where}: value_cap, ip_max_accounts, ip_addresses_to_link and bridge_min_size "
+                             "must be at least 2")
     return cfg
 
 

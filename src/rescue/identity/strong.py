@@ -5,7 +5,9 @@ A selector value links the accounts it was credited to when its kind identifies 
 ``value_cap`` accounts carry it; otherwise it is recorded as suppressed, with the reason. An address of
 the IP log links two accounts only when it is of a class that belongs to one household (residential),
 few accounts used it (``ip_max_accounts``) and both were seen on it within ``ip_window_days`` of each
-other; seen further apart it is weak evidence (an address may have been re-assigned). VPN, Tor,
+other, or one of them used it both before and after the other did (it cannot have been re-assigned in
+between), or they have ``ip_addresses_to_link`` such addresses in common; seen further apart it is weak
+evidence (an address may have been re-assigned). VPN, Tor,
 hosting, carrier-NAT and addresses used by many never link.
 """
 
@@ -112,18 +114,31 @@ def ip_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[li
         WITH ok AS (SELECT v.ip FROM (SELECT ip, count(DISTINCT idx) AS n FROM _id_ipev GROUP BY ip) v
                     JOIN ip_enrichment i USING (ip) WHERE i.class IN ({classes}) AND v.n BETWEEN 2 AND ?),
              ev AS (SELECT * FROM _id_ipev WHERE ip IN (SELECT ip FROM ok)),
-             cnt AS (SELECT idx, ip, count(*) AS k FROM ev GROUP BY ALL)
+             cnt AS (SELECT idx, ip, count(*) AS k, min(seen_at) AS f, max(seen_at) AS l FROM ev GROUP BY ALL)
         SELECT x.idx, y.idx, x.ip, min(abs(epoch(x.seen_at) - epoch(y.seen_at))) / 86400.0 AS gap,
                arg_min(least(x.seen_at, y.seen_at), abs(epoch(x.seen_at) - epoch(y.seen_at))) AS at,
-               any_value(cx.k), any_value(cy.k)
+               any_value(cx.k), any_value(cy.k),
+               any_value(greatest(cx.f, cy.f) <= least(cx.l, cy.l)) AS overlap
         FROM ev x JOIN ev y ON x.ip = y.ip AND x.idx < y.idx
         JOIN cnt cx ON cx.idx = x.idx AND cx.ip = x.ip JOIN cnt cy ON cy.idx = y.idx AND cy.ip = y.ip
         GROUP BY x.idx, y.idx, x.ip ORDER BY 1, 2, 3""", [cfg.ip_max_accounts]).fetchall()
     con.execute("DROP TABLE IF EXISTS _id_ipev")
     out: list[Evidence] = []
-    for a, b, ip, gap, at, ka, kb in rows:
-        near = gap <= cfg.ip_window_days
+    per_pair: dict[tuple[int, int], int] = {}
+    for a, b, *_ in rows:
+        per_pair[(a, b)] = per_pair.get((a, b), 0) + 1
+    for a, b, ip, gap, at, ka, kb, overlap in rows:
+        # Within the window, or one account used the address before and after the other did: it was not
+        # re-assigned in between (a dynamic address does not come back to the same line).
+        near = gap <= cfg.ip_window_days or (cfg.ip_overlap_links and bool(overlap))
+        # Several household addresses in common, even far apart in time: each would have had to be
+        # re-assigned from one account's line to the other's — together implausible.
+        several = per_pair[(a, b)] >= cfg.ip_addresses_to_link
         detail = (f"{info.get(ip, '')}; a seen {ka}×, b {kb}×; closest {gap:.1f} days apart ({at:%Y-%m-%d})"
-                  + ("" if near else f", outside the {cfg.ip_window_days}-day window"))
+                  + ("" if gap <= cfg.ip_window_days else
+                     ", outside the window but while the other account used it too" if near else
+                     f", outside the {cfg.ip_window_days}-day window"
+                     + (f", one of {per_pair[(a, b)]} household addresses both used" if several else "")))
+        near = near or several
         out.append(Evidence(a, b, "ip", "ip", ip, detail, 1.0 if near else 0.5, "strong" if near else "weak"))
     return out, suppressed
