@@ -25,7 +25,8 @@ def rescue(*args: str) -> subprocess.CompletedProcess[str]:
 def person(op_dir: Path, account: str) -> str:
     con = duckdb.connect(str(op_dir / "store.duckdb"), read_only=True)
     try:
-        return str(con.execute("SELECT person_id FROM person_accounts WHERE account_id = ?", [account]).fetchall()[0][0])
+        rows = con.execute("SELECT person_id FROM person_accounts WHERE account_id = ?", [account]).fetchall()
+        return str(rows[0][0])
     finally:
         con.close()
 
