@@ -104,3 +104,14 @@ def test_attribution_and_selectors_measure_like_phpbb(report: evaluate.Evaluatio
     assert totals["precision"] >= FLOORS["precision"] and totals["recall"] >= FLOORS["recall"]
     kinds = {k["kind"]: k for k in report.selectors["per_kind"]}
     assert kinds["email"]["recall"] >= 0.95
+
+
+@pytest.mark.parametrize("software", [s[0] for s in SOFTWARE])
+def test_same_seed_gives_the_same_bytes_whatever_the_workers(software: str, tmp_path: Path) -> None:
+    a = generate(tmp_path / "a", members=20, seed=SEED, software=software, workers=1)
+    b = generate(tmp_path / "b", members=20, seed=SEED, software=software, workers=2)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert a.row_counts == b.row_counts and sum(a.row_counts[f"forum/{software}.sql"].values()) > 500

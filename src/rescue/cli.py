@@ -128,7 +128,8 @@ def synth(
     members: Annotated[int, typer.Option(help="Number of forum accounts to generate.")] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the world into.")] = Path("world"),
-    software: Annotated[str, typer.Option(help="Forum software of the dump.")] = "phpbb",
+    software: Annotated[str, typer.Option(help="Forum software of the dumps: phpbb, mybb, smf, discourse, xenforo, "
+                                               "vbulletin, invision.")] = "phpbb",
 ) -> None:
     """Generate a synthetic seized forum (a real dump) and its ground truth, apart."""
     from rescue.synth import generate
