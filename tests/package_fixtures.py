@@ -47,19 +47,22 @@ def add_media_links(store: Path) -> None:
     try:
         con.execute("""
           create or replace table media_person_links as
-          select pa.person_id, a.source_id, a.account_id, a.attachment_id, 'F' || a.attachment_id as file_id,
-                 coalesce(a.sha256, repeat('0', 64)) as sha256,
-                 case when row_number() over (order by a.attachment_id) % 3 = 0 then 'known' else 'unknown' end
-                   as bucket,
-                 case when row_number() over (order by a.attachment_id) % 3 = 0 then 'series-test-1' end
-                   as series_id,
-                 case when row_number() over (order by a.attachment_id) % 3 = 0 then 'category-b' end as category,
-                 'sha256' as scheme
-          from attachments a
-          join person_accounts pa using (source_id, account_id)
-          join attribution t using (person_id)
-          where t.country is not null
-          order by a.attachment_id limit 30
+          with a as (
+            select a.*, pa.person_id, row_number() over (order by a.source_id, a.attachment_id) as n
+            from attachments a join person_accounts pa using (source_id, account_id)
+            join attribution t using (person_id) where t.country is not null)
+          select person_id, source_id, account_id, attachment_id, 'F' || attachment_id as file_id,
+                 coalesce(sha256, repeat('0', 64)) as sha256,
+                 case n % 3 when 0 then 'known-notable' when 1 then 'near-duplicate' else 'unseen' end as bucket,
+                 case when n % 3 = 2 then 'U0001' end as series_id,
+                 case when n % 3 = 0 then 'series-test-1' end as known_series,
+                 case when n % 3 < 2 then '1' end as category, case when n % 3 < 2 then 'test-scheme' end as scheme,
+                 case when n % 3 = 1 then 12 else 0 end as distance, 'attachment-file' as link
+          from a where n <= 30
+          union all
+          select null, source_id, account_id, attachment_id, 'F' || attachment_id, repeat('1', 64), 'unseen',
+                 null, null, null, null, 0, 'same-sha256'
+          from attachments where account_id is null limit 3
         """)
     finally:
         con.close()

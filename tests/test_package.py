@@ -164,10 +164,11 @@ def test_victim_and_third_party_data_kept_apart(built: tuple[Path, Any]) -> None
         for r in doc["persons"]:
             media += len(r["media_hits"])
             for m in r["media_hits"]:
-                assert "series_id" not in m  # the series (a victim) is in the annex only
+                assert "series_id" not in m and "known_series" not in m  # series (victims): in the annex only
+                assert m["grade"] == ("B3" if m["bucket"] == "near-duplicate" else "A2")
         for v in doc["annex"]["victim_related"]:
             victims += 1
-            assert v["category_led"] == "victim"
+            assert v["category_led"] == "victim" and v["series_kind"] in ("known series", "unseen series")
             assert v["related_person"] in {r["person_id"] for r in doc["persons"]}
         parties += len(doc["annex"]["other_parties"])
         rows = list(csv.reader((folder / "csv" / "annex_victim_related.csv").open(encoding="utf-8")))

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -166,22 +167,34 @@ def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_default_build_four_eyes_and_release(op: Path) -> None:
+    from typer.testing import CliRunner
+
+    from rescue.cli import app
+
+    runner = CliRunner()
     cc = top_country(op)
-    r = run_cli("users", "add", str(op), "cleo", "--role", "analyst", "--password-stdin", stdin="a long passphrase\n")
-    assert r.returncode == 0, r.stderr
-    r = run_cli("package", str(op), "--by", "cleo", "--country", cc, "--formats", "json")
-    assert r.returncode == 0, r.stderr
-    assert f"{cc}/1" in r.stdout
-    r = run_cli("package", "approve", str(op), f"{cc}/1", "--by", "cleo")
-    assert r.returncode != 0 and r.stderr.startswith("rescue: error:") and len(r.stderr.splitlines()) == 1
-    r = run_cli("package", str(op), "--release", f"{cc}/1", "--by", "cleo", "--to", "desk")
-    assert r.returncode != 0 and "approved" in r.stderr
-    r = run_cli("package", str(op), "--approve", f"{cc}/1", "--by", "rita")
-    assert r.returncode == 0, r.stderr
-    r = run_cli("package", "release", str(op), f"{cc}/1", "--by", "cleo", "--to", "desk A", "--to", "desk B")
-    assert r.returncode == 0, r.stderr
-    r = run_cli("package", "list", str(op), "--json")
-    rows = json.loads(r.stdout)
+
+    def cli(*args: str, stdin: str = "") -> Any:
+        return runner.invoke(app, list(args), input=stdin)
+
+    r = cli("users", "add", str(op), "cleo", "--role", "analyst", "--password-stdin", stdin="a long passphrase\n")
+    assert r.exit_code == 0, r.output
+    r = cli("package", str(op), "--by", "cleo", "--country", cc, "--formats", "json")  # `build` by default
+    assert r.exit_code == 0, r.output
+    assert f"{cc}/1" in r.output
+    r = cli("package", str(op), "--release", f"{cc}/1", "--by", "cleo", "--to", "desk")
+    assert isinstance(r.exception, ReleaseError) and "approved" in str(r.exception)
+    r = cli("package", str(op), "--approve", f"{cc}/1", "--by", "rita")
+    assert r.exit_code == 0, r.output
+    r = cli("package", "release", str(op), f"{cc}/1", "--by", "cleo", "--to", "desk A", "--to", "desk B")
+    assert r.exit_code == 0, r.output
+    r = cli("package", "list", str(op), "--json")
+    rows = json.loads(r.output)
     assert rows[0]["status"] == "released" and rows[0]["recipients"] == ["desk A", "desk B"]
-    r = run_cli("package", "register", str(op), "--json")
-    assert len(r.stdout.splitlines()) == 2
+    r = cli("package", "register", str(op), "--json")
+    assert len(r.output.splitlines()) == 2
+    # a refusal through the real entry point: one line on stderr, exit code != 0
+    build_drafts(op, by="ann", countries=[cc], formats=("json",), full=True)
+    p = run_cli("package", "approve", str(op), f"{cc}/2", "--by", "ann")
+    assert p.returncode != 0 and p.stderr.startswith("rescue: error:") and len(p.stderr.splitlines()) == 1
+    assert "role reviewer" in p.stderr

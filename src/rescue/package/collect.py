@@ -162,6 +162,10 @@ from pm group by all order by sender, recipient
 """
 
 
+MEDIA_COLUMNS = ("person_id", "source_id", "account_id", "attachment_id", "file_id", "sha256", "bucket", "series_id",
+                 "known_series", "category", "scheme", "distance", "link")
+
+
 def collect(con: duckdb.DuckDBPyConnection) -> Facts:
     tables = _tables(con)
     missing = [t for t in REQUIRED if t not in tables]
@@ -203,8 +207,10 @@ def collect(con: duckdb.DuckDBPyConnection) -> Facts:
             f.xref[r["person_id"]].append(r)
     if "media_person_links" in tables:
         f.has_media = True
-        for r in _rows(con, "select person_id, source_id, account_id, attachment_id, file_id, sha256, bucket, "
-                            "series_id, category, scheme from media_person_links "
+        have = {str(r[0]) for r in con.execute(
+            "select column_name from information_schema.columns where table_name = 'media_person_links'").fetchall()}
+        cols = ", ".join(c if c in have else f"null as {c}" for c in MEDIA_COLUMNS)
+        for r in _rows(con, f"select {cols} from media_person_links where person_id is not null "
                             "order by person_id, source_id, attachment_id, file_id, sha256"):
             f.media[r["person_id"]].append(r)
     return f

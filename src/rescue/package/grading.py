@@ -50,7 +50,7 @@ GRADE_RULES: list[tuple[str, str, str]] = [
     ("risk indicator from records", "A2", "computed from server records"),
     ("risk tier", "B4", "advisory assessment supporting a human decision"),
     ("cross-investigation hit", "B3", "another investigation's record, corroborated by the equal value"),
-    ("media hit", "A2/B3/B4", "exact hash / perceptual hash / classifier"),
+    ("media hit", "A2/B3", "a file matched by SHA-256 / a near-duplicate by perceptual hash (PDQ)"),
 ]
 
 
@@ -88,13 +88,12 @@ def indicator_grade(indicator_class: str, items: int) -> str:
     return COMPUTED
 
 
-def media_grade(scheme: str | None) -> str:
-    s = (scheme or "").lower()
-    if s in ("sha256", "sha1", "md5", "exact"):
-        return "A2"
-    if s in ("pdq", "phash", "dhash", "photodna", "ahash", "tmk", "perceptual"):
+def media_grade(bucket: str | None, distance: int | None) -> str:
+    """A file the person uploaded, matched by its SHA-256 (A2: the hash set's owner knows the file); a
+    near-duplicate by perceptual hash (PDQ distance > 0) is corroborated, not certain (B3)."""
+    if (bucket or "").startswith("near") or (distance or 0) > 0:
         return "B3"
-    return "B4"
+    return "A2"
 
 
 def is_grade(value: str) -> bool:

@@ -231,18 +231,24 @@ def lead_report(facts: Facts, pid: str, in_package: set[str], others: list[str])
 
 
 def _media(facts: Facts, pid: str) -> tuple[list[Row], list[Row]]:
+    """Media hits of the person (files it uploaded, by hash) and, apart, the series they belong to: a known
+    series (a notable hash set's victim series) or an unseen series (the priority for victim identification)."""
     hits: list[Row] = []
-    series: dict[tuple[str, str], int] = defaultdict(int)
+    series: dict[tuple[str, str, str], int] = defaultdict(int)
     for m in facts.media.get(pid, []):
+        in_series = bool(m["known_series"] or m["series_id"])
         hits.append({"source_id": m["source_id"], "account": f"{m['source_id']}:{m['account_id']}",
                      "attachment_id": m["attachment_id"], "file_id": m["file_id"], "sha256": m["sha256"],
                      "bucket": m["bucket"], "category": m["category"], "scheme": m["scheme"],
-                     "victim_series": bool(m["series_id"]), "grade": grading.media_grade(m["scheme"])})
+                     "distance": m["distance"], "link": m["link"], "victim_series": in_series,
+                     "grade": grading.media_grade(m["bucket"], m["distance"])})
+        if m["known_series"]:
+            series[("known series", str(m["known_series"]), str(m["category"] or ""))] += 1
         if m["series_id"]:
-            series[(str(m["series_id"]), str(m["category"] or ""))] += 1
-    victims = [{"series_id": s, "category": c or None, "files": n, "category_led": "victim",
-                "note": "known series: data concerning a victim, for victim identification only"}
-               for (s, c), n in sorted(series.items())]
+            series[("unseen series", str(m["series_id"]), str(m["category"] or ""))] += 1
+    victims = [{"series_id": s, "series_kind": kind, "category": c or None, "files": n, "category_led": "victim",
+                "note": "data concerning a victim: for victim identification only"}
+               for (kind, s, c), n in sorted(series.items())]
     return hits, victims
 
 

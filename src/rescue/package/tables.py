@@ -115,9 +115,10 @@ def tables(doc: dict[str, Any]) -> dict[str, Table]:
             for r in _leads(doc) for x in r["xref_hits"]]
     out["xref"] = (["person_id", "other_operation", "reference", "kind", "other_person_id", "grade"], rows)
     rows = [[r["person_id"], m["account"], m["attachment_id"], m["file_id"], m["sha256"], m["bucket"], m["category"],
-             m["scheme"], m["victim_series"], m["grade"]] for r in _leads(doc) for m in r["media_hits"]]
+             m["scheme"], m["distance"], m["link"], m["victim_series"], m["grade"]]
+            for r in _leads(doc) for m in r["media_hits"]]
     out["media"] = (["person_id", "account", "attachment_id", "file_id", "sha256", "bucket", "category", "scheme",
-                     "victim_series", "grade"], rows)
+                     "distance", "link", "victim_series", "grade"], rows)
     rows = [[w["person_id"], w["note"]] for w in doc["withdrawn"]]
     out["withdrawn"] = (["person_id", "note"], rows)
     rows = [[p["related_person"], p["person_id"], p["label"], p["category"], p["messages_sent"],
@@ -125,8 +126,9 @@ def tables(doc: dict[str, Any]) -> dict[str, Table]:
             for p in doc["annex"]["other_parties"]]
     out["annex_other_parties"] = (["related_person", "person_id", "label", "category", "messages_sent",
                                    "messages_received", "first_at", "last_at", "grade", "note"], rows)
-    rows = [[v["related_person"], v["series_id"], v["category"], v["files"], v["category_led"], v["note"]]
-            for v in doc["annex"]["victim_related"]]
-    out["annex_victim_related"] = (["related_person", "series_id", "category", "files", "category_led", "note"], rows)
+    rows = [[v["related_person"], v["series_kind"], v["series_id"], v["category"], v["files"], v["category_led"],
+             v["note"]] for v in doc["annex"]["victim_related"]]
+    out["annex_victim_related"] = (["related_person", "series_kind", "series_id", "category", "files",
+                                    "category_led", "note"], rows)
     del cc
     return out

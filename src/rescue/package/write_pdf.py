@@ -133,7 +133,9 @@ def _doc(buf: io.BytesIO, doc: dict[str, Any], offset: int) -> BaseDocTemplate:
     return d
 
 
-def _table(rows: list[list[Any]], widths: list[float], header: list[str], limits: list[int]) -> Table:
+def _table(rows: list[list[Any]], widths: list[float], header: list[str]) -> Table:
+    """Plain-string cells cut to what fits their column at 7 pt (DejaVu Sans averages ~0.55 em a character)."""
+    limits = [max(3, int(w * 0.7) - 1) for w in widths]
     data = [header] + [[_clean(v, lim) for v, lim in zip(r, limits, strict=True)] for r in rows]
     reg, bold = fonts()
     t = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
@@ -154,11 +156,18 @@ def _more(total: int, st: dict[str, ParagraphStyle]) -> list[Flowable]:
                       st["small"])]
 
 
+ANNEX_TITLE = "Annex: other parties and victim-related data (kept apart)"
+
+
+def _title(r: dict[str, Any], n: int) -> str:
+    return f"{n}. {_clean(r['label'], 60)} ({r['person_id']})"
+
+
 def _report(r: dict[str, Any], n: int, st: dict[str, ParagraphStyle], marks: list[tuple[str, str, int, int]],
             country: str) -> Iterable[Flowable]:
     e = escape
     yield PageBreak()
-    title = f"{n}. {_clean(r['label'], 60)} ({r['person_id']})"
+    title = _title(r, n)
     yield _Mark(r["person_id"], title, 1, marks)
     yield Paragraph(e(title), st["h1"])
     a, risk = r["attribution"], r["risk"]
@@ -175,8 +184,7 @@ def _report(r: dict[str, Any], n: int, st: dict[str, ParagraphStyle], marks: lis
     rows = [[x["account"], x["username"], (x["registered_at"] or "")[:10], (x["last_visit_at"] or "")[:10],
              x["posts"], " ".join(x["flags"]), x["link_method"], x["grade"]] for x in ident["accounts"]]
     yield _table(rows[:MAX_ROWS], [38, 32, 19, 19, 11, 18, 28, 11],
-                 ["account", "user name", "registered", "last visit", "posts", "flags", "linked by", "grade"],
-                 [30, 26, 10, 10, 8, 16, 24, 3])
+                 ["account", "user name", "registered", "last visit", "posts", "flags", "linked by", "grade"])
     claims = [(f"birth date claimed: {b['value']}", b["grade"]) for b in ident["birth_dates_claimed"]]
     claims += [(f"location claimed: {b['value']}", b["grade"]) for b in ident["locations_claimed"]]
     if claims:
@@ -186,20 +194,19 @@ def _report(r: dict[str, Any], n: int, st: dict[str, ParagraphStyle], marks: lis
         rows = [[s["kind"], s["value"], s["sightings"], (s["first_seen"] or "")[:10], (s["last_seen"] or "")[:10],
                  (s["seen"][0]["where"] if s["seen"] else ""), s["grade"]] for s in r["selectors"]]
         yield _table(rows[:MAX_ROWS], [14, 55, 10, 19, 19, 52, 11],
-                     ["kind", "value", "seen", "first", "last", "where first seen", "grade"],
-                     [10, 44, 6, 10, 10, 42, 3])
+                     ["kind", "value", "seen", "first", "last", "where first seen", "grade"])
         yield from _more(len(rows), st)
     if r["country_evidence"]:
         yield Paragraph(f"Country evidence ({len(r['country_evidence'])})", st["h2"])
         rows = [[x["country"] or x["countries"], x["type"], x["strength"], x["stance"], x["detail"], x["grade"]]
                 for x in r["country_evidence"]]
         yield _table(rows[:MAX_ROWS], [14, 26, 13, 18, 98, 11],
-                     ["country", "type", "strength", "stance", "detail", "grade"], [11, 20, 8, 12, 86, 3])
+                     ["country", "type", "strength", "stance", "detail", "grade"])
         yield from _more(len(rows), st)
     if r["timeline"]:
         yield Paragraph("Activity timeline", st["h2"])
         rows = [[(t["at"] or "")[:16].replace("T", " "), t["event"], t["detail"], t["grade"]] for t in r["timeline"]]
-        yield _table(rows[:MAX_ROWS], [30, 32, 107, 11], ["when", "event", "detail", "grade"], [16, 24, 90, 3])
+        yield _table(rows[:MAX_ROWS], [30, 32, 107, 11], ["when", "event", "detail", "grade"])
         yield from _more(len(rows), st)
     yield CondPageBreak(30 * mm)
     yield Paragraph(f"Risk: {e(risk['tier'])}", st["h2"])
@@ -218,18 +225,18 @@ def _report(r: dict[str, Any], n: int, st: dict[str, ParagraphStyle], marks: lis
                   f"{c['messages_sent']} sent / {c['messages_received']} received",
                   "this package" if c["in_this_package"] else f"reported to {c['country']}", "", c["grade"]]
                  for c in links["contacts"]]
-        yield _table(rows[:MAX_ROWS], [25, 52, 35, 30, 27, 11], ["link", "with", "how", "kind", "status", "grade"],
-                     [16, 44, 28, 24, 22, 3])
+        yield _table(rows[:MAX_ROWS], [25, 52, 35, 30, 27, 11], ["link", "with", "how", "kind", "status", "grade"])
         yield from _more(len(rows), st)
     if r["xref_hits"]:
         yield Paragraph("Cross-investigation hits", st["h2"])
         rows = [[x["other_operation"], x["reference"], x["kind"], x["grade"]] for x in r["xref_hits"]]
-        yield _table(rows[:MAX_ROWS], [60, 50, 40, 11], ["operation", "reference", "kind", "grade"], [50, 40, 30, 3])
+        yield _table(rows[:MAX_ROWS], [60, 50, 40, 11], ["operation", "reference", "kind", "grade"])
     if r["media_hits"]:
         yield Paragraph("Media hits", st["h2"])
-        rows = [[m["sha256"], m["bucket"], m["category"], m["scheme"], m["grade"]] for m in r["media_hits"]]
-        yield _table(rows[:MAX_ROWS], [70, 30, 30, 30, 11], ["sha256", "bucket", "category", "scheme", "grade"],
-                     [64, 24, 24, 24, 3])
+        rows = [[m["sha256"], m["bucket"], m["category"], m["scheme"], m["distance"], m["grade"]]
+                for m in r["media_hits"]]
+        yield _table(rows[:MAX_ROWS], [70, 28, 28, 28, 15, 11],
+                     ["sha256", "bucket", "category", "scheme", "distance", "grade"])
         yield from _more(len(rows), st)
     del country
 
@@ -250,8 +257,7 @@ def _summary(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tup
     rows = [[p["priority"], p["label"], p["person_id"], p["role"], p["tier"], p["score"], p["change"],
              " ".join(p["deconfliction"])] for p in s["priority"]]
     yield _table(rows, [12, 40, 34, 25, 18, 16, 17, 18],
-                 ["#", "label", "person", "role", "tier", "score", "change", "deconfl."],
-                 [6, 34, 18, 14, 10, 8, 10, 10])
+                 ["#", "label", "person", "role", "tier", "score", "change", "deconfl."])
     if doc["withdrawn"]:
         yield Paragraph("Withdrawn since the last release", st["h2"])
         for w in doc["withdrawn"]:
@@ -266,19 +272,19 @@ def _annex(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tuple
            ) -> Iterable[Flowable]:
     annex = doc["annex"]
     yield PageBreak()
-    yield _Mark("annex", "Annex: other parties and victim-related data (kept apart)", 0, marks)
-    yield Paragraph("Annex: other parties and victim-related data (kept apart)", st["h1"])
+    yield _Mark("annex", ANNEX_TITLE, 0, marks)
+    yield Paragraph(ANNEX_TITLE, st["h1"])
     yield Paragraph(e_(annex["note"]), st["body"])
     yield Paragraph(f"Other parties ({len(annex['other_parties'])})", st["h2"])
     rows = [[p["related_person"], p["person_id"], p["label"], p["messages_sent"], p["messages_received"], p["grade"]]
             for p in annex["other_parties"]]
     if rows:
-        yield _table(rows, [34, 34, 45, 20, 20, 11], ["related report", "party", "label", "sent", "received", "grade"],
-                     [18, 18, 36, 8, 8, 3])
+        yield _table(rows, [34, 34, 45, 20, 20, 11], ["related report", "party", "label", "sent", "received", "grade"])
     yield Paragraph(f"Victim-related ({len(annex['victim_related'])})", st["h2"])
-    rows = [[v["related_person"], v["series_id"], v["category"], v["files"]] for v in annex["victim_related"]]
+    rows = [[v["related_person"], v["series_kind"], v["series_id"], v["category"], v["files"]]
+            for v in annex["victim_related"]]
     if rows:
-        yield _table(rows, [40, 60, 40, 20], ["related report", "series", "category", "files"], [18, 50, 30, 8])
+        yield _table(rows, [34, 28, 60, 30, 15], ["related report", "kind", "series", "category", "files"])
     yield Paragraph("Grading (4x4)", st["h2"])
     for g in doc["grading"]["rules"]:
         yield Paragraph(e_(f"{g['grade']}: {g['fact']} — {g['why']}"), st["small"])
@@ -321,20 +327,18 @@ def _front(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tuple
     return out
 
 
-def _front_pages(n_entries: int) -> int:
-    """Pages of cover + contents: the contents rows have a fixed height, so this is known in advance."""
-    usable = H - 16 * mm - 14 * mm - 30  # frame height minus the heading
-    per_page = int(usable // 11)
-    first = per_page - 2
-    return 1 + (1 if n_entries <= first else 1 + -(-(n_entries - first) // per_page))
-
-
 def write_pdf(doc: dict[str, Any], path: Path) -> Path:
     rl_config.useA85 = 0  # binary streams: ASCII85 only makes files larger and slower to write
     st = _styles()
+    # the contents' entries are known before the layout (summary, one per report, annex); their rows have a
+    # fixed height, so cover + contents laid out with placeholder page numbers give the offset of the body
+    titles = [("summary", "Summary and priority list", 0, 99999)]
+    titles += [(r["person_id"], _title(r, i), 1, 99999) for i, r in enumerate(doc["persons"], start=1)]
+    titles.append(("annex", ANNEX_TITLE, 0, 99999))
+    probe = io.BytesIO()
+    _doc(probe, doc, 0).build(_front(doc, st, titles, 0))
+    offset = len(PdfReader(probe).pages)
     marks: list[tuple[str, str, int, int]] = []
-    n_entries = 2 + sum(1 for _ in doc["persons"])
-    offset = _front_pages(n_entries)
     body_buf = io.BytesIO()
     story: list[Flowable] = list(_summary(doc, st, marks))
     for i, r in enumerate(doc["persons"], start=1):
