@@ -60,9 +60,10 @@ def add_media_links(store: Path) -> None:
                  case when n % 3 = 1 then 12 else 0 end as distance, 'attachment-file' as link
           from a where n <= 30
           union all
-          select null, source_id, account_id, attachment_id, 'F' || attachment_id, repeat('1', 64), 'unseen',
-                 null, null, null, null, 0, 'same-sha256'
-          from attachments where account_id is null limit 3
+          select * from (
+            select null, source_id, account_id, attachment_id, 'F' || attachment_id, repeat('1', 64), 'unseen',
+                   null, null, null, null, 0, 'same-sha256'
+            from attachments order by attachment_id limit 3)
         """)
     finally:
         con.close()
