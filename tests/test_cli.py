@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-VERBS = ("init", "ingest", "analyse", "xref", "evaluate", "synth", "demo", "summary")
+VERBS = ("init", "ingest", "analyse", "xref", "evaluate", "synth", "demo", "summary", "package")
 
 
 def rescue(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

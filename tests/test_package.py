@@ -230,3 +230,18 @@ def test_spreadsheet_cells_never_start_a_formula() -> None:
     assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("plain") == "plain"
     assert safe_cell(-3) == -3
+
+
+def test_markings() -> None:
+    from rescue.errors import UsageError
+    from rescue.package.marking import Marking, normalise_tlp
+
+    m = Marking("H2", normalise_tlp("amber+strict"))
+    assert m.banner.startswith("TLP:AMBER+STRICT | H2: not to be disseminated")
+    with pytest.raises(UsageError, match="H3"):
+        Marking("H3", "TLP:RED")
+    assert "(only the national CSAM unit)" in Marking("H3", "TLP:RED", "only the national CSAM unit").banner
+    with pytest.raises(UsageError):
+        Marking("H4", "TLP:RED")
+    with pytest.raises(UsageError):
+        Marking("H0", "TLP:WHITE")

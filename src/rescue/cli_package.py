@@ -36,7 +36,8 @@ class _DefaultBuild(TyperGroup):
 
 
 package_app = typer.Typer(cls=_DefaultBuild, no_args_is_help=True, add_completion=False,
-                          help="Per-country intelligence packages: draft, approve (four eyes), release, register.")
+                          help="Per-country intelligence packages: draft, approve (four eyes), release, register. "
+                               "`rescue package DIR …` is `rescue package build DIR …`.")
 
 Dir = Annotated[Path, typer.Argument(help="The operation folder (after `rescue analyse`).")]
 By = Annotated[str | None, typer.Option("--by", help="User of the workflow store doing this step.")]

@@ -133,7 +133,7 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
                 if progress:
                     progress("assemble", i, len(plans))
                 reports, parties, victims = person_reports(facts, cp)
-                base = {} if full else baseline(s, cc)
+                base = baseline(s, cc)
                 released_before = bool(base) or _has_release(s, cc)
                 hashes = {r["person_id"]: report_hash(r) for r in reports}
                 changes = {pid: ("new" if pid not in base else "unchanged" if base[pid] == h else "changed")
@@ -148,10 +148,10 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
                     if not reports and not withdrawn:
                         result.unchanged.append(cc)
                         continue
-                version, base_version = _next_version(s, cc, result)
+                version, base_version = _next_version(s, cc, result, by)
                 folder = op.packages_dir / cc / str(version)
-                doc = document(facts=facts, country=cc, version=version, kind=kind,
-                               base_version=base_version if kind == "supplement" else None, reports=reports,
+                doc = document(facts=facts, country=cc, version=version, kind=kind, base_version=base_version,
+                               reports=reports,
                                changes=changes, withdrawn=withdrawn, parties=parties, victims=victims,
                                marking=marking, operation={"name": op.name, "agency": op.agency}, drafted_by=by,
                                generated_at=now)
@@ -193,14 +193,14 @@ def _has_release(s: Any, country: str) -> bool:
     return s.execute(q).first() is not None
 
 
-def _next_version(s: Any, country: str, result: BuildResult) -> tuple[int, int | None]:
+def _next_version(s: Any, country: str, result: BuildResult, by: str) -> tuple[int, int | None]:
     rows = list(s.scalars(select(Release).where(Release.country == country).order_by(Release.version)))
     for r in rows:
         if r.status in ("draft", "approved"):
             r.status = "superseded"
             result.superseded.append(r.ref)
             result.superseded_paths.append(r.path)
-            audit.append(s, actor="system", action="erasure", object_kind="package", object_id=r.ref,
+            audit.append(s, actor=by, action="erasure", object_kind="package", object_id=r.ref,
                          country=country, justification="unreleased draft superseded by a newer draft",
                          details={"path": r.path, "manifest_sha256": r.manifest_sha256})
     released = [r.version for r in rows if r.status == "released"]

@@ -169,14 +169,17 @@ def release(op_root: Path, country: str, version: int, by: str, recipients: list
                                   "person_ids": [it["person_id"] for it in doc["index"]],
                                   "withdrawn": [w["person_id"] for w in doc["withdrawn"]]})
             s.flush()
-            reg = op.packages_dir / REGISTER
-            reg.parent.mkdir(parents=True, exist_ok=True)
-            with reg.open("a", encoding="utf-8") as fh:
-                for line in lines:
-                    fh.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-            return _info(r)
+            info = _info(r)
     finally:
         wf.close()
+    # after the commit: a line in the file always has its row in the store (the store is the reference;
+    # `register()` reads it back)
+    reg = op.packages_dir / REGISTER
+    reg.parent.mkdir(parents=True, exist_ok=True)
+    with reg.open("a", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+    return info
 
 
 def register_line(d: Dissemination) -> dict[str, Any]:
