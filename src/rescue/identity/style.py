@@ -116,7 +116,7 @@ class Profiles:
         order = np.lexsort((np.arange(len(df)), -df))            # most frequent first, ties by id
         chosen = np.sort(order[:n_features][df[order[:n_features]] >= 2])
         idf = (np.log((1 + x.shape[0]) / (1 + df[chosen])) + 1.0).astype(np.float32)
-        z = np.asarray(x[:, chosen].todense(), dtype=np.float32) * idf
+        z = x[:, chosen].astype(np.float32).toarray() * idf   # float32 throughout: profiles × features × 4 B
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         z -= z.mean(axis=0, keepdims=True)
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
