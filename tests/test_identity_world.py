@@ -112,3 +112,32 @@ def test_end_to_end_figures_2000_members(tmp_path: Path) -> None:
     assert f["bcubed_f1"] >= 0.95
     assert f["largest_person"] <= 5
     assert sum(f["false_merges"][k] for k in ("vpn", "tor", "cgnat")) == 0
+
+
+def test_rescue_evaluate_reports_identity_with_false_merges_per_trap(two_ops: tuple[Path, Path],
+                                                                    small_world: Path) -> None:
+    from rescue.evaluate import run as run_evaluate
+
+    report = run_evaluate(operation.load(two_ops[0]), small_world / "truth")
+    f = report.identity
+    assert set(f["false_merges"]) == {"vpn", "tor", "cgnat", "travel", "other"}
+    assert f["false_merges"]["vpn"] == f["false_merges"]["tor"] == f["false_merges"]["cgnat"] == 0
+    assert f["precision"] >= 0.95 and f["review"]["pairs"] > 0 and f["missed"]
+    md = report.to_markdown()
+    assert "## Identity resolution" in md and "false merges (wrong pairs) per trap kind" in md
+    assert json.loads(report.to_json())["identity"]["f1"] == f["f1"]
+
+
+def test_false_merges_are_counted_per_trap_kind(tmp_path: Path) -> None:
+    from rescue.identity.evaluate import _false_merges
+
+    (tmp_path / "traps.csv").write_text(
+        "kind,ip,country,operator,persons,person_ids,accounts,valid_from,valid_to\n"
+        "cgnat,151.13.171.122,IT,Wind Tre S.p.A.,2,1 2,forum:10 forum:20,,\n"
+        "vpn,185.220.101.1,NL,M247,3,1 3 4,forum:11 forum:30 forum:40,,\n", encoding="utf-8")
+    truth = {("forum", "10"): "1", ("forum", "11"): "1", ("forum", "20"): "2", ("forum", "30"): "3",
+             ("forum", "40"): "4", ("forum", "50"): "5", ("forum", "60"): "6"}
+    clusters = {"P1": [("forum", "10"), ("forum", "11"), ("forum", "20")],   # 10-20 carrier NAT; 11-20 nothing
+                "P2": [("forum", "30"), ("forum", "40")],                   # at the VPN exit
+                "P3": [("forum", "50"), ("forum", "60")]}                   # no trap in common
+    assert _false_merges(tmp_path, clusters, truth) == {"vpn": 1, "tor": 0, "cgnat": 1, "travel": 0, "other": 2}
