@@ -143,3 +143,11 @@ def test_repeated_failures_lock_the_user_name_out(client: TestClient) -> None:
 
     assert [attempt(f"wrong password {i}") for i in range(5)] == [401] * 5
     assert attempt(password("auditor")) == 429  # even the right password, until the lock-out has passed
+
+
+def test_openapi_describes_the_json_api(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    paths = set(spec["paths"])
+    assert {"/api/suspects", "/api/suspects/{pid}", "/api/suspects/{pid}/graph", "/api/outcomes/import",
+            "/api/search", "/api/audit/verify", "/api/packages/{country}/{version}/release"} <= paths
+    assert client.get("/docs").status_code == 404  # no CDN-loaded Swagger UI (CSP): the description only
