@@ -10,13 +10,16 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from rescue.web.search import SearchIndex
 from rescue.web.store import Store, _rows
 
 MAX_SELECTORS = 500
-MAX_ITEMS = 200
+MAX_ITEMS = 100
 
 
 def account_keys(store: Store, pid: str) -> list[tuple[str, str]]:
+    if "p_accounts" in store.slices:
+        return sorted((str(r["source_id"]), str(r["account_id"])) for r in store.slice("p_accounts", pid))
     cur = store.cursor()
     cur.execute("SELECT source_id, account_id FROM person_accounts WHERE person_id = ? ORDER BY 1, 2", [pid])
     return [(str(s), str(a)) for s, a in cur.fetchall()]
@@ -44,84 +47,39 @@ def person(store: Store, pid: str) -> dict[str, Any] | None:
     if not rows:
         return None
     out = rows[0]
-    if store.has("persons"):
-        cur.execute("SELECT method, sources, selector_count, countries_seen, first_activity FROM persons "
-                    "WHERE person_id = ?", [pid])
-        extra = _rows(cur)
-        if extra:
-            out.update(extra[0])
-    if store.has("attribution"):
-        cur.execute("SELECT reason, support, against, share, evidence_types FROM attribution WHERE person_id = ?",
-                    [pid])
-        extra = _rows(cur)
-        if extra:
-            out.update({f"attribution_{k}": v for k, v in extra[0].items()})
+    for extra in store.slice("p_info", pid, limit=1):
+        out.update(extra)
     return out
 
 
 def accounts(store: Store, pid: str) -> list[dict[str, Any]]:
-    cur = store.cursor()
-    cur.execute("SELECT source_id, account_id, method, link_confidence FROM person_accounts WHERE person_id = ?",
-                [pid])
-    links = {(s, a): (m, c) for s, a, m, c in cur.fetchall()}
-    cond, params = _match(list(links), "a")
-    cur.execute(f"""SELECT a.source_id, a.account_id, a.username, a.email, a.registered_at, a.last_visit_at,
-                           a.post_count, a.group_name, a.location, a.occupation, a.is_staff, a.is_banned,
-                           a.prov_table, a.prov_key
-                    FROM accounts a WHERE {cond} ORDER BY a.source_id, a.account_id""", params)
-    rows = _rows(cur)
-    for r in rows:
-        r["method"], r["link_confidence"] = links.get((r["source_id"], r["account_id"]), (None, None))
-    return rows
+    return store.slice("p_accounts", pid, "source_id, account_id")
 
 
 def selectors(store: Store, pid: str) -> list[dict[str, Any]]:
-    if not store.has("selectors"):
-        return []
-    cur = store.cursor()
-    cond, params = _match(account_keys(store, pid), "s")
-    cur.execute(f"""SELECT s.kind, s.value, s.source_id, s.account_id, s.origin, s.origin_id, s.field, s.in_quote,
-                           s.obfuscated, s.detail, s.prov_table, s.prov_key, s.prov_offset, s.prov_line
-                    FROM selectors s WHERE {cond}
-                    ORDER BY s.kind, s.value, s.origin, s.origin_id LIMIT {MAX_SELECTORS}""", params)
-    return _rows(cur)
+    return store.slice("p_selectors", pid, "kind, value, origin, origin_id", MAX_SELECTORS)
 
 
 def evidence(store: Store, pid: str) -> list[dict[str, Any]]:
-    if not store.has("attribution_evidence"):
-        return []
-    cur = store.cursor()
-    cur.execute("""SELECT country, countries, evidence_type, weight, strength, grade, stance, detail, origin,
-                          origin_id, source_id, account_id, prov_table, prov_key, first_seen, last_seen
-                   FROM attribution_evidence WHERE person_id = ? ORDER BY weight DESC, evidence_type
-                   LIMIT 300""", [pid])
-    return _rows(cur)
+    return store.slice("p_evidence", pid, "weight DESC, evidence_type", 300)
 
 
 def risk(store: Store, pid: str) -> dict[str, list[dict[str, Any]]]:
-    cur = store.cursor()
-    out: dict[str, list[dict[str, Any]]] = {"indicators": [], "evidence": []}
-    if store.has("risk_indicators"):
-        cur.execute("SELECT indicator, class, value, points, items, label FROM risk_indicators "
-                    "WHERE person_id = ? ORDER BY points DESC", [pid])
-        out["indicators"] = _rows(cur)
-    if store.has("risk_evidence"):
-        cur.execute("""SELECT indicator, seq, weight, snippet, detail, source_table, origin_id, field, source_id,
-                              account_id, prov_table, prov_key FROM risk_evidence
-                       WHERE person_id = ? ORDER BY indicator, seq LIMIT 200""", [pid])
-        rows = _rows(cur)
-        for r in rows:  # stored HTML-escaped; the templates escape again, so give them the plain text
-            r["snippet"] = html.unescape(r["snippet"] or "")
-        out["evidence"] = rows
-    return out
+    rows = store.slice("p_risk_evidence", pid, "indicator, seq", 200)
+    for r in rows:  # stored HTML-escaped; the templates escape again, so give them the plain text
+        r["snippet"] = html.unescape(r["snippet"] or "")
+    return {"indicators": store.slice("p_risk_indicators", pid, "points DESC"), "evidence": rows}
 
 
-def timeline(store: Store, pid: str) -> dict[str, Any]:
-    """Activity per month and the latest posts and messages (dates, places, excerpts)."""
+def timeline(store: Store, pid: str, index: SearchIndex | None = None) -> dict[str, Any]:
+    """Activity per month and the latest posts and messages (dates, places, excerpts): from the search index
+    when there is one, else from the store (a scan of the posts)."""
     cur = store.cursor()
     cur.execute("SELECT month, post, message FROM memory.activity WHERE person_id = ? ORDER BY month", [pid])
     months = {m: {"month": m, "post": int(p), "message": int(n)} for m, p, n in cur.fetchall()}
     keys = account_keys(store, pid)
+    if index is not None:
+        return {"months": [months[k] for k in sorted(months)], "items": index.items_of(keys, MAX_ITEMS)}
     pcond, pparams = _match(keys, "p")
     mcond, mparams = _match(keys, "m", "sender_account_id")
     cur.execute(f"""
@@ -171,35 +129,27 @@ def graph(store: Store, pid: str, scope: frozenset[str] | None) -> dict[str, Any
                         "focus": False}
         edges.append({"source": pid, "target": other, "kind": "message", "sent": int(sent),
                       "received": int(received), "weight": int(sent) + int(received)})
-    if store.has("person_links"):
-        cur.execute("""SELECT source_a, account_a, username_a, person_a, source_b, account_b, username_b, person_b,
-                              method, kind, strength, status, score
-                       FROM person_links WHERE person_a = ? OR person_b = ? LIMIT 300""", [pid, pid])
-        for r in _rows(cur):
-            ends = []
-            for side in ("a", "b"):
-                owner = r[f"person_{side}"]
-                if scope is not None and owner not in scope:
-                    break
-                node_id = f"{r[f'source_{side}']}:{r[f'account_{side}']}"
-                nodes.setdefault(node_id, {"id": node_id, "kind": "account", "label": r[f"username_{side}"],
-                                           "person": owner, "focus": owner == pid})
-                ends.append(node_id)
-            else:
-                edges.append({"source": ends[0], "target": ends[1], "kind": "same-person", "method": r["method"],
-                              "evidence": r["kind"], "strength": r["strength"], "status": r["status"],
-                              "score": r["score"]})
-                continue
-            hidden += 1
+    for r in store.slice("p_links", pid, limit=300):
+        ends = []
+        for side in ("a", "b"):
+            owner = r[f"person_{side}"]
+            if scope is not None and owner not in scope:
+                break
+            node_id = f"{r[f'source_{side}']}:{r[f'account_{side}']}"
+            nodes.setdefault(node_id, {"id": node_id, "kind": "account", "label": r[f"username_{side}"],
+                                       "person": owner, "focus": owner == pid})
+            ends.append(node_id)
+        else:
+            edges.append({"source": ends[0], "target": ends[1], "kind": "same-person", "method": r["method"],
+                          "evidence": r["kind"], "strength": r["strength"], "status": r["status"],
+                          "score": r["score"]})
+            continue
+        hidden += 1
     return {"nodes": list(nodes.values()), "edges": edges, "hidden_contacts": hidden}
 
 
 def media_count(store: Store, pid: str) -> int:
-    if not store.has("media_person_links"):
-        return 0
-    cur = store.cursor()
-    row = cur.execute("SELECT count(*) FROM media_person_links WHERE person_id = ?", [pid]).fetchone()
-    return int(row[0]) if row else 0
+    return sum(int(r["items"]) for r in store.slice("p_media", pid, limit=1))
 
 
 def item(store: Store, pid: str, origin: str, source_id: str, item_id: str) -> dict[str, Any] | None:
@@ -210,18 +160,12 @@ def item(store: Store, pid: str, origin: str, source_id: str, item_id: str) -> d
     cur = store.cursor()
     keys = account_keys(store, pid)
     container = "post" if origin == "posts" else "message"
-    checks = []
-    params: list[Any] = []
-    if store.has("selectors") and keys:
-        cond, cparams = _match(keys, "s")
-        checks.append(f"""SELECT 1 FROM selectors s WHERE {cond} AND s.source_id = ?
-            AND ((s.origin = ? AND s.origin_id = ?) OR (s.origin = 'quotes' AND s.origin_id LIKE ?))""")
-        params += [*cparams, source_id, origin, item_id, f"{container}:{item_id}#%"]
-    if store.has("risk_evidence"):
-        checks.append("SELECT 1 FROM risk_evidence WHERE person_id = ? AND source_id = ? AND source_table = ? "
-                      "AND origin_id = ?")
-        params += [pid, source_id, origin, item_id]
-    linked = bool(checks) and cur.execute(f"{' UNION ALL '.join(checks)} LIMIT 1", params).fetchone() is not None
+    linked = any(sel["source_id"] == source_id and (
+        (sel["origin"] == origin and sel["origin_id"] == item_id)
+        or (sel["origin"] == "quotes" and str(sel["origin_id"]).startswith(f"{container}:{item_id}#")))
+        for sel in store.slice("p_selectors", pid, limit=100_000)) or any(
+        r["source_id"] == source_id and r["source_table"] == origin and r["origin_id"] == item_id
+        for r in store.slice("p_risk_evidence", pid, limit=100_000))
     if origin == "posts":
         cur.execute("""
             SELECT p.source_id, p.post_id AS item_id, p.posted_at AS "at", p.subject, p.body_text, p.ip,

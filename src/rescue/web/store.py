@@ -7,6 +7,7 @@ One in-memory DuckDB connection per process attaches ``store.duckdb`` read-only 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,45 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+# Per-person slices of the findings, copied into memory sorted and indexed by person_id at start-up, so that a
+# profile reads each in about a millisecond instead of scanning the store's tables (measured: docs/workbench.md).
+_LINK_COLS = ("source_a, account_a, username_a, person_a, source_b, account_b, username_b, person_b, method, kind, "
+              "strength, status, score")
+SLICES: dict[str, tuple[frozenset[str], str]] = {
+    "p_info": (frozenset({"persons", "attribution"}), """
+        SELECT p.person_id, p.method, p.sources, p.selector_count, p.countries_seen, p.first_activity,
+               a.reason AS attribution_reason, a.support AS attribution_support, a.against AS attribution_against,
+               a.share AS attribution_share, a.evidence_types AS attribution_evidence_types
+        FROM store.persons p LEFT JOIN store.attribution a USING (person_id)"""),
+    "p_accounts": (frozenset({"person_accounts", "accounts"}), """
+        SELECT pa.person_id, a.source_id, a.account_id, a.username, a.email, a.registered_at, a.last_visit_at,
+               a.post_count, a.group_name, a.location, a.occupation, a.is_staff, a.is_banned, a.prov_table,
+               a.prov_key, pa.method, pa.link_confidence
+        FROM store.person_accounts pa JOIN store.accounts a USING (source_id, account_id)"""),
+    "p_selectors": (frozenset({"person_accounts", "selectors"}), """
+        SELECT pa.person_id, s.kind, s.value, s.source_id, s.account_id, s.origin, s.origin_id, s.field, s.in_quote,
+               s.obfuscated, s.detail, s.prov_table, s.prov_key, s.prov_offset, s.prov_line
+        FROM store.selectors s JOIN store.person_accounts pa USING (source_id, account_id)"""),
+    "p_evidence": (frozenset({"attribution_evidence"}), """
+        SELECT person_id, country, countries, evidence_type, weight, strength, grade, stance, detail, origin,
+               origin_id, source_id, account_id, prov_table, prov_key, first_seen, last_seen
+        FROM store.attribution_evidence"""),
+    "p_risk_indicators": (frozenset({"risk_indicators"}), """
+        SELECT person_id, indicator, class, value, points, items, label FROM store.risk_indicators"""),
+    "p_risk_evidence": (frozenset({"risk_evidence"}), """
+        SELECT person_id, indicator, seq, weight, snippet, detail, source_table, origin_id, field, source_id,
+               account_id, prov_table, prov_key FROM store.risk_evidence"""),
+    "p_links": (frozenset({"person_links"}), f"""
+        SELECT person_a AS person_id, {_LINK_COLS} FROM store.person_links
+        UNION ALL
+        SELECT person_b, {_LINK_COLS} FROM store.person_links WHERE person_b IS DISTINCT FROM person_a"""),
+    "p_media": (frozenset({"media_person_links"}), """
+        SELECT person_id, count(*) AS items FROM store.media_person_links WHERE person_id IS NOT NULL
+        GROUP BY 1"""),
+}
+
+log = logging.getLogger(__name__)
 
 SORTS = {"rank": "rank", "score": "score", "label": "label", "country": "country", "accounts": "accounts",
          "last_activity": "last_activity", "confidence": "confidence"}
@@ -40,10 +80,12 @@ class Store:
         self._con.execute(f"ATTACH '{_quote(str(path))}' AS store (READ_ONLY)")
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._by_country: dict[int | None, tuple[frozenset[str] | None, list[dict[str, Any]]]] = {}
         self.tables = {r[0] for r in self._con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
         self._build_suspects()
         self._build_activity()
+        self.slices = self._build_slices()
         # Then one thread per query: the server runs many small queries side by side (one per request thread),
         # where DuckDB's per-query parallelism costs more in scheduling than it saves.
         self._con.execute(f"SET threads = {max(1, int(threads))}")
@@ -81,6 +123,29 @@ class Store:
             FROM store.persons p {joins}
             ORDER BY person_id""")
 
+    def _build_slices(self) -> set[str]:
+        built = set()
+        for name, (needs, sql) in SLICES.items():
+            if not needs <= self.tables:
+                continue
+            try:
+                self._con.execute(f"CREATE TABLE memory.{name} AS {sql} ORDER BY person_id")
+                self._con.execute(f"CREATE INDEX {name}_person ON memory.{name} (person_id)")
+            except duckdb.Error as exc:  # an older store without some column: that part of the file stays empty
+                log.warning("workbench: %s not available: %s", name, str(exc).splitlines()[0])
+                continue
+            built.add(name)
+        return built
+
+    def slice(self, name: str, pid: str, order: str = "", limit: int = 1000) -> list[dict[str, Any]]:
+        """The rows of one per-person slice (empty when the store has no such findings)."""
+        if name not in self.slices:
+            return []
+        cur = self.cursor()
+        cur.execute(f"SELECT * EXCLUDE (person_id) FROM memory.{name} WHERE person_id = ? "
+                    f"{'ORDER BY ' + order if order else ''} LIMIT {int(limit)}", [pid])
+        return _rows(cur)
+
     def _build_activity(self) -> None:
         """Per account and month: posts and messages written; per pair of persons: messages sent. Kept in memory
         so that a profile's timeline and contact graph do not scan the posts and messages tables."""
@@ -109,6 +174,9 @@ class Store:
             JOIN store.person_accounts pr ON pr.source_id = r.source_id AND pr.account_id = r.account_id
             WHERE ps.person_id <> pr.person_id
             GROUP BY 1, 2 ORDER BY 1, 2""")
+        self._con.execute("CREATE INDEX activity_person ON memory.activity (person_id)")
+        self._con.execute("CREATE INDEX contacts_sender ON memory.contacts (sender)")
+        self._con.execute("CREATE INDEX contacts_recipient ON memory.contacts (recipient)")
 
     # ---- lists -------------------------------------------------------------------------------------------
 
@@ -119,18 +187,32 @@ class Store:
         col = SORTS.get(sort, "rank")
         order = f"{col} {'DESC' if desc else 'ASC'} NULLS LAST, person_id"
         cur = self.cursor()
-        total = int(cur.execute(f"SELECT count(*) FROM memory.suspects {where}", params).fetchone()[0])  # type: ignore[index]
-        cur.execute(f"SELECT * FROM memory.suspects {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                    [*params, max(1, min(limit, 500)), max(0, offset)])
-        return Page(total=total, rows=_rows(cur))
+        cur.execute(f"SELECT *, count(*) OVER () AS total_rows FROM memory.suspects {where} ORDER BY {order} "
+                    "LIMIT ? OFFSET ?", [*params, max(1, min(limit, 500)), max(0, offset)])
+        rows = _rows(cur)
+        total = int(rows[0]["total_rows"]) if rows else (
+            int(cur.execute(f"SELECT count(*) FROM memory.suspects {where}", params).fetchone()[0])  # type: ignore[index]
+            if offset else 0)
+        for r in rows:
+            del r["total_rows"]
+        return Page(total=total, rows=rows)
 
     def by_country(self, scope: frozenset[str] | None) -> list[dict[str, Any]]:
+        """Persons and high-tier persons per country (cached: the store does not change while serving)."""
+        key = None if scope is None else hash(scope)
+        cached = self._by_country.get(key)
+        if cached is not None and cached[0] == scope:
+            return [dict(r) for r in cached[1]]
         where, params = _filters(scope=scope)
         cur = self.cursor()
         cur.execute(f"""SELECT coalesce(country, '') AS country, count(*) AS persons,
                           count(*) FILTER (WHERE tier IN ('Very High', 'High')) AS high
                         FROM memory.suspects {where} GROUP BY 1 ORDER BY 2 DESC, 1""", params)
-        return _rows(cur)
+        rows = _rows(cur)
+        if len(self._by_country) > 1000:
+            self._by_country.clear()
+        self._by_country[key] = (scope, rows)
+        return [dict(r) for r in rows]
 
     def counts(self, scope: frozenset[str] | None) -> dict[str, int]:
         where, params = _filters(scope=scope)

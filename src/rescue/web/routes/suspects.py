@@ -204,7 +204,7 @@ def _file(st: AppState, viewer: Viewer, pid: str) -> dict[str, Any]:
                      "reason": o.reason, "note": o.note, "country": o.country, "recorded_by": o.recorded_by}
                     for o in rows]
     return {"person": profile.person(store, pid), "accounts": profile.accounts(store, pid), "selectors": sels,
-            "evidence": ev, "risk": risk, "timeline": profile.timeline(store, pid), "outcomes": recorded,
+            "evidence": ev, "risk": risk, "timeline": profile.timeline(store, pid, st.search), "outcomes": recorded,
             "status": status, "media_items": profile.media_count(store, pid)}
 
 
@@ -242,7 +242,7 @@ def timeline_api(request: Request, person: Person) -> dict[str, Any]:
     viewer, pid = person
     st = get_state(request)
     _consult(st, viewer, pid, "timeline")
-    return profile.timeline(st.store, pid)
+    return profile.timeline(st.store, pid, st.search)
 
 
 def _find_item(request: Request, pid: str, origin: str, source_id: str, item_id: str) -> dict[str, Any]:
