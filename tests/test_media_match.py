@@ -143,11 +143,12 @@ def test_links_to_attachments_accounts_and_persons(tmp_path: Path) -> None:
     assert rescue("media", "hashset", "import", op.root, tmp_path / "known.json").returncode == 0
     out = rescue("media", "match", op.root)
     assert out.returncode == 0 and "known-notable: 5" in out.stdout, out.stdout + out.stderr
-    rows = query(op, """SELECT person_id, account_id, attachment_id, bucket, category, scheme, known_series, link,
-                               series_id IS NOT NULL FROM media_person_links ORDER BY 1, link""")
-    assert ("P1", "2", "10", "known-notable", "1", "VIC-US", "Alpha", "attachment-file", False) in rows
-    assert ("P1", "2", "10", "known-notable", "1", "VIC-US", "Alpha", "same-sha256", False) in rows
-    assert ("P2", "3", "11", "unseen", None, None, None, "same-sha256", True) in rows
+    rows = query(op, """SELECT person_id, account_id, attachment_id, bucket, category, scheme, series_id, method,
+                               link, unseen_series_id IS NOT NULL FROM media_person_links ORDER BY 1, link""")
+    assert ("P1", "2", "10", "known-notable", "1", "VIC-US", "Alpha", "md5", "attachment-file", False) in rows
+    assert ("P1", "2", "10", "known-notable", "1", "VIC-US", "Alpha", "md5", "same-sha256", False) in rows
+    unseen = [r for r in rows if r[2] == "11"]
+    assert len(unseen) == 2 and all(r[3:6] == ("unseen", None, None) and r[9] and r[6] for r in unseen)
     out = rescue("media", "summary", op.root)
     assert "links to forum attachments: 4 (2 persons)" in out.stdout, out.stdout
 

@@ -58,5 +58,6 @@ def test_attachments_link_to_persons(small_world: Path, tmp_path: Path) -> None:
                                        WHERE link = 'attachment-file' AND sha256 = (
                                        SELECT sha256 FROM media_files WHERE inner_path = '{known_exact.name}')""")
     assert posted_bucket == "known-notable"
-    unseen = query(op, "SELECT count(*) FROM media_person_links WHERE bucket = 'unseen' AND series_id IS NOT NULL")
+    unseen = query(op, "SELECT count(*) FROM media_person_links "
+                       "WHERE bucket = 'unseen' AND unseen_series_id = series_id")
     assert int(str(unseen[0][0])) > 0

@@ -4,6 +4,8 @@ An attachment's SHA-256 is the one the ingest stored, or, when the forum's files
 with ``rescue media intake DIR FILES --attachments SOURCE_ID``, the hash of its stored file
 (``media_attachment_files``). Each attachment is linked to every media file with the same SHA-256:
 its own stored file (link ``attachment-file``) and copies found elsewhere (link ``same-sha256``).
+``series_id`` is the known series (from the hash set) of a known file, else the unseen series id;
+``method`` says how the file was classified (md5, sha1, sha256: exact; pdq: near-duplicate).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def write_links(con: duckdb.DuckDBPyConnection) -> int:
             ON m.source_id = a.source_id AND m.attachment_id = a.attachment_id
         )
         SELECT {person_col} AS person_id, a.source_id, a.account_id, a.attachment_id, f.file_id, f.sha256,
-               t.bucket, t.series_id, t.known_series, t.category, t.scheme, t.distance,
+               t.bucket, coalesce(t.known_series, t.series_id) AS series_id, t.known_series,
+               t.series_id AS unseen_series_id, t.category, t.scheme, t.method, t.distance,
                CASE WHEN f.file_id = a.own_file THEN 'attachment-file' ELSE 'same-sha256' END AS link
         FROM ah a JOIN media_files f ON f.sha256 = a.sha256
         LEFT JOIN media_triage t ON t.file_id = f.file_id

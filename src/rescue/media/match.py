@@ -61,7 +61,7 @@ def _near(con: duckdb.DuckDBPyConnection) -> int:
                              WHERE set_id = ? AND pdq IS NOT NULL ORDER BY row_index""", [set_id]).fetchall()
         if not got or not len(codes):
             continue
-        index = near.flat_index(hex_to_bytes([g[1] for g in got]))
+        index = near.set_index(hex_to_bytes([g[1] for g in got]), int(threshold))
         q, t, d = near.range_pairs(index, codes, int(threshold))
         best: dict[tuple[str, int], tuple[int, int]] = {}
         for owner, target, dist, var in near.best_per_query(owners[q], t, d, variants[q]):

@@ -7,11 +7,28 @@ import numpy as np
 
 from rescue.media.pdq import hex_to_bytes
 
+MULTIHASH_FROM = 1_000_000  # sets at least this large are searched through multi-index hashing
+
 
 def flat_index(codes: np.ndarray) -> faiss.IndexBinaryFlat:
     index = faiss.IndexBinaryFlat(256)
     if len(codes):
         index.add(np.ascontiguousarray(codes, dtype=np.uint8))
+    return index
+
+
+def set_index(codes: np.ndarray, threshold: int) -> faiss.IndexBinary:
+    """The index for a hash set: exact flat search, or for large sets multi-index hashing.
+
+    IndexBinaryMultiHash with 11 substrings of 23 bits and 2 flips finds every code within distance
+    32: 11 x (2 + 1) > 32, so some substring differs in at most 2 bits (pigeonhole). Measured on 10M
+    random codes: recall 1.0, about 10x faster per query than the flat index (bench/media_speed.py).
+    """
+    if len(codes) < MULTIHASH_FROM or threshold > 32:
+        return flat_index(codes)
+    index = faiss.IndexBinaryMultiHash(256, 11, 23)
+    index.nflip = 2
+    index.add(np.ascontiguousarray(codes, dtype=np.uint8))
     return index
 
 

@@ -62,8 +62,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "media_person_links": [
         ("person_id", "VARCHAR"), ("source_id", "VARCHAR"), ("account_id", "VARCHAR"), ("attachment_id", "VARCHAR"),
         ("file_id", "VARCHAR"), ("sha256", "VARCHAR"), ("bucket", "VARCHAR"), ("series_id", "VARCHAR"),
-        ("known_series", "VARCHAR"), ("category", "VARCHAR"), ("scheme", "VARCHAR"), ("distance", "INTEGER"),
-        ("link", "VARCHAR"),
+        ("known_series", "VARCHAR"), ("unseen_series_id", "VARCHAR"), ("category", "VARCHAR"), ("scheme", "VARCHAR"),
+        ("method", "VARCHAR"), ("distance", "INTEGER"), ("link", "VARCHAR"),
     ],
 }
 
