@@ -46,7 +46,7 @@ def _make_photos(folder: Path, n: int, size: tuple[int, int], seed: int) -> int:
     rng = np.random.default_rng(seed)
     total = 0
     for i in range(n):
-        data = encode(picture(rng, *size), "JPEG", 92)
+        data = encode(picture(rng, *size, grain=6.0), "JPEG", 92)
         (folder / f"p{i:04d}.jpg").write_bytes(data)
         total += len(data)
     return total
@@ -188,7 +188,6 @@ def _tar_of_small_files(path: Path, n: int) -> None:
 
 def part_intake(args: argparse.Namespace) -> dict[str, Any]:
     from rescue import operation
-    from rescue.media.intake import run_intake
 
     out: dict[str, Any] = {}
     for n in args.intake_files:
@@ -202,7 +201,6 @@ def part_intake(args: argparse.Namespace) -> dict[str, Any]:
                     "print(r.files, round(time.perf_counter() - t, 1),"
                     " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,"
                     " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)")
-            del run_intake
             got = subprocess.run([sys.executable, "-c", code, str(op.root), str(tar)], capture_output=True, text=True,
                                  check=True).stdout.split()
             files, secs, rss, kids = int(got[0]), float(got[1]), int(got[2]), int(got[3])
@@ -215,6 +213,17 @@ def part_intake(args: argparse.Namespace) -> dict[str, Any]:
 PARTS = {"throughput": part_throughput, "recall": part_recall, "query": part_query, "intake": part_intake}
 
 
+def _save(part: str, result: dict[str, Any]) -> Path:
+    """Merge one part's result into today's bench/results/<date>-media.json (each part keeps its latest run)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{dt.date.today().isoformat()}-media.json"
+    data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    data[part] = {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                  "load_average": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count(), **result}
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--parts", nargs="+", choices=list(PARTS), default=list(PARTS))
@@ -225,24 +234,18 @@ def main() -> None:
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(PARTS[args.one](args)))
+        result = PARTS[args.one](args)
+        _save(args.one, result)
+        print(json.dumps(result))
         return
-    results: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                               "cpus": os.cpu_count(), "load": os.getloadavg()}
     for part in args.parts:
         cmd = [sys.executable, __file__, "--one", part, "--photos", str(args.photos), "--recall-images",
                str(args.recall_images), "--hashes", str(args.hashes), "--intake-files",
                *map(str, args.intake_files)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        sys.stderr.write(proc.stdout[:-1].rsplit("\n", 1)[0] + "\n" if "\n" in proc.stdout.strip() else "")
+        proc = subprocess.run(cmd, text=True)
         if proc.returncode:
-            results[part] = {"error": proc.stderr.strip().splitlines()[-1:]}
-            continue
-        results[part] = json.loads(proc.stdout.strip().splitlines()[-1])
-    RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{dt.date.today().isoformat()}-media"
-    stem.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n")
-    print(json.dumps(results, indent=1))
+            print(f"{part}: failed (exit {proc.returncode})", file=sys.stderr)
+    print(f"results in {RESULTS}/{dt.date.today().isoformat()}-media.json")
 
 
 if __name__ == "__main__":

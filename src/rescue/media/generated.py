@@ -12,7 +12,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 
-def picture(rng: np.random.Generator, width: int = 640, height: int = 480) -> Image.Image:
+def picture(rng: np.random.Generator, width: int = 640, height: int = 480, grain: float = 0.0) -> Image.Image:
+    """Shapes over smooth coloured noise; ``grain`` adds per-pixel noise of that standard deviation,
+    like a camera sensor's, which makes JPEGs as costly to decode as photographs of the same size."""
     base = rng.integers(0, 256, size=3)
     noise = np.clip(base + rng.normal(0, 22, size=(height // 8 + 1, width // 8 + 1, 3)), 0, 255).astype(np.uint8)
     img = Image.fromarray(noise).resize((width, height), Image.Resampling.BILINEAR)
@@ -28,6 +30,9 @@ def picture(rng: np.random.Generator, width: int = 640, height: int = 480) -> Im
             draw.ellipse((x0, y0, x0 + w, y0 + h), fill=colour)
         else:
             draw.line((x0, y0, x0 + w, y0 + h), fill=colour, width=int(rng.integers(4, 20)))
+    if grain > 0:
+        noisy = np.asarray(img, dtype=np.int16) + rng.normal(0, grain, size=(height, width, 3)).astype(np.int16)
+        img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
     return img
 
 

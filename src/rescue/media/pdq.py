@@ -16,7 +16,7 @@ import pdqhash
 from PIL import Image
 
 IMPL = f"pdqhash {version('pdqhash')}"
-DRAFT_SIDE = 512  # PDQ reduces every image to 64x64 after a Jarosz filter; ≥ 512 px input changes few bits
+DRAFT_SIDE = 256  # PDQ reduces every image to 64x64 (Jarosz filter): a 256-511 px side changes few bits
 MIN_QUALITY = 50  # hashes of quality ≤ 49 are kept but not matched (reference threshold)
 Image.MAX_IMAGE_PIXELS = 200_000_000  # a decompression-bomb image raises instead of exhausting memory
 
@@ -46,7 +46,12 @@ def hamming(a: str, b: str) -> int:
 
 
 def open_rgb(data: bytes, *, draft: bool = True) -> tuple[np.ndarray, int, int]:
-    """Decode to an RGB array; JPEGs are DCT-scaled while decoding (Image.draft) to about DRAFT_SIDE."""
+    """Decode to an RGB array of at most about 2 x DRAFT_SIDE pixels a side.
+
+    JPEGs are DCT-scaled while decoding (Image.draft picks the largest 1/2, 1/4 or 1/8 scale that
+    keeps both sides ≥ DRAFT_SIDE), so a 12 MP photo is decoded at 1/8 of its size; other formats
+    are reduced by an integer box filter after decoding.
+    """
     img: Image.Image = Image.open(io.BytesIO(data))
     width, height = img.size
     if draft and img.format == "JPEG":
@@ -55,8 +60,9 @@ def open_rgb(data: bytes, *, draft: bool = True) -> tuple[np.ndarray, int, int]:
         img.seek(0)
     if img.mode != "RGB":
         img = img.convert("RGBA").convert("RGB") if "A" in img.mode or img.mode == "P" else img.convert("RGB")
-    if max(img.size) > 2 * DRAFT_SIDE:  # non-JPEG large images: reduce before hashing
-        img.thumbnail((2 * DRAFT_SIDE, 2 * DRAFT_SIDE), Image.Resampling.BOX)
+    factor = max(img.size) // (2 * DRAFT_SIDE)
+    if factor >= 2:
+        img = img.reduce(factor)
     return np.asarray(img, dtype=np.uint8), width, height
 
 
