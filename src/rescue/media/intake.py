@@ -28,6 +28,7 @@ from rescue.operation import Operation
 from rescue.store.duck import connect
 
 Progress = Callable[[int, int], None]  # files done, bytes done
+DUCKDB_MEMORY = "512MB"
 
 
 @dataclass
@@ -92,6 +93,7 @@ def run_intake(op: Operation, source: Path, *, label: str | None = None, limits:
         runner.close()
         raise
     try:
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")  # DuckDB's cache would otherwise grow with the table
         tables.ensure(con)
         intake_id = next_intake_id(con)
         result = IntakeResult(intake_id)
