@@ -137,6 +137,7 @@ def main() -> None:
     peer = peer_list(op, rng, countries, args.requests)
     ours = summary(times["list_api"])
     result = {"date": dt.date.today().isoformat(), "operation": str(op), "persons": total,
+              "cpus": os.cpu_count(), "load_average_1m_at_end": round(os.getloadavg()[0], 1),
               "server_startup_s": round(startup, 1), "sequential": True,
               **{k: summary(v) for k, v in times.items() if v}, "peer_list_direct_duckdb": peer,
               "ratio_list_p95_ours_over_peer": round(ours["p95_ms"] / peer["p95_ms"], 2) if peer["p95_ms"] else None}
@@ -144,8 +145,9 @@ def main() -> None:
     stem = RESULTS / f"{result['date']}-workbench-{total}"
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     lines = [f"# Workbench latency, {total:,} persons ({result['date']})", "",
-             f"Server start (incl. in-memory suspects table): {result['server_startup_s']} s. Sequential requests "
-             "over HTTP on loopback.", "", "| request | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|"]
+             f"Server start (incl. in-memory tables): {result['server_startup_s']} s. Sequential requests "
+             f"over HTTP on loopback; {result['cpus']} CPUs, load average {result['load_average_1m_at_end']} "
+             "(shared machine).", "", "| request | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|"]
     for k in times:
         if times[k]:
             m = result[k]
