@@ -197,3 +197,32 @@ def test_e01_disk_image(tmp_path: Path) -> None:
     run_intake(op, e01, workers=1)
     rows = query(op, "SELECT container_kind, inner_path, md5 FROM media_files WHERE container_kind = 'e01'")
     assert ("e01", "DCIM/x.jpg", digest([jpeg(imgs[0])], 0).md5) in rows
+
+
+def test_decoder_crash_is_contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that kills its worker (as a hostile file can do to a C decoder) is hashed without decoding;
+    the other files are decoded as usual."""
+    from rescue.media import process
+
+    op = new_op(tmp_path)
+    src = tmp_path / "seized"
+    src.mkdir()
+    imgs = pictures(4, seed=8)
+    bad = jpeg(imgs[0])
+    for i, img in enumerate(imgs):
+        (src / f"p{i}.jpg").write_bytes(jpeg(img))
+    original = process._image
+
+    def crashing(row: dict[str, object], data: bytes) -> None:
+        if data == bad:
+            os._exit(3)  # the worker process dies, as on a segmentation fault
+        original(row, data)
+
+    monkeypatch.setattr(process, "_image", crashing)  # inherited by the forked workers
+    result = run_intake(op, src, workers=2)
+    assert result.files == 4
+    rows = dict(query(op, "SELECT inner_path, coalesce(error, pdq) FROM media_files"))
+    assert str(rows["p0.jpg"]).startswith("decoder crashed")
+    assert all(len(str(rows[f"p{i}.jpg"])) == 64 for i in (1, 2, 3))
+    [(md5,)] = query(op, "SELECT md5 FROM media_files WHERE inner_path = 'p0.jpg'")
+    assert md5 == digest([bad], 0).md5

@@ -14,6 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,21 +61,54 @@ def next_intake_id(con: Any) -> str:
 
 
 class _Runner:
+    """Runs jobs in a pool of forked workers (or inline with one worker).
+
+    A decoder that crashes a worker (hostile content can do that to a C library) breaks the pool:
+    the pool is restarted and each job that was in flight is retried alone; the one that crashes
+    again is hashed in this process without decoding and marked in ``error``.
+    """
+
     def __init__(self, workers: int) -> None:
+        self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
+        self.crashes = 0
         if workers > 1:
-            # fork before any reader thread or store connection exists; warm the pool up so that
-            # every worker is forked now, not later while a 7z reader thread runs
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
-            for f in [self.pool.submit(os.getpid) for _ in range(workers)]:
-                f.result()
+            self._start()
         self.window = max(4, workers * 4)
+
+    def _start(self) -> None:
+        # fork before any reader thread or store connection exists; warm the pool up so that
+        # every worker is forked now, not later while a 7z reader thread runs
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+        for f in [self.pool.submit(os.getpid) for _ in range(self.workers)]:
+            f.result()
+
+    def _restart(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        self._start()
 
     def submit(self, fn: Callable[..., process.Row], *args: Any) -> Future[process.Row] | process.Row:
         if self.pool is None:
             return fn(*args)
         return self.pool.submit(fn, *args)
+
+    def result(self, got: Future[process.Row] | process.Row, fn: Callable[..., process.Row],
+               args: tuple[Any, ...]) -> process.Row:
+        if not isinstance(got, Future):
+            return got
+        try:
+            return got.result()
+        except BrokenProcessPool:
+            self._restart()
+        assert self.pool is not None
+        try:
+            return self.pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            self.crashes += 1
+            self._restart()
+        return process.hashed_only(fn, args)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -99,11 +133,13 @@ def run_intake(op: Operation, source: Path, *, label: str | None = None, limits:
         result = IntakeResult(intake_id)
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         writer = RowWriter(con)
-        pending: deque[tuple[Item, int, Future[process.Row] | process.Row]] = deque()
+        Job = tuple[Item, int, Future[process.Row] | process.Row, Callable[..., process.Row], tuple[Any, ...]]
+        pending: deque[Job] = deque()
         seq = 0
 
-        def finish(item: Item, n: int, got: Future[process.Row] | process.Row) -> None:
-            row = got.result() if isinstance(got, Future) else got
+        def finish(item: Item, n: int, got: Future[process.Row] | process.Row, fn: Callable[..., process.Row],
+                   args: tuple[Any, ...]) -> None:
+            row = runner.result(got, fn, args)
             segments = row.pop("segments", None) or []
             file_id = f"{intake_id}/{n:07d}"
             row.update(file_id=file_id, intake_id=intake_id, container=item.container,
@@ -134,16 +170,20 @@ def run_intake(op: Operation, source: Path, *, label: str | None = None, limits:
                                                     "inner_path": entry.inner_path, "reason": entry.reason})
                     continue
                 seq += 1
+                fn: Callable[..., process.Row]
+                args: tuple[Any, ...]
                 if entry.path is not None:
-                    got = runner.submit(process.process_path, entry.path, limits.max_decode_bytes)
+                    fn, args = process.process_path, (entry.path, limits.max_decode_bytes)
+                    got = runner.submit(fn, *args)
                 else:
                     assert entry.digest is not None
+                    fn, args = process.analyse, (entry.digest,)
                     if entry.digest.data is not None and sniff(entry.digest.head)[0] != "other":
-                        got = runner.submit(process.analyse, entry.digest)
+                        got = runner.submit(fn, *args)
                     else:
-                        got = process.analyse(entry.digest)
+                        got = fn(*args)
                     entry.digest = None
-                pending.append((entry, seq, got))
+                pending.append((entry, seq, got, fn, args))
                 while len(pending) > runner.window or (pending and not isinstance(pending[0][2], Future)):
                     finish(*pending.popleft())
             while pending:
