@@ -37,7 +37,7 @@ def transformed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Operation, in
     src = tmp / "seized"
     src.mkdir()
     for i, img in enumerate(imgs):
-        for name in ("mirror", "rotate90", "rotate270", "flip", "resize_half", "crop2"):
+        for name in ("mirror", "rotate90", "rotate270", "flip", "resize_half"):
             (src / f"{name}-{i:03d}.jpg").write_bytes(jpeg(TRANSFORMS[name](img), quality=75))
         (src / f"reencoded-{i:03d}.jpg").write_bytes(jpeg(img, quality=40))
     for j, img in enumerate(pictures(40, seed=12)):  # unrelated pictures: must stay unseen
@@ -116,6 +116,36 @@ def test_buckets_feedback_and_series(tmp_path: Path) -> None:
     assert got["known-0.jpg"] == "unseen//" and got["known-1.jpg"] == "known-notable/B/CAID"
     set_enabled(con, "known", False)
     assert run_match(con).buckets.get("known-notable", 0) == 0
+    set_enabled(con, "known", True)
+    # a negative set (verified not pertinent) puts an unseen file in "known"
+    (tmp_path / "negative.txt").write_text(process_bytes(data[7], 0)["sha256"] + "\n")
+    import_set(con, tmp_path / "negative.txt", name="cleared", role="negative")
+    run_match(con)
+    [(bucket, role)] = con.execute("""
+        SELECT t.bucket, m.role FROM media_triage t JOIN media_files f USING (file_id)
+        JOIN media_matches m USING (file_id) WHERE f.inner_path = 'new-b.jpg'""").fetchall()
+    assert (bucket, role) == ("known", "negative")
+    con.close()
+
+
+def test_threshold_is_per_set(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    op, data, src = _seized(tmp_path)
+    with Image.open(io.BytesIO(data[5])) as im:  # in the set, not seized as is: a smaller, coarser copy
+        (src / "small-5.jpg").write_bytes(jpeg(TRANSFORMS["resize_half"](im.convert("RGB")), 40))
+    run_intake(op, src, workers=1)
+    con = duckdb.connect(str(op.store_path))
+    import_set(con, tmp_path / "known.json", name="strict", threshold=0)
+    run_match(con)
+    bucket = "SELECT bucket, distance FROM media_triage JOIN media_files USING (file_id) WHERE inner_path = ?"
+    assert con.execute(bucket, ["small-5.jpg"]).fetchall() == [("unseen", None)]
+    import_set(con, tmp_path / "known.json", name="usual", threshold=31)
+    run_match(con)
+    [(got, distance)] = con.execute(bucket, ["small-5.jpg"]).fetchall()
+    assert got == "near-duplicate" and 0 < int(str(distance)) <= 31
     con.close()
 
 
