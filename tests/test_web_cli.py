@@ -53,6 +53,18 @@ def test_users_add_hashes_with_argon2_and_checks_roles(tmp_path: Path) -> None:
     assert totp.exit_code == 0 and "otpauth://totp/" in totp.stdout
     listed = rescue("users", "list", str(op)).stdout
     assert "lo_it\tliaison\tIT" in listed and "rev\treviewer\t\tactive\ttotp" in listed
+    old = open_workflow(op).session
+    with old() as s:
+        before = s.get(User, "lo_it")
+        assert before is not None
+        first_hash = before.password_hash
+    changed = rescue("users", "passwd", str(op), "lo_it", "--password-stdin", stdin="another long password\n")
+    assert changed.exit_code == 0
+    assert rescue("users", "totp", str(op), "rev", "--off").exit_code == 0
+    with old() as s:
+        after, rev = s.get(User, "lo_it"), s.get(User, "rev")
+        assert after is not None and rev is not None
+        assert after.password_hash != first_hash and rev.totp_secret is None
 
 
 def _free_port() -> int:

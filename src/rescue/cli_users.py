@@ -109,3 +109,31 @@ def passwd_cmd(
     finally:
         wf.close()
     sys.stdout.write(f"password of {name} changed\n")
+
+
+@users_app.command("totp")
+def totp_cmd(
+    directory: Annotated[Path, typer.Argument(help="The operation folder.")],
+    name: Annotated[str, typer.Argument(help="User name.")],
+    off: Annotated[bool, typer.Option("--off", help="Remove the second factor instead.")] = False,
+) -> None:
+    """Give a user a new TOTP secret (printed once, with its otpauth:// URI) or remove it; ends their sessions."""
+    from rescue.web.passwords import new_totp_secret, totp_uri
+    from rescue.workflow import sessions
+
+    op = operation.load(directory)
+    wf = open_workflow(op.root)
+    try:
+        with wf.session() as s:
+            user = users.get_user(s, name)
+            user.totp_secret = None if off else new_totp_secret()
+            secret = user.totp_secret
+            sessions.end_all(s, name)
+            audit.append(s, actor=_actor(), action="alteration", object_kind="user", object_id=name,
+                         details={"change": "totp removed" if off else "totp set"})
+    finally:
+        wf.close()
+    if secret:
+        sys.stdout.write(f"TOTP secret {secret}\n{totp_uri(secret, name)}\n")
+    else:
+        sys.stdout.write(f"second factor of {name} removed\n")

@@ -76,7 +76,8 @@ class Store:
 
     def __init__(self, path: Path, threads: int = 1) -> None:
         self.path = path
-        self._con = duckdb.connect(":memory:", config={"enable_progress_bar": False})
+        self._con = duckdb.connect(":memory:")
+        self._con.execute("SET enable_progress_bar = false")
         self._con.execute(f"ATTACH '{_quote(str(path))}' AS store (READ_ONLY)")
         self._local = threading.local()
         self._lock = threading.Lock()
