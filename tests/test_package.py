@@ -245,3 +245,23 @@ def test_markings() -> None:
         Marking("H4", "TLP:RED")
     with pytest.raises(UsageError):
         Marking("H0", "TLP:WHITE")
+
+
+def test_pdf_renders_hostile_and_non_latin_text_literally(built: tuple[Path, Any], tmp_path: Path) -> None:
+    import os
+
+    from rescue.package.write_pdf import fonts, write_pdf
+
+    op, _ = built
+    doc = load(packages(op)[0] / "package.json")
+    r = doc["persons"][0]
+    r["label"] = "<b>Иван</b>&amp;<font size=40>x"
+    r["identity"]["accounts"][0]["username"] = "=Ωμέγα|calc"
+    path = write_pdf(doc, tmp_path / "x.pdf")
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+    if fonts()[0] != "DejaVu":
+        if os.environ.get("CI_STRICT"):
+            pytest.fail("DejaVu Sans is missing in CI (.ci/setup.d/fonts.sh installs fonts-dejavu-core)")
+        pytest.skip("DejaVu Sans not installed: non-Latin names fall back to Helvetica")
+    assert "<b>Иван</b>&amp;<font size=40>x" in text  # markup shown as text, not interpreted
+    assert "=Ωμέγα|calc" in text
