@@ -19,7 +19,7 @@ from rescue.web.processing import log
 from rescue.web.render import page
 from rescue.web.state import AppState, get_state
 from rescue.web.store import SORTS, TIERS, Page
-from rescue.workflow import audit_export, outcomes, sessions
+from rescue.workflow import audit, audit_export, outcomes, sessions
 from rescue.workflow.sessions import ConsultationGrant
 
 router = APIRouter()
@@ -125,11 +125,6 @@ def suspects_export(request: Request, p: Annotated[ListParams, Query()], viewer:
 
 # ---- justification -------------------------------------------------------------------------------------------
 
-def _grant(st: AppState, viewer: Viewer, pid: str) -> ConsultationGrant | None:
-    with st.read() as s:
-        return sessions.grant_of(s, viewer.session_digest, pid)
-
-
 def _give(st: AppState, viewer: Viewer, pid: str, justification: str) -> None:
     text = " ".join(justification.split())
     if len(text) < MIN_JUSTIFICATION:
@@ -141,14 +136,25 @@ def _give(st: AppState, viewer: Viewer, pid: str, justification: str) -> None:
         sessions.grant(s, viewer.session_digest, pid, text, seq)
 
 
+def _try_consult(st: AppState, viewer: Viewer, pid: str, view: str, **details: Any) -> ConsultationGrant | None:
+    """The grant to view this person and, in the same transaction, the processing-log entry of this view;
+    None (and nothing logged) without a grant."""
+    with st.workflow.session() as s:
+        grant = sessions.grant_of(s, viewer.session_digest, pid)
+        if grant is None:
+            return None
+        audit.append(s, actor=viewer.username, action="consultation", object_kind="person", object_id=pid,
+                     country=viewer.country, justification=grant.justification,
+                     details={"view": view, "opened_at_entry": grant.audit_seq, **details})
+        return grant
+
+
 def _consult(st: AppState, viewer: Viewer, pid: str, view: str, **details: Any) -> ConsultationGrant:
-    """The grant to view this person (428 without one), and the processing-log entry of this view."""
-    grant = _grant(st, viewer, pid)
+    """As ``_try_consult``; 428 without a grant."""
+    grant = _try_consult(st, viewer, pid, view, **details)
     if grant is None:
         raise HTTPException(status_code=428, detail="justification required: POST it to "
                                                     f"/api/suspects/{pid}/justification first")
-    log(st, viewer.username, "consultation", "person", pid, country=viewer.country,
-        justification=grant.justification, details={"view": view, "opened_at_entry": grant.audit_seq, **details})
     return grant
 
 
@@ -212,9 +218,9 @@ def _file(st: AppState, viewer: Viewer, pid: str) -> dict[str, Any]:
 def profile_page(request: Request, person: Person) -> Response:
     viewer, pid = person
     st = get_state(request)
-    if _grant(st, viewer, pid) is None:
+    grant = _try_consult(st, viewer, pid, "profile")
+    if grant is None:
         return RedirectResponse(f"/suspects/{pid}/justify", status_code=303)
-    grant = _consult(st, viewer, pid, "profile")
     return page(request, "suspect.html", viewer, pid=pid, grant=grant, kinds=outcomes.KINDS, **_file(st, viewer, pid))
 
 
@@ -261,10 +267,11 @@ def _item(request: Request, viewer: Viewer, pid: str, origin: str, source_id: st
 @router.get("/suspects/{pid}/items/{origin}/{source_id}/{item_id}", response_class=HTMLResponse)
 def item_page(request: Request, person: Person, origin: str, source_id: str, item_id: str) -> Response:
     viewer, pid = person
-    _find_item(request, pid, origin, source_id, item_id)
-    if _grant(get_state(request), viewer, pid) is None:
+    found = _find_item(request, pid, origin, source_id, item_id)
+    if _try_consult(get_state(request), viewer, pid, "source item", origin=origin, source_id=source_id,
+                    item_id=item_id) is None:
         return RedirectResponse(f"/suspects/{pid}/justify", status_code=303)
-    return page(request, "item.html", viewer, pid=pid, item=_item(request, viewer, pid, origin, source_id, item_id))
+    return page(request, "item.html", viewer, pid=pid, item=found)
 
 
 @router.get("/api/suspects/{pid}/items/{origin}/{source_id}/{item_id}")
