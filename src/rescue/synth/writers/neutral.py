@@ -202,9 +202,10 @@ class BanOut:
     ip: str  # the address banned too, or ""
 
 
-def bans(w: ForumWriter) -> Iterator[BanOut]:
+def bans(w: ForumWriter, rng: random.Random | None = None) -> Iterator[BanOut]:
+    """Bans of banned members, in user-id order (``rng``: the stream to draw from, by default the forum's own)."""
     acc = w.acc
-    rng = py_rng(w.world.seed, "bans", w.spec.key)
+    rng = rng or py_rng(w.world.seed, "bans", w.spec.key)
     for a in sorted(range(acc.n), key=lambda x: int(acc.user_id[x])):
         if not acc.flags[a] & BANNED or acc.flags[a] & DELETED:
             continue
@@ -233,12 +234,14 @@ class FileOut:
     downloads: int
 
 
-def files(w: ForumWriter, attach: list[tuple[int, int, int, int, int]]) -> Iterator[FileOut]:
-    """Attachment files of posts/messages ``attach`` = [(ref, topic id, in_message, account, time)]."""
+def files(w: ForumWriter, attach: list[tuple[int, int, int, int, int]],
+          rng: random.Random | None = None) -> Iterator[FileOut]:
+    """Attachment files of posts/messages ``attach`` = [(ref, topic id, in_message, account, time)]; ``rng``
+    draws the file names (by default the forum's own stream)."""
     if w.files_dir is not None and w.files_dir.exists():  # never leave files of an earlier world next to this one
         shutil.rmtree(w.files_dir)
     g = np_rng(w.world.seed, "files", w.spec.key)
-    rng = py_rng(w.world.seed, "file-names", w.spec.key)
+    rng = rng or py_rng(w.world.seed, "file-names", w.spec.key)
     for attach_id, (ref, topic, in_msg, a, t) in enumerate(attach, start=1):
         md5 = hashlib.md5(f"{w.world.seed}:{w.spec.key}:{attach_id}".encode()).hexdigest()
         if g.random() < 0.8:

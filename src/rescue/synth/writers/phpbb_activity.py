@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from typing import TYPE_CHECKING
 
-from rescue.synth.accounts import BANNED, DELETED
 from rescue.synth.body import Plant
-from rescue.synth.common import DAY, np_rng, py_rng
+from rescue.synth.common import DAY, py_rng
 from rescue.synth.countries import COUNTRIES, HOSTING_ASNS
 from rescue.synth.events import BROWSERS, LogEvent, log_events, visits
-from rescue.synth.png import generated_image
 from rescue.synth.world import BOTS
+from rescue.synth.writers.neutral import BAN_REASONS, bans, files
 from rescue.synth.writers.phpbb_text import php_serialize, username_clean
 
 if TYPE_CHECKING:
@@ -23,13 +20,9 @@ LOG_TYPES = {"admin_auth": (0, "LOG_ADMIN_AUTH_SUCCESS"), "user_active": (0, "LO
              "ban_user": (0, "LOG_BAN_USER"), "email_change": (3, "LOG_USER_UPDATE_EMAIL"),
              "new_password": (3, "LOG_USER_NEW_PASSWORD"), "lock": (1, "LOG_LOCK"), "move": (1, "LOG_MOVE"),
              "edit": (1, "LOG_POST_EDITED"), "error_email": (2, "LOG_ERROR_EMAIL")}
-BAN_REASONS = ("Spam", "Repeated rule violations", "Multiple accounts", "Advertising", "Abusive behaviour")
 PAGES = ("index.php", "viewforum.php?f={f}", "viewtopic.php?f={f}&t={t}", "viewtopic.php?f={f}&t={t}&start=15",
          "ucp.php?i=pm&folder=inbox", "memberlist.php", "search.php?search_id=newposts",
          "posting.php?mode=reply&f={f}&t={t}", "ucp.php?i=profile")
-PNG_NAMES = ("IMG_{n:04d}.png", "garden.png", "screenshot.png", "cake.png", "new_shed.png", "view.png",
-             "DSC{n:05d}.png", "bike.png")
-TXT_NAMES = ("recipe.txt", "notes.txt", "setup.txt", "packing_list.txt", "playlist.txt")
 
 
 class Activity:
@@ -146,52 +139,30 @@ class Activity:
                   username_clean=typed)
 
     def bans(self) -> None:
-        w, acc, rng = self.w, self.w.acc, self.rng
+        w, acc = self.w, self.w.acc
         table = w.name("banlist")
         ban_id = 0
-        for a in sorted(range(acc.n), key=lambda x: int(acc.user_id[x])):
-            if not acc.flags[a] & BANNED or acc.flags[a] & DELETED:
-                continue
-            start = int(acc.last[a]) + 60
-            end = 0 if rng.random() < 0.7 else start + 30 * DAY
-            reason = rng.choice(BAN_REASONS)
+        for b in bans(w, self.rng):
             ban_id += 1
-            w.add("banlist", ban_id=ban_id, ban_userid=int(acc.user_id[a]), ban_start=start, ban_end=end,
-                  ban_reason=reason)
-            if rng.random() < 0.4:
+            w.add("banlist", ban_id=ban_id, ban_userid=int(acc.user_id[b.a]), ban_start=b.start, ban_end=b.end,
+                  ban_reason=b.reason)
+            if b.email:
                 ban_id += 1
-                w.add("banlist", ban_id=ban_id, ban_email=acc.email[a], ban_start=start, ban_end=end,
-                      ban_reason=reason)
-                w.truth.plant(acc, Plant("email", acc.email[a], a, "plain", "ban"), table, ban_id, "ban_email")
-            if rng.random() < 0.3:
+                w.add("banlist", ban_id=ban_id, ban_email=acc.email[b.a], ban_start=b.start, ban_end=b.end,
+                      ban_reason=b.reason)
+                w.truth.plant(acc, Plant("email", acc.email[b.a], b.a, "plain", "ban"), table, ban_id, "ban_email")
+            if b.ip:
                 ban_id += 1
-                w.add("banlist", ban_id=ban_id, ban_ip=w.ip(a, int(acc.last[a]), rng.random()), ban_start=start,
-                      ban_end=end, ban_reason=reason)
+                w.add("banlist", ban_id=ban_id, ban_ip=b.ip, ban_start=b.start, ban_end=b.end, ban_reason=b.reason)
 
     def attachments(self) -> None:
         w = self.w
-        g = np_rng(w.world.seed, "files", w.spec.key)
-        if w.files_dir is not None:
-            if w.files_dir.exists():  # never leave files of an earlier world next to this one
-                shutil.rmtree(w.files_dir)
-            if self.content.attach:
-                w.files_dir.mkdir(parents=True)
-        for attach_id, (ref, topic, in_msg, a, t) in enumerate(self.content.attach, start=1):
-            poster = w.poster(a)[0] if not in_msg else int(w.acc.user_id[a])
-            physical = f"{poster}_{hashlib.md5(f'{w.world.seed}:{w.spec.key}:{attach_id}'.encode()).hexdigest()}"
-            is_png = g.random() < 0.8
-            if is_png:
-                real = self.rng.choice(PNG_NAMES).format(n=self.rng.randrange(1, 9999))
-                data = generated_image(g) if w.files_dir is not None else b""
-                size = len(data) or int(g.integers(3000, 60000))
-            else:
-                real = self.rng.choice(TXT_NAMES)
-                data = "\n".join(w.world.pools.sentence(self.rng, "en", "cooking") for _ in range(6)).encode()
-                size = len(data)
-            if w.files_dir is not None:
-                (w.files_dir / physical).write_bytes(data)
-            w.add("attachments", attach_id=attach_id, post_msg_id=ref, topic_id=topic, in_message=in_msg,
-                  poster_id=poster, is_orphan=0, physical_filename=physical, real_filename=real,
-                  download_count=int(g.integers(0, 40)), attach_comment="", extension="png" if is_png else "txt",
-                  mimetype="image/png" if is_png else "text/plain", filesize=size, filetime=t)
+        for f in files(w, self.content.attach, self.rng):
+            poster = w.poster(f.account)[0] if not f.in_message else int(w.acc.user_id[f.account])
+            physical = f"{poster}_{f.md5}"
+            w.save_file(physical, f.data)
+            w.add("attachments", attach_id=f.attach_id, post_msg_id=f.ref, topic_id=f.topic,
+                  in_message=int(f.in_message), poster_id=poster, is_orphan=0, physical_filename=physical,
+                  real_filename=f.real_name, download_count=f.downloads, attach_comment="", extension=f.extension,
+                  mimetype=f.mimetype, filesize=f.size, filetime=f.time)
         self.content.n_files = len(self.content.attach)
