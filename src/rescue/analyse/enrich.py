@@ -16,6 +16,7 @@ from rescue.analyse.config import AnalyseConfig
 from rescue.analyse.domains import cctld_country, classify
 from rescue.analyse.language import detect_languages
 from rescue.analyse.places import parse_location, parse_timezone
+from rescue.engine import Engine
 
 EMAIL_SCHEMA = pa.schema([
     ("email", pa.string()), ("domain", pa.string()), ("provider_class", pa.string()),
@@ -104,10 +105,10 @@ def domain_enrichment(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> pa
     return pa.Table.from_pydict(out, schema=DOMAIN_SCHEMA)
 
 
-def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
-    """Time zone, declared location and language per account of a person."""
+def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine: Engine | None = None) -> pa.Table:
+    """Time zone, declared location and language per account of a person (language on ``engine``)."""
     langs = {(r["source_id"], r["account_id"]): (r["language"], r["confidence"], r["chars"])
-             for r in detect_languages(con, cfg).to_pylist()}
+             for r in detect_languages(con, cfg, engine).to_pylist()}
     default_lang = con.execute("""SELECT min(value) FROM forum_config WHERE name IN
                                   ('default_lang', 'bblang', 'language', 'default_locale')""").fetchall()
     board_lang = str(default_lang[0][0]).lower()[:2] if default_lang and default_lang[0][0] else "en"

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from rescue.analyse.config import AnalyseConfig
+from rescue.engine import Dialect, DuckDBEngine, Engine
 
 LANGUAGES = ("ENGLISH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "DUTCH", "PORTUGUESE", "POLISH", "SWEDISH",
              "DANISH", "BOKMAL", "FINNISH", "CZECH", "SLOVAK", "HUNGARIAN", "ROMANIAN", "GREEK", "RUSSIAN",
@@ -32,10 +33,11 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*langs).build()
 
 
-def own_texts(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> list[tuple[str, str, str]]:
-    """(source_id, account_id, text): the first characters of each account's own posts and messages."""
-    return con.execute(
-        """
+def own_texts_sql(d: Dialect) -> str:
+    """Per account of a person: the first characters of its own posts and messages (oldest first), when
+    there are at least ``min_chars`` of them (parameters ``max_chars``, ``min_chars``)."""
+    order = ("coalesce(ts, TIMESTAMP '9999-12-31 00:00:00')", "src", "id")
+    return f"""
         WITH t AS (
             SELECT source_id, account_id, posted_at AS ts, post_id AS id, 0 AS src, body_text AS body FROM posts
             WHERE account_id IS NOT NULL AND length(coalesce(body_text, '')) > 0
@@ -44,38 +46,44 @@ def own_texts(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> list[tuple[
             WHERE sender_account_id IS NOT NULL AND length(coalesce(body_text, '')) > 0
         ),
         r AS (
-            SELECT *, sum(length(body)) OVER (PARTITION BY source_id, account_id ORDER BY ts, src, id
-                                              ROWS UNBOUNDED PRECEDING) - length(body) AS before
+            SELECT *, sum(length(body)) OVER (PARTITION BY source_id, account_id ORDER BY ts NULLS LAST, src, id
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - length(body)
+                      AS before
             FROM t
         ),
         agg AS (
-            SELECT source_id, account_id, string_agg(body, E'\\n' ORDER BY ts, src, id) AS text
-            FROM r WHERE before < ? GROUP BY source_id, account_id
+            SELECT source_id, account_id, {d.joined("body", chr(10), order)} AS text
+            FROM r WHERE before < {d.param("max_chars")} GROUP BY source_id, account_id
         )
-        SELECT a.source_id, a.account_id, left(a.text, ?) FROM agg a
+        SELECT a.source_id, a.account_id, left(a.text, {d.param("max_chars")}) AS text FROM agg a
         JOIN person_accounts pa ON pa.source_id = a.source_id AND pa.account_id = a.account_id
-        WHERE length(a.text) >= ?
-        ORDER BY 1, 2
-        """, [cfg.language_max_chars, cfg.language_max_chars, cfg.language_min_chars]).fetchall()
+        WHERE length(a.text) >= {d.param("min_chars")}"""
 
 
-def detect_languages(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
-    rows = own_texts(con, cfg)
-    if not rows:
-        return SCHEMA.empty_table()
-    det = _detector()
-    texts = [r[2] for r in rows]
-    values = det.compute_language_confidence_values_in_parallel(texts)
+def languages_from_batch(batch: pa.RecordBatch, min_confidence: float) -> pa.RecordBatch:
+    """The language of each text of a batch (rows of :func:`own_texts_sql`). Runs unchanged on every engine."""
+    rows = batch.to_pylist()
     out: dict[str, list[Any]] = {n: [] for n in SCHEMA.names}
-    for (sid, aid, text), conf in zip(rows, values, strict=True):
+    if not rows:
+        return pa.RecordBatch.from_pydict(out, schema=SCHEMA)
+    values = _detector().compute_language_confidence_values_in_parallel([str(r["text"]) for r in rows])
+    for r, conf in zip(rows, values, strict=True):
         if not conf:
             continue
         best = conf[0]
-        if best.value < cfg.language_min_confidence:
+        if best.value < min_confidence:
             continue
-        out["source_id"].append(sid)
-        out["account_id"].append(aid)
+        out["source_id"].append(r["source_id"])
+        out["account_id"].append(r["account_id"])
         out["language"].append(best.language.iso_code_639_1.name.lower())
         out["confidence"].append(round(float(best.value), 4))
-        out["chars"].append(len(text))
-    return pa.Table.from_pydict(out, schema=SCHEMA)
+        out["chars"].append(len(str(r["text"])))
+    return pa.RecordBatch.from_pydict(out, schema=SCHEMA)
+
+
+def detect_languages(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine: Engine | None = None) -> pa.Table:
+    """Language per account of a person (texts selected and languages detected on ``engine``, default DuckDB)."""
+    eng = engine or DuckDBEngine(con)
+    params = {"max_chars": cfg.language_max_chars, "min_chars": cfg.language_min_chars}
+    fn = functools.partial(languages_from_batch, min_confidence=cfg.language_min_confidence)
+    return eng.map_batches(own_texts_sql(eng.dialect), params, fn, SCHEMA)

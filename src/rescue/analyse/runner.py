@@ -23,7 +23,7 @@ from rescue.analyse.ipclass import enrich_ips, geo_history
 from rescue.analyse.persons import build_persons
 from rescue.analyse.store import RUNS_TABLE, drop_findings, ensure_runs_table, existing_tables, write_arrow
 from rescue.analyse.summary import AnalyseSummary
-from rescue.engine import Engine, open_engine
+from rescue.engine import Engine, open_engine, running
 from rescue.errors import OperationError
 from rescue.store import duck
 
@@ -102,7 +102,8 @@ class _Run:
 def _engine(name: str, con: duckdb.DuckDBPyConnection, workdir: Path) -> Iterator[Engine]:
     eng = open_engine(name, con, workdir)
     try:
-        yield eng
+        with running(name):
+            yield eng
     finally:
         eng.close()
 
@@ -142,6 +143,7 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
         drop_findings(con)
         eng.share(ENGINE_INPUTS)
         counts["persons"], counts["person_accounts"] = build_persons(con, eng)
+        eng.share(["person_accounts"])
         r.step("persons")
         counts["ip_enrichment"] = write_arrow(con, "ip_enrichment", enrich_ips(con, cfg, provider), "ip")
         counts["ip_geo_history"] = write_arrow(con, "ip_geo_history", geo_history(con, provider), "ip, month")
@@ -162,7 +164,7 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
         counts["phone_enrichment"] = write_arrow(con, "phone_enrichment", phone_enrichment(con), "phone")
         counts["domain_enrichment"] = write_arrow(con, "domain_enrichment", domain_enrichment(con, own), "domain")
         r.step("enrichment")
-        counts["account_signals"] = write_arrow(con, "account_signals", account_signals(con, cfg),
+        counts["account_signals"] = write_arrow(con, "account_signals", account_signals(con, cfg, eng),
                                                 "source_id, account_id")
         r.step("signals")
         if resolve_persons is not None:

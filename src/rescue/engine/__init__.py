@@ -12,7 +12,10 @@ Choose with ``rescue analyse DIR --engine spark`` or ``[analysis] engine = "spar
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -21,7 +24,24 @@ from rescue.engine.base import ENGINES, BatchFn, Dialect, Engine
 from rescue.engine.duck import DuckDBEngine
 from rescue.errors import OperationError
 
-__all__ = ["ENGINES", "BatchFn", "Dialect", "DuckDBEngine", "Engine", "choose", "open_engine"]
+__all__ = ["ENGINES", "BatchFn", "Dialect", "DuckDBEngine", "Engine", "active", "choose", "open_engine", "running"]
+
+_ACTIVE: contextvars.ContextVar[str] = contextvars.ContextVar("rescue_engine", default="duckdb")
+
+
+def active() -> str:
+    """The engine of the analysis running now (steps called from inside it, e.g. Splink's prediction in
+    identity resolution, follow it); ``duckdb`` outside a run."""
+    return _ACTIVE.get()
+
+
+@contextlib.contextmanager
+def running(name: str) -> Iterator[None]:
+    token = _ACTIVE.set(name)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
 
 
 def choose(op_root: Path, override: str | None = None) -> str:

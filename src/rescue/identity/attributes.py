@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from rescue import engine
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import Evidence
 
@@ -144,12 +145,17 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
         model = _regularised(linker.misc.save_model_to_json(), M_FLOOR)
         info["weights"] = _weights(model)
         levels = _level_labels(model)
-        linker = Linker(sdf, model)
-        pred = linker.inference.predict(threshold_match_probability=cfg.splink_weak, warning_mode="never")
-        rel = pred.as_duckdbpyrelation()
-        cols = [c for c in rel.columns if c.startswith("gamma_")]
-        rows = rel.order("unique_id_l, unique_id_r").fetchall()
-        names = rel.columns
+        if engine.active() == "spark":   # scoring the blocked pairs on Spark (docs/engine.md)
+            from rescue.engine.linkage import predict_on_spark
+
+            names, rows = predict_on_spark(features, model, settings, cfg.splink_weak)
+        else:
+            linker = Linker(sdf, model)
+            pred = linker.inference.predict(threshold_match_probability=cfg.splink_weak, warning_mode="never")
+            rel = pred.as_duckdbpyrelation()
+            rows = rel.order("unique_id_l, unique_id_r").fetchall()
+            names = rel.columns
+        cols = [c for c in names if c.startswith("gamma_")]
     finally:
         sc.close()
     out: list[Evidence] = []
