@@ -40,7 +40,13 @@ def _comparisons() -> list[Any]:
             cll.ExactMatchLevel("username_norm"),
             cll.JaroWinklerLevel("username_norm", 0.92),
             cll.ElseLevel()]),
-        cl.ExactMatch("username_digits"),
+        # The digits of equal user names are part of the name's agreement: counting them again would take
+        # two persons called darkwolf84 for two independent coincidences (Fellegi–Sunter assumes independence).
+        cl.CustomComparison(output_column_name="username_digits", comparison_levels=[
+            cll.NullLevel("username_digits"),
+            cll.CustomLevel("username_lc_l = username_lc_r", "same user name (its digits count there)")
+            .configure(is_null_level=True),
+            cll.ExactMatchLevel("username_digits"), cll.ElseLevel()]),
         cl.CustomComparison(output_column_name="birth_date", comparison_levels=[
             cll.NullLevel("birth_date"), cll.ExactMatchLevel("birth_date"),
             cll.CustomLevel("substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)", "same birth year"),
