@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 DEMO_PORT ?= 8000
 
-.PHONY: venv frontend demo test lint typecheck bench clean
+.PHONY: venv frontend demo test lint typecheck bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,10 @@ test: $(STAMP) frontend
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# docs/img/workbench-*.png: the workbench's main pages on a synthetic operation (needs /usr/bin/chromium)
+screenshots: $(STAMP) frontend
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

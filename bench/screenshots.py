@@ -12,7 +12,9 @@ suspect list, profile, package review, outcomes and the processing log. Needs th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -20,7 +22,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from tests.browser_fixture import BrowserOp, Server, build_operation, bundle_built, launch, password  # noqa: E402
+from tests.browser_fixture import (  # noqa: E402
+    BrowserOp,
+    Server,
+    build_operation,
+    bundle_built,
+    busiest,
+    launch,
+    password,
+)
 
 PAGES = ("dashboard", "suspects", "profile", "package", "outcomes", "audit")
 
@@ -75,12 +85,18 @@ def shoot(bop: BrowserOp, out: Path) -> list[Path]:
         save("dashboard")
         page.goto(srv.url + "/suspects?per_page=25")
         save("suspects")
-        pid = bop.home_persons[0]
+        pid = busiest(bop.root / "store.duckdb", bop.home_persons)
         page.goto(f"{srv.url}/suspects/{pid}")
         page.fill("#justify-form textarea[name=justification]", "Case 2026/114: documentation of the workbench")
         page.click("#justify-form button[type=submit]")
         page.wait_for_selector("#graph[data-graph=drawn], #graph[data-loaded=true]")
-        save("profile")
+        save("profile", full=False)
+        graph = page.locator("#graph")
+        graph.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        path = out / "workbench-graph.png"
+        graph.screenshot(path=str(path))
+        saved.append(path)
         page.click("#logout")
         login("reviewer")
         page.goto(f"{srv.url}/packages/{bop.pending}/1")
@@ -104,20 +120,27 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     ap.add_argument("--work", type=Path, default=Path("/tmp/rescue-shots"))
+    ap.add_argument("--reuse", action="store_true", help="shoot the operation a previous run left in --work")
     args = ap.parse_args()
     if not bundle_built():
         print("screenshots: the front-end bundle is missing (make frontend)", file=sys.stderr)
         return 1
-    from rescue.synth import generate
+    saved_op = args.work / "operation.json"
+    if args.reuse and saved_op.is_file():
+        fields = json.loads(saved_op.read_text(encoding="utf-8"))
+        bop = BrowserOp(**{**fields, "root": Path(fields["root"])})
+    else:
+        from tests.package_fixtures import analysed_world
 
-    shutil.rmtree(args.work, ignore_errors=True)
-    args.work.mkdir(parents=True)
-    generate(args.work / "world", members=args.members, seed=args.seed)
-    from tests.package_fixtures import analysed_world
+        from rescue.synth import generate
 
-    analysed = analysed_world(args.work / "world", args.work / "analysed")
-    bop = build_operation(analysed, args.work / "shots", plant=False)
-    record_outcomes(bop)
+        shutil.rmtree(args.work, ignore_errors=True)
+        args.work.mkdir(parents=True)
+        generate(args.work / "world", members=args.members, seed=args.seed)
+        analysed = analysed_world(args.work / "world", args.work / "analysed")
+        bop = build_operation(analysed, args.work / "shots", plant=False)
+        record_outcomes(bop)
+        saved_op.write_text(json.dumps({**dataclasses.asdict(bop), "root": str(bop.root)}), encoding="utf-8")
     args.out.mkdir(parents=True, exist_ok=True)
     for p in shoot(bop, args.out):
         print(f"{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}  {p.stat().st_size / 1024:,.0f} KiB")

@@ -58,15 +58,21 @@ def _countries(store: Path) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _plant(store: Path, persons: list[str]) -> str:
-    """Give PAYLOAD_LABEL to the released person with the most private-message contacts."""
-    with duckdb.connect(str(store)) as con:
+def busiest(store: Path, persons: list[str]) -> str:
+    """The person among ``persons`` who sent the most private messages (the fullest contact graph)."""
+    with duckdb.connect(str(store), read_only=True) as con:
         rows = con.execute("""
             SELECT pa.person_id, count(*) AS n FROM person_accounts pa
             JOIN messages m ON m.source_id = pa.source_id AND m.sender_account_id = pa.account_id
             WHERE pa.person_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1 ORDER BY n DESC, 1 LIMIT 1""",
                            [persons]).fetchall()
-        pid = str(rows[0][0]) if rows else persons[0]
+    return str(rows[0][0]) if rows else persons[0]
+
+
+def _plant(store: Path, persons: list[str]) -> str:
+    """Give PAYLOAD_LABEL to the busiest released person: label, linked user names and seized user names."""
+    pid = busiest(store, persons)
+    with duckdb.connect(str(store)) as con:
         con.execute("UPDATE persons SET label = ? WHERE person_id = ?", [PAYLOAD_LABEL, pid])
         con.execute("UPDATE person_accounts SET username = ? WHERE person_id = ?", [PAYLOAD_LABEL, pid])
         con.execute("""UPDATE accounts SET username = ? WHERE (source_id, account_id) IN

@@ -232,6 +232,7 @@ def test_package_approval_needs_a_second_person(page: Page, watch: Watch, server
     page.goto(f"{server.url}/packages")
     page.click(f"#packages tr[data-package='{ref}'] a")
     expect(page.locator("#package-status")).to_have_text("draft")
+    expect(page.locator("#package-persons li")).to_have_count(len(bop.pending_persons))  # whom the draft names
     page.click("#approve-form button[type=submit]")
     expect(page.locator("#package-status")).to_have_text("approved")
     meta = page.locator("dl.meta").inner_text()

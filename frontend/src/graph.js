@@ -45,7 +45,9 @@ export function graph(node, data) {
     elements.push({ group: "edges", data: {
       id: "e" + i, source: String(e.source), target: String(e.target), kind: e.kind,
       width: e.kind === "message" ? Math.min(8, 1 + Math.log2(1 + (Number(e.weight) || 1))) : 2,
-      label: e.kind === "message" ? `${e.sent}→ ${e.received}←` : String(e.status ?? ""),
+      // line labels only where they stay legible; the table under the graph has every figure
+      label: edges.length > 12 ? "" : e.kind === "message" ? `${e.sent} sent · ${e.received} received`
+        : String(e.status ?? ""),
     } });
   });
   const cy = cytoscape({
@@ -62,17 +64,27 @@ export function graph(node, data) {
         label: "data(label)", "font-size": 8, color: "#5b6575", "text-rotation": "autorotate" } },
       { selector: "edge[kind = 'same-person']", style: { "line-style": "dashed", "line-color": "#1f5fa8" } },
     ],
-    layout: { name: elements.length > 2 ? "cose" : "grid", animate: false, randomize: false, padding: 20 },
+    // a person's contacts form a star: rings around them; a crowd (> 60) is left to the force layout
+    layout: nodes.length > 60
+      ? { name: "cose", animate: false, randomize: false, padding: 20, idealEdgeLength: 90, nodeRepulsion: 9000 }
+      : { name: "concentric", animate: false, padding: 30, minNodeSpacing: nodes.length > 12 ? 36 : 70,
+          concentric: (n) => (n.data("focus") === "yes" ? (n.data("kind") === "person" ? 3 : 2) : 1),
+          levelWidth: () => 1 },
     wheelSensitivity: 0.2,
     minZoom: 0.2,
     maxZoom: 3,
   });
+  // a few nodes would be blown up to the maximum zoom by the layout's fit: keep labels at a readable size
+  if (cy.zoom() > 1.4) {
+    cy.zoom(1.4);
+    cy.center();
+  }
   cy.on("tap", "node[kind = 'person']", (evt) => {
     const pid = evt.target.data("person");
     if (pid && evt.target.data("focus") !== "yes") window.location.assign("/suspects/" + encodeURIComponent(pid));
   });
   const legend = el("p", null, "advice graph-legend");
-  legend.textContent = "Solid lines: private messages (sent→ received←). Dashed: same-person links between " +
+  legend.textContent = "Solid lines: private messages (sent and received by this person). Dashed: same-person links between " +
     "accounts (status on the line). Click a person to open their file.";
   node.appendChild(legend);
   if (data && data.hidden_contacts) {

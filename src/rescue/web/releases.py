@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect, text
@@ -94,6 +95,19 @@ def persons_of(s: Session, country: str, version: int) -> list[str]:
     rows = s.execute(text("SELECT person_id FROM release_persons WHERE country = :cc AND version = :v "
                           "ORDER BY person_id"), {"cc": country, "v": version})
     return [str(r[0]) for r in rows]
+
+
+def draft_persons(op_root: Path, path: str) -> list[str]:
+    """The persons of a version not released yet (``release_persons`` is written at release): its package.json
+    index, so that a reviewer sees whom a draft names before approving it."""
+    folder = (op_root / path).resolve()
+    if not folder.is_relative_to(op_root.resolve()):
+        return []
+    try:
+        doc = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+        return sorted({str(it["person_id"]) for it in doc.get("index", [])})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return []
 
 
 def count_released(s: Session, countries: frozenset[str] | None) -> int:

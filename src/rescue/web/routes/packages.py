@@ -33,6 +33,8 @@ def _detail(request: Request, viewer: Viewer, r: releases.ReleaseView) -> dict[s
     st = get_state(request)
     with st.read() as s:
         persons = releases.persons_of(s, r.country, r.version)
+    if not persons and r.status != "released":
+        persons = releases.draft_persons(st.op_root, r.path)
     persons = [p for p in persons if viewer.sees(p)]
     log(st, viewer.username, "consultation", "package", r.ref, country=r.country, details={"persons": len(persons)})
     return {"release": dataclasses.asdict(r), "persons": persons}
