@@ -60,21 +60,29 @@ def login(request: Request, username: Annotated[str, Form(max_length=64)],
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf_token.encode()):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token")
     client = request.client.host if request.client else ""
-    with st.workflow.session() as s:
+    with st.read() as s:
         user = s.get(User, username)
         locked = _locked_out(s, username[:64])
-        ok = passwords.verify_password(user.password_hash if user and user.active else None, password) and not locked
-        if not ok or user is None:
+        stored = user.password_hash if user and user.active else None
+        name = user.username if user else None
+        mfa = user is None or user.totp_secret is None
+    # Argon2 costs 0.1-0.5 s by design: verified outside any transaction, so that log-ins do not hold the
+    # workflow store's write lock (50 clients logging in at once queued every writer past the busy timeout)
+    ok = passwords.verify_password(stored, password) and not locked and name is not None
+    rehashed = passwords.hash_password(password) if ok and stored and passwords.needs_rehash(stored) else None
+    with st.workflow.session() as s:
+        if not ok or name is None:
             audit.append(s, actor=username[:64] or "-", action="logon", object_kind="session",
                          details={"result": "failed (locked out)" if locked else "failed", "client": client})
         else:
-            if passwords.needs_rehash(user.password_hash):
-                user.password_hash = passwords.hash_password(password)
-            mfa = user.totp_secret is None
-            token, _row = sessions.create(s, user.username, mfa_passed=mfa, client=client)
-            audit.append(s, actor=user.username, action="logon", object_kind="session",
+            if rehashed:
+                row = s.get(User, name)
+                if row is not None:
+                    row.password_hash = rehashed
+            token, _row = sessions.create(s, name, mfa_passed=mfa, client=client)
+            audit.append(s, actor=name, action="logon", object_kind="session",
                          details={"result": "password ok" if not mfa else "logged in", "client": client})
-    if not ok or user is None:
+    if not ok or name is None:
         if locked:
             return _login_form(request, f"Too many failed log-ins: try again in {LOCKOUT.seconds // 60} minutes.",
                                status_code=429)
