@@ -308,8 +308,8 @@ def main() -> int:
     }
     RESULTS.mkdir(exist_ok=True)
     sw = "" if args.software == "phpbb" else f"{args.software}-"
-    base = RESULTS / (f"{stamp}-{sw}{args.members}" if not args.dump
-                      else f"{stamp}-{args.dump.stem}-{round(size_mb)}mb")
+    label = f"{stamp}-{sw}{args.members}" if not args.dump else f"{stamp}-{args.dump.stem}-{round(size_mb)}mb"
+    base = RESULTS / (label if args.ingest_only else f"{label}-end-to-end")   # ingest-only runs keep their names
     base.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
     what = f"{dump}" if args.dump else f"{args.members:,} members, {args.software}"
     lines = [f"# Benchmark {stamp}: {what}, dump {size_mb:,.1f} MB, {os.cpu_count()} cores, "
