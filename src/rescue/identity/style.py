@@ -25,7 +25,6 @@ from collections import Counter
 import duckdb
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp  # type: ignore[import-untyped]  # no stubs; pyproject: add "scipy.*" to the overrides
 
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import TEMP, Evidence
@@ -40,26 +39,24 @@ def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1
               ) -> list[tuple[int, list[str]]]:
     """(account index, texts in time order, up to about ``max_chars``) for accounts with at least
     ``min_chars`` of own text."""
+    # The cut at ``max_chars`` is made inside DuckDB (a running sum of the lengths before each text), so
+    # only the texts that are read reach Python: a text is kept while the texts before it are shorter
+    # than ``max_chars`` in total (the one that crosses the limit is kept whole).
     rows = con.execute(f"""
         WITH t AS (SELECT a.idx, p.body_text AS body, p.posted_at AS ts, p.post_id AS rid FROM posts p
                    JOIN {TEMP} a USING (source_id, account_id) WHERE p.body_text IS NOT NULL
                    UNION ALL
                    SELECT a.idx, m.body_text, m.sent_at, m.message_id FROM messages m
                    JOIN {TEMP} a ON a.source_id = m.source_id AND a.account_id = m.sender_account_id
-                   WHERE m.body_text IS NOT NULL)
-        SELECT idx, list(body ORDER BY ts, rid) FROM t GROUP BY idx HAVING sum(length(body)) >= ? ORDER BY idx
-    """, [min_chars]).fetchall()
-    out: list[tuple[int, list[str]]] = []
-    for i, bodies in rows:
-        kept: list[str] = []
-        total = 0
-        for body in bodies:
-            if total >= max_chars:
-                break
-            kept.append(str(body))
-            total += len(body)
-        out.append((int(i), kept))
-    return out
+                   WHERE m.body_text IS NOT NULL),
+        c AS (SELECT idx, body, ts, rid, sum(length(body)) OVER (PARTITION BY idx) AS total,
+                     coalesce(sum(length(body)) OVER (PARTITION BY idx ORDER BY ts, rid
+                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+              FROM t)
+        SELECT idx, list(body ORDER BY ts, rid) FROM c WHERE total >= ? AND before < ?
+        GROUP BY idx ORDER BY idx
+    """, [min_chars, min(max_chars, 1 << 62)]).fetchall()
+    return [(int(i), [str(b) for b in bodies]) for i, bodies in rows]
 
 
 def _account_features(texts: list[str], keep: set[str], names: dict[str, int], memo: dict[str, str]
@@ -107,16 +104,24 @@ class Profiles:
         names: dict[str, int] = {}
         memo: dict[str, str] = {}
         per = [_account_features(texts, keep, names, memo) for texts in docs]
+        # document frequency of every feature id from one flat array of ids (each account's ids are unique);
+        # the full account × vocabulary matrix is never built: only the chosen columns are filled in.
         all_ids = np.concatenate([ids for ids, _ in per]) if per else np.zeros(0, np.int64)
-        vocab, cols = np.unique(all_ids, return_inverse=True)
-        rows = np.repeat(np.arange(len(per)), [len(ids) for ids, _ in per])
-        vals = 1.0 + np.log(np.concatenate([c for _, c in per]).astype(np.float64))
-        x = sp.csr_matrix((vals, (rows, cols.ravel())), shape=(len(per), len(vocab)))
-        df = np.bincount(x.indices, minlength=x.shape[1])
+        vocab, df = np.unique(all_ids, return_counts=True)
+        del all_ids
         order = np.lexsort((np.arange(len(df)), -df))            # most frequent first, ties by id
         chosen = np.sort(order[:n_features][df[order[:n_features]] >= 2])
-        idf = (np.log((1 + x.shape[0]) / (1 + df[chosen])) + 1.0).astype(np.float32)
-        z = x[:, chosen].astype(np.float32).toarray() * idf   # float32 throughout: profiles × features × 4 B
+        keep_ids = vocab[chosen]
+        idf = (np.log((1 + len(per)) / (1 + df[chosen])) + 1.0).astype(np.float32)
+        del vocab, df, order
+        z = np.zeros((len(per), len(chosen)), dtype=np.float32)   # profiles × features × 4 B
+        for r, (ids, counts) in enumerate(per):
+            pos = np.searchsorted(keep_ids, ids)
+            hit = pos < len(keep_ids)
+            hit[hit] = keep_ids[pos[hit]] == ids[hit]
+            z[r, pos[hit]] = (1.0 + np.log(counts[hit].astype(np.float64))).astype(np.float32)
+        del per
+        z *= idf
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         z -= z.mean(axis=0, keepdims=True)
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
