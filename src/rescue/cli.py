@@ -47,6 +47,9 @@ def ingest(
              "(map tables by column names and report what was mapped).")] = "auto",
     max_value_mb: Annotated[int, typer.Option(
         help="A single value (post body, blob) larger than this many MiB is quarantined, not held in memory.")] = 64,
+    memory_limit: Annotated[str | None, typer.Option(
+        help="What the store (DuckDB) may hold in memory during the ingest, e.g. 512MB or 4GB; beyond it, it "
+             "spills to <operation>/.ingest-tmp. Default: RESCUE_INGEST_MEMORY, else 1GB.")] = None,
 ) -> None:
     """Read a seized source into the evidence tables, with provenance, quarantine and a conservation check."""
     from rescue.ingest.pipeline import ingest as run_ingest
@@ -54,7 +57,7 @@ def ingest(
     op = operation.load(directory)
     with bytes_progress(out) as report:
         result = run_ingest(op, source, fmt=format, software=software, progress=report,
-                            max_value_bytes=max_value_mb << 20)
+                            max_value_bytes=max_value_mb << 20, memory_limit=memory_limit)
     print_ingest(out, result)
 
 

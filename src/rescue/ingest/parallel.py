@@ -75,7 +75,7 @@ def run(con: duckdb.DuckDBPyConnection, root: Path, path: Path, sid: str, adapte
     if len(parts) < 2 or tables is None:
         return Outcome(False, note="not enough INSERT statements to split at" if tables is not None
                        else "the adapter's tables cannot be handed to a worker")
-    clear_tmp(root)
+    shutil.rmtree(root / TMP / sid, ignore_errors=True)  # not the rest: DuckDB may spill there
     out_dir = root / TMP / sid / f"run-{os.getpid()}"
     out_dir.mkdir(parents=True)
     config = WorkerConfig(str(path), sid, adapter.software, rec.version, rec.prefix, tables, structure.defs,
@@ -111,7 +111,7 @@ def run(con: duckdb.DuckDBPyConnection, root: Path, path: Path, sid: str, adapte
     finally:
         if pool is not None:
             pool.close(kill=not finished)
-        clear_tmp(root)
+        shutil.rmtree(root / TMP / sid, ignore_errors=True)
 
 
 def _table_indices(adapter: Adapter, rec: Recognition) -> tuple[tuple[str, int], ...] | None:

@@ -53,10 +53,13 @@ def source_id_for(sha256: str) -> str:
 
 def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: str = "auto",
            progress: Progress | None = None, max_value_bytes: int = MAX_VALUE_BYTES,
-           workers: int | None = None) -> IngestResult:
+           workers: int | None = None, memory_limit: str | None = None) -> IngestResult:
     """Ingest one source. ``workers``: processes mapping a plain mysqldump in parallel (None: one
-    per core for sources of 8 MB or more; 1: sequential)."""
+    per core for sources of 8 MB or more; 1: sequential). ``memory_limit``: what DuckDB may hold in
+    memory (None: RESCUE_INGEST_MEMORY, else ``duck.INGEST_MEMORY``); beyond it, it spills to
+    ``<operation>/.ingest-tmp/spill``."""
     t0 = time.monotonic()
+    limit = duck.ingest_memory(memory_limit)
     received = utcnow()
     src = str(source)
     live = is_url(src) or fmt == "live"
@@ -72,6 +75,7 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
     try:
         duck.ensure_schema(con)
         parallel.clear_tmp(op.root)  # what a killed run left
+        duck.bound_memory(con, limit, op.root / parallel.TMP / "spill")
         if digest:
             prior = con.execute("SELECT software, format FROM sources WHERE sha256 = ?", [digest]).fetchone()
             if prior is not None:
@@ -157,6 +161,7 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
         raise RescueError(f"{op.store_path}: store error while ingesting {display}: {exc}") from exc
     finally:
         con.close()
+        parallel.clear_tmp(op.root)  # DuckDB's spill files
     append_register(op, {
         "source_id": sid, "path": display, "sha256": digest, "bytes": size, "format": reader.format,
         "software": adapter.software, "version": version, "table_prefix": rec.prefix,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,31 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         raise OperationError(f"{path}: cannot open the store: {exc}") from exc
+
+
+# What DuckDB may hold in memory while ingesting (its buffer pool: uncommitted row groups, hash
+# tables, caches); beyond it DuckDB writes to its temporary directory. RESCUE_INGEST_MEMORY overrides.
+INGEST_MEMORY = "1GB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def ingest_memory(requested: str | None) -> str:
+    """The DuckDB memory limit of an ingest: ``requested``, else RESCUE_INGEST_MEMORY, else the default."""
+    value = (requested or os.environ.get("RESCUE_INGEST_MEMORY") or INGEST_MEMORY).strip()
+    if not _MEMORY.fullmatch(value):
+        raise OperationError(f"memory limit {value!r}: give a size such as 512MB, 1GB or 4GiB")
+    return value
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection, memory_limit: str, temp_dir: Path) -> None:
+    """Cap DuckDB's memory at ``memory_limit`` and let it spill to ``temp_dir`` beyond that."""
+    value = ingest_memory(memory_limit)
+    temp = str(temp_dir).replace("'", "''")
+    try:
+        con.execute(f"SET memory_limit = '{value}'")
+        con.execute(f"SET temp_directory = '{temp}'")
+    except duckdb.Error as exc:
+        raise OperationError(f"memory limit {value!r}: {exc}") from exc
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
