@@ -3,6 +3,7 @@ released before (supplements), render every format, record the draft in the work
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
@@ -221,7 +222,9 @@ def _render_jobs(jobs: list[tuple[dict[str, Any], str, tuple[str, ...]]], worker
             if progress:
                 progress("render", i + 1, len(jobs))
         return out
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    # spawn, not fork: the parent holds DuckDB and Arrow threads, and a forked child that inherits
+    # their state can crash (seen: a segfault in reportlab's font loading under garbage collection).
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
         for i, (folder, files, digest) in enumerate(pool.map(_render, jobs)):
             out[folder] = (files, digest)
             if progress:
