@@ -20,15 +20,12 @@ from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from rescue.errors import UsageError
+from rescue.operation import utcnow as utcnow  # one clock for every workflow record
 from rescue.workflow.db import Base
 
 ACTIONS = ("collection", "alteration", "consultation", "disclosure", "combination", "erasure",
            "logon")  # logon: successful and failed logons and logouts (CJIS), from the workbench
 GENESIS = "0" * 64
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class AuditEntry(Base):

@@ -15,15 +15,12 @@ from sqlalchemy import Date, DateTime, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from rescue.errors import UsageError
+from rescue.operation import utcnow
 from rescue.workflow.db import Base
 
 KINDS = ("identified", "searched", "arrested", "charged", "convicted", "safeguarded", "not_pursued")
 # The order of progress of a case; "not_pursued" closes it. Used to name a person's current status.
 PROGRESS = {k: i for i, k in enumerate(KINDS)}
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Outcome(Base):

@@ -14,15 +14,12 @@ import secrets
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from rescue.operation import utcnow
 from rescue.workflow.db import Base
 
 IDLE = dt.timedelta(minutes=30)
 ABSOLUTE = dt.timedelta(hours=12)
 TOUCH_EVERY = dt.timedelta(seconds=60)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def token_digest(token: str) -> str:

@@ -8,13 +8,10 @@ from sqlalchemy import Boolean, DateTime, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from rescue.errors import UsageError
+from rescue.operation import utcnow
 from rescue.workflow.db import Base
 
 ROLES = ("admin", "analyst", "reviewer", "liaison", "auditor")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class User(Base):
