@@ -6,6 +6,7 @@ returns how a person types it in a post (plain, or obfuscated to dodge filters).
 
 from __future__ import annotations
 
+import functools
 import random
 
 import phonenumbers
@@ -25,16 +26,22 @@ JABBER_SERVERS = ("jabber.org", "jabber.de", "xmpp.jp", "jabber.at", "jabber.fr"
 _MOBILE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
-def make_phone(rng: random.Random, cc: str) -> str:
-    """A mobile number valid for ``cc`` (checked with phonenumbers), in E.164."""
+@functools.cache
+def _mobile_example(cc: str) -> tuple[str, str]:
+    """(country calling code, national number) of phonenumbers' example mobile number for ``cc``."""
     example = phonenumbers.example_number_for_type(cc, PhoneNumberType.MOBILE)
     if example is None:
         raise SynthError(f"phonenumbers has no mobile numbering plan for {cc}")
-    nn = str(example.national_number)
+    return str(example.country_code), str(example.national_number)
+
+
+def make_phone(rng: random.Random, cc: str) -> str:
+    """A mobile number valid for ``cc`` (checked with phonenumbers), in E.164."""
+    code, nn = _mobile_example(cc)
     keep = 3 if len(nn) > 8 else 2
     for _ in range(200):
         cand = nn[:keep] + "".join(rng.choice("0123456789") for _ in range(len(nn) - keep))
-        num = phonenumbers.parse(f"+{example.country_code}{cand}")
+        num = phonenumbers.parse(f"+{code}{cand}")
         if (phonenumbers.is_valid_number(num) and phonenumbers.region_code_for_number(num) == cc
                 and phonenumbers.number_type(num) in _MOBILE):
             return phonenumbers.format_number(num, PhoneNumberFormat.E164)

@@ -6,6 +6,7 @@ per locale) and people are then composed from the pools with a seeded ``random.R
 
 from __future__ import annotations
 
+import functools
 import importlib
 import random
 import unicodedata
@@ -40,6 +41,7 @@ NOUNS = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII form of a name (accents stripped, Cyrillic/Greek transliterated)."""
     t = text.lower().translate(_TRANSLIT)

@@ -6,6 +6,7 @@ more than a million persons fits in memory; nothing here knows about forum softw
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ class Population:
         return f"{self.given[p]} {self.family[p]}"
 
     def birth_year(self, p: int) -> int:
-        return datetime.fromtimestamp(int(self.birth[p]), tz=UTC).year
+        return _year(int(self.birth[p]))
 
     def messengers(self, p: int) -> list[tuple[str, str]]:
         return [(k, self.handles[k][p]) for k in MESSENGERS if self.handles[k][p]]
@@ -93,6 +94,12 @@ class Population:
             if value not in self.taken:
                 self.taken.add(value)
                 return value
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _year(t: int) -> int:
+    """The UTC year of unix time ``t`` (births fall on a few tens of thousands of days: cached)."""
+    return datetime.fromtimestamp(t, tz=UTC).year
 
 
 def _choose(rng: random.Random, options: tuple[tuple[str, str, float], ...]) -> tuple[str, str]:
