@@ -20,6 +20,8 @@ from rescue.synth.phrases_en import CATEGORIES, PM_OPENERS
 from rescue.synth.risk import HOSTILE, OCCUPATIONS, phrase
 from rescue.synth.style import PHPBB_SMILIES, Fingerprint, fingerprint, sentence_count
 
+FP_CACHE = 1 << 18  # fingerprints remembered per composer (cleared when full)
+
 # Plan flags of a post or message.
 F_SELECTOR, F_RISK, F_HOSTILE = 1, 2, 4
 
@@ -53,10 +55,23 @@ class Composer:
         self._subject = derive(seed, "subject", acc.spec.key)
         self._pm = derive(seed, "pm", acc.spec.key)
         self._profile = derive(seed, "profile", acc.spec.key)
+        self._styles = pop.style.tobytes()  # row p of the style matrix: bytes [p * width, (p + 1) * width)
+        self._width = int(pop.style.shape[1])
+        self._fps: dict[tuple[int, str], Fingerprint] = {}
 
     def _fp(self, a: int, lang: str) -> Fingerprint:
-        p = int(self.acc.person[a])
-        return fingerprint(self.pop.style[p].tobytes(), lang, self.pop.lang[p])
+        """The fingerprint of account ``a``'s person writing in ``lang``, remembered per (account, language):
+        :func:`fingerprint`'s own cache is too small for a world of millions, and the style row's bytes
+        (taken from one copy of the style matrix) are cheaper to slice than to extract per post."""
+        key = (a, lang)
+        fp = self._fps.get(key)
+        if fp is None:
+            if len(self._fps) >= FP_CACHE:
+                self._fps.clear()
+            p = int(self.acc.person[a])
+            w = self._width
+            fp = self._fps[key] = fingerprint(self._styles[p * w:(p + 1) * w], lang, self.pop.lang[p])
+        return fp
 
     def disclosable(self, a: int) -> list[tuple[str, str]]:
         """Selectors account ``a`` may reveal: its own compartment, or the person's shared ones."""
