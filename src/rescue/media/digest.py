@@ -62,7 +62,7 @@ def digest(chunks: Iterable[bytes], keep_up_to: int) -> Digest:
         if not chunk:
             continue
         if len(head) < 512:
-            head = (head + chunk)[:512]
+            head += chunk[:512 - len(head)]
         md5.update(chunk)
         sha1.update(chunk)
         sha256.update(chunk)

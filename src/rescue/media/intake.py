@@ -1,9 +1,9 @@
 """`rescue media intake`: walk a source, hash every file once in a process pool, store rows and quarantine.
 
-Memory stays bounded: at most ``workers * 4`` files are in flight and rows are appended to DuckDB
-in batches. Folder files are read by the workers themselves; archive and disk-image members are
-read (and their cryptographic hashes computed) by the walker, and only images and videos go to a
-worker for decoding.
+Memory stays bounded: at most ``2 * workers`` batches (each ≤ 32 files or 16 MiB of member
+content) are in flight and rows are appended to DuckDB in batches. Folder files are read by the
+workers themselves; archive and disk-image members are read (and their cryptographic hashes
+computed) by the walker, and only images and videos go to a worker for decoding.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from rescue.media import process, tables
 from rescue.media.digest import sniff
@@ -61,11 +63,13 @@ def next_intake_id(con: Any) -> str:
 
 
 class _Runner:
-    """Runs jobs in a pool of forked workers (or inline with one worker).
+    """Runs batches of jobs in a pool of forked workers (or inline with one worker).
 
+    Workers stay alive for the whole intake and get files in batches (``Batch``: up to
+    ``BATCH_FILES`` files or ``BATCH_BYTES`` bytes), one message each way per batch.
     A decoder that crashes a worker (hostile content can do that to a C library) breaks the pool:
-    the pool is restarted and each job that was in flight is retried alone; the one that crashes
-    again is hashed in this process without decoding and marked in ``error``.
+    the pool is restarted and each job of every batch in flight is retried alone; the one that
+    crashes again is hashed in this process without decoding and marked in ``error``.
     """
 
     def __init__(self, workers: int) -> None:
@@ -74,11 +78,12 @@ class _Runner:
         self.crashes = 0
         if workers > 1:
             self._start()
-        self.window = max(4, workers * 4)
+        self.window = max(2, workers * 2)  # batches in flight
 
     def _start(self) -> None:
         # fork before any reader thread or store connection exists; warm the pool up so that
         # every worker is forked now, not later while a 7z reader thread runs
+        Image.preinit()  # decoders imported once here, inherited by the workers
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
         for f in [self.pool.submit(os.getpid) for _ in range(self.workers)]:
@@ -89,30 +94,53 @@ class _Runner:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self._start()
 
-    def submit(self, fn: Callable[..., process.Row], *args: Any) -> Future[process.Row] | process.Row:
+    def submit(self, jobs: list[process.Job]) -> Future[list[process.Row]] | list[process.Row]:
         if self.pool is None:
-            return fn(*args)
-        return self.pool.submit(fn, *args)
+            return process.process_batch(jobs)
+        return self.pool.submit(process.process_batch, jobs)
 
-    def result(self, got: Future[process.Row] | process.Row, fn: Callable[..., process.Row],
-               args: tuple[Any, ...]) -> process.Row:
+    def results(self, got: Future[list[process.Row]] | list[process.Row], jobs: list[process.Job],
+                pool: object) -> list[process.Row]:
+        """The rows of a batch; ``pool`` is the pool it was sent to (restarted once, not once per batch)."""
         if not isinstance(got, Future):
             return got
         try:
             return got.result()
         except BrokenProcessPool:
-            self._restart()
+            if pool is self.pool:
+                self._restart()
+        return [self._alone(job) for job in jobs]
+
+    def _alone(self, job: process.Job) -> process.Row:
         assert self.pool is not None
         try:
-            return self.pool.submit(fn, *args).result()
+            return self.pool.submit(process.process_batch, [job]).result()[0]
         except BrokenProcessPool:
             self.crashes += 1
             self._restart()
-        return process.hashed_only(fn, args)
+        return process.hashed_only(*job)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
+
+
+BATCH_FILES = 32
+BATCH_BYTES = 16 << 20
+
+
+class Batch:
+    """Jobs for one worker call; ``rows`` is filled when its result is taken (in submission order)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[process.Job] = []
+        self.bytes = 0
+        self.got: Future[list[process.Row]] | list[process.Row] | None = None
+        self.rows: list[process.Row] | None = None
+        self.pool: object = None
+
+    def full(self) -> bool:
+        return len(self.jobs) >= BATCH_FILES or self.bytes >= BATCH_BYTES
 
 
 def run_intake(op: Operation, source: Path, *, label: str | None = None, limits: Limits | None = None,
@@ -133,13 +161,13 @@ def run_intake(op: Operation, source: Path, *, label: str | None = None, limits:
         result = IntakeResult(intake_id)
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         writer = RowWriter(con)
-        Job = tuple[Item, int, Future[process.Row] | process.Row, Callable[..., process.Row], tuple[Any, ...]]
-        pending: deque[Job] = deque()
+        # (item, its number, its batch and index in it) or (item, number, its row done here)
+        pending: deque[tuple[Item, int, Batch | None, int, process.Row | None]] = deque()
+        batch = Batch()
+        in_flight: deque[Batch] = deque()
         seq = 0
 
-        def finish(item: Item, n: int, got: Future[process.Row] | process.Row, fn: Callable[..., process.Row],
-                   args: tuple[Any, ...]) -> None:
-            row = runner.result(got, fn, args)
+        def finish(item: Item, n: int, row: process.Row) -> None:
             segments = row.pop("segments", None) or []
             file_id = f"{intake_id}/{n:07d}"
             row.update(file_id=file_id, intake_id=intake_id, container=item.container,
@@ -160,6 +188,31 @@ def run_intake(op: Operation, source: Path, *, label: str | None = None, limits:
             if progress is not None and result.files % 256 == 0:
                 progress(result.files, result.bytes)
 
+        def drain(keep_batches: int) -> None:
+            """Finish the rows in order while more than ``keep_batches`` batches are in flight."""
+            while pending:
+                item, n, owner, index, row = pending[0]
+                if owner is not None:
+                    if owner.rows is None:
+                        if owner is batch or len(in_flight) <= keep_batches:
+                            return
+                        done = in_flight.popleft()
+                        assert done.got is not None
+                        done.rows = runner.results(done.got, done.jobs, done.pool)
+                        done.got = None
+                    assert owner.rows is not None
+                    row = owner.rows[index]
+                pending.popleft()
+                assert row is not None
+                finish(item, n, row)
+
+        def send() -> None:
+            nonlocal batch
+            if batch.jobs:
+                batch.got, batch.pool = runner.submit(batch.jobs), runner.pool
+                in_flight.append(batch)
+                batch = Batch()
+
         try:
             for entry in walk(source, limits, disk_image=disk_image):
                 if isinstance(entry, Refused):
@@ -170,24 +223,26 @@ def run_intake(op: Operation, source: Path, *, label: str | None = None, limits:
                                                     "inner_path": entry.inner_path, "reason": entry.reason})
                     continue
                 seq += 1
-                fn: Callable[..., process.Row]
-                args: tuple[Any, ...]
+                job: process.Job | None = None
                 if entry.path is not None:
-                    fn, args = process.process_path, (entry.path, limits.max_decode_bytes)
-                    got = runner.submit(fn, *args)
+                    job = (process.process_path, (entry.path, limits.max_decode_bytes))
+                    size = entry.size or 0
                 else:
                     assert entry.digest is not None
-                    fn, args = process.analyse, (entry.digest,)
-                    if entry.digest.data is not None and sniff(entry.digest.head)[0] != "other":
-                        got = runner.submit(fn, *args)
+                    dig, entry.digest = entry.digest, None
+                    if dig.data is not None and sniff(dig.head)[0] != "other":
+                        job, size = (process.analyse, (dig,)), len(dig.data)
                     else:
-                        got = fn(*args)
-                    entry.digest = None
-                pending.append((entry, seq, got, fn, args))
-                while len(pending) > runner.window or (pending and not isinstance(pending[0][2], Future)):
-                    finish(*pending.popleft())
-            while pending:
-                finish(*pending.popleft())
+                        pending.append((entry, seq, None, 0, process.analyse(dig)))
+                if job is not None:
+                    batch.jobs.append(job)
+                    batch.bytes += size
+                    pending.append((entry, seq, batch, len(batch.jobs) - 1, None))
+                    if batch.full():
+                        send()
+                drain(runner.window)
+            send()
+            drain(0)
         finally:
             runner.close()
         writer.add("media_intakes", {

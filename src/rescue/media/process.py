@@ -1,31 +1,35 @@
 """What one file becomes: hashes, kind, PDQ (images, video segments) and EXIF leads, as a row dict.
 
-Runs in worker processes: ``process_path`` reads a file itself (folders), ``process_bytes`` gets
-the content from the reader (archive members, disk images). Errors of decoding are recorded in
-the row (``error``), never raised: a broken image is still hashed and listed.
+Runs in worker processes, a batch of files per call (``process_batch``): ``process_path`` reads a
+file itself (folders) in one read, ``analyse`` gets the digest and content from the reader (archive
+members, disk images). An image is opened once for its EXIF and its pixels. Errors of decoding are
+recorded in the row (``error``), never raised: a broken image is still hashed and listed.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PIL import Image
 
 from rescue.media.digest import Digest, digest, file_chunks, sniff
 from rescue.media.exif import read_exif
-from rescue.media.pdq import IMPL, hash_rgb, open_rgb
+from rescue.media.pdq import IMPL, hash_rgb, rgb_of
 
 Row = dict[str, Any]
+WHOLE_READ = 64 << 20  # files up to this size are read in one call
+Job = tuple[Callable[..., Row], tuple[Any, ...]]
 
 
 def _image(row: Row, data: bytes) -> None:
     with Image.open(io.BytesIO(data)) as img:
         leads = read_exif(img)
-    row.update(exif_make=leads.make, exif_model=leads.model, exif_serial=leads.serial,
-               exif_datetime=leads.datetime, gps_lat=leads.lat, gps_lon=leads.lon)
-    rgb, width, height = open_rgb(data)
+        row.update(exif_make=leads.make, exif_model=leads.model, exif_serial=leads.serial,
+                   exif_datetime=leads.datetime, gps_lat=leads.lat, gps_lon=leads.lon)
+        rgb, width, height = rgb_of(img)
     pdq, quality, variants = hash_rgb(rgb)
     row.update(width=width, height=height, pdq=pdq, pdq_quality=quality, pdq_impl=IMPL,
                pdq_variants=",".join(variants[1:]))
@@ -68,9 +72,16 @@ def process_chunks(chunks: Iterable[bytes], keep_up_to: int) -> Row:
 def process_path(path: str, keep_up_to: int) -> Row:
     try:
         with open(path, "rb") as fh:
+            if os.fstat(fh.fileno()).st_size <= min(keep_up_to, WHOLE_READ):
+                return analyse(digest([fh.read()], keep_up_to))  # one read, no copy (grown files: checked)
             return process_chunks(file_chunks(fh), keep_up_to)
     except OSError as exc:
         return {"error": f"unreadable: {exc.strerror or exc}"}
+
+
+def process_batch(jobs: list[Job]) -> list[Row]:
+    """Several files in one call (one message to and from a worker instead of one per file)."""
+    return [fn(*args) for fn, args in jobs]
 
 
 def process_bytes(data: bytes, keep_up_to: int) -> Row:

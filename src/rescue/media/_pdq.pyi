@@ -1,0 +1,6 @@
+"""Type stub of the C extension (src/rescue/media/_pdq.c)."""
+
+from typing import Any
+
+def hashes(rgb: Any, dihedral: bool = True, /) -> tuple[bytes, int]: ...
+def dct(rgb: Any, /) -> tuple[bytes, int]: ...
