@@ -82,30 +82,32 @@ static void sums_one(const float *x, float *y, Py_ssize_t n, int full) {
     for (int k = 0; k < half - 1; k++) { s -= x[li++]; y[oi++] = s; }
 }
 
-/* sums_one on every row, four rows side by side */
+/* sums_one on every row, ROWS rows side by side (independent chains: the adds of one row do not
+   wait for each other's latency) */
+#define ROWS 8
 WIDE static void sums_rows(const float *in, float *out, Py_ssize_t rows, Py_ssize_t n, int full) {
     int half = (full + 2) / 2;
     Py_ssize_t i = 0;
-    for (; i + 4 <= rows; i += 4) {
-        const float *x0 = in + i * n, *x1 = x0 + n, *x2 = x1 + n, *x3 = x2 + n;
-        float *y0 = out + i * n, *y1 = y0 + n, *y2 = y1 + n, *y3 = y2 + n;
-        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    for (; i + ROWS <= rows; i += ROWS) {
+        const float *x[ROWS];
+        float *y[ROWS], s[ROWS];
+        for (int b = 0; b < ROWS; b++) { x[b] = in + (i + b) * n; y[b] = out + (i + b) * n; s[b] = 0.0f; }
         Py_ssize_t ri = 0, li = 0, oi = 0;
         for (int k = 0; k < half - 1; k++, ri++) {
-            s0 += x0[ri]; s1 += x1[ri]; s2 += x2[ri]; s3 += x3[ri];
+#pragma GCC unroll 8
+            for (int b = 0; b < ROWS; b++) s[b] += x[b][ri];
         }
         for (int k = 0; k < full - half + 1; k++, ri++, oi++) {
-            s0 += x0[ri]; s1 += x1[ri]; s2 += x2[ri]; s3 += x3[ri];
-            y0[oi] = s0; y1[oi] = s1; y2[oi] = s2; y3[oi] = s3;
+#pragma GCC unroll 8
+            for (int b = 0; b < ROWS; b++) { s[b] += x[b][ri]; y[b][oi] = s[b]; }
         }
         for (Py_ssize_t k = 0; k < n - full; k++, ri++, li++, oi++) {
-            s0 += x0[ri]; s1 += x1[ri]; s2 += x2[ri]; s3 += x3[ri];
-            s0 -= x0[li]; s1 -= x1[li]; s2 -= x2[li]; s3 -= x3[li];
-            y0[oi] = s0; y1[oi] = s1; y2[oi] = s2; y3[oi] = s3;
+#pragma GCC unroll 8
+            for (int b = 0; b < ROWS; b++) { s[b] += x[b][ri]; s[b] -= x[b][li]; y[b][oi] = s[b]; }
         }
         for (int k = 0; k < half - 1; k++, li++, oi++) {
-            s0 -= x0[li]; s1 -= x1[li]; s2 -= x2[li]; s3 -= x3[li];
-            y0[oi] = s0; y1[oi] = s1; y2[oi] = s2; y3[oi] = s3;
+#pragma GCC unroll 8
+            for (int b = 0; b < ROWS; b++) { s[b] -= x[b][li]; y[b][oi] = s[b]; }
         }
     }
     for (; i < rows; i++) sums_one(in + i * n, out + i * n, n, full);

@@ -49,9 +49,11 @@ class RowWriter:
                 values[:] = [r.get(col) for r in buf]
                 columns[col] = values
             casts = ", ".join(f'"{col}"::{kind}' for col, kind in tables.TABLES[name])
-            self.con.register("_media_batch", columns)
+            # found by DuckDB's replacement scan (a local variable): a registered view would keep every
+            # batch alive until the end of an enclosing transaction (hash-set import)
+            _media_batch = columns
             self.con.execute(f"INSERT INTO {name} SELECT {casts} FROM _media_batch")
-            self.con.unregister("_media_batch")
+            del _media_batch
             self.counts[name] = self.counts.get(name, 0) + len(buf)
             buf.clear()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rescue.media.safety import MediaError
@@ -61,7 +62,7 @@ def flag(value: object) -> bool | None:
 
 @dataclass
 class Parsed:
-    rows: list[SetRow]
+    rows: Iterable[SetRow]  # a list, or an iterator (VICS: header and skips are known once it is exhausted)
     header_json: str | None
     scheme: str | None
     skipped: int = 0

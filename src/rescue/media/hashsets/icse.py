@@ -26,7 +26,8 @@ def parse(path: Path) -> Parsed:
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     if not reader.fieldnames or "MD5" not in reader.fieldnames:
         raise SetFormatError(path, "1", "no ICSE header (MD5;SHA1;…)")
-    parsed = Parsed([], json.dumps({"fieldnames": reader.fieldnames}), SCHEME)
+    rows: list[SetRow] = []
+    parsed = Parsed(rows, json.dumps({"fieldnames": reader.fieldnames}), SCHEME)
     for rec in reader:
         line = reader.line_num
         try:
@@ -45,7 +46,7 @@ def parse(path: Path) -> Parsed:
         if not row.has_hash():
             parsed.skip(f"line {line}", "no hash")
             continue
-        parsed.rows.append(row)
+        rows.append(row)
     return parsed
 
 

@@ -11,7 +11,8 @@ _BY_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
 
 def parse(path: Path, *, kind: str | None = None, category: str | None = None,
           scheme: str | None = None) -> Parsed:
-    parsed = Parsed([], None, scheme)
+    rows: list[SetRow] = []
+    parsed = Parsed(rows, None, scheme)
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, start=1):
             text = raw.decode("ascii", "replace").split("#", 1)[0].strip()
@@ -29,7 +30,7 @@ def parse(path: Path, *, kind: str | None = None, category: str | None = None,
                 continue
             row = SetRow(category=category, scheme=scheme if category else None)
             setattr(row, k, h)
-            parsed.rows.append(row)
+            rows.append(row)
     return parsed
 
 

@@ -22,6 +22,7 @@ FORMATS = ("auto", "vics", "icse", "plain", "nsrl")
 ROLES = ("notable", "known", "negative")
 VERDICTS = ("confirmed", "false-positive", "recategorise", "not-pertinent")
 DEFAULT_THRESHOLD = 31
+BATCH = 100_000  # set entries appended at a time (memory holds one batch, whatever the size of the set)
 
 
 def _now() -> dt.datetime:
@@ -60,28 +61,40 @@ def import_set(con: duckdb.DuckDBPyConnection, path: Path, *, name: str | None =
         raise MediaError(f"PDQ threshold {threshold} out of range 0..128")
     tables.ensure(con)
     fmt = detect(path) if fmt == "auto" else fmt
+    con.execute("BEGIN TRANSACTION")  # a set read as a stream may turn out malformed near its end: all or nothing
+    try:
+        got = _import(con, path, name, fmt, role, threshold, kind, category, scheme)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    return got
+
+
+def _import(con: duckdb.DuckDBPyConnection, path: Path, name: str | None, fmt: str, role: str | None,
+            threshold: int, kind: str | None, category: str | None, scheme: str | None) -> dict[str, Any]:
     set_id = _next_id(con)
-    writer = RowWriter(con, batch=100_000)
-    skipped, first_skip, header, set_scheme = 0, None, None, scheme
+    writer = RowWriter(con, batch=BATCH)
+    set_scheme = scheme
     rows: Iterable[SetRow]
+    parsed: Parsed | None = None
     if fmt == "nsrl":
         rows, role, set_scheme = nsrl.rows(path), role or "known", nsrl.SCHEME
     else:
-        parsed: Parsed = (vics.parse(path) if fmt == "vics" else icse.parse(path) if fmt == "icse"
-                          else plain.parse(path, kind=kind, category=category, scheme=scheme))
-        rows, header, skipped, first_skip = parsed.rows, parsed.header_json, parsed.skipped, parsed.first_skip
-        set_scheme = set_scheme or parsed.scheme
-        role = role or "notable"
+        parsed = (vics.parse(path) if fmt == "vics" else icse.parse(path) if fmt == "icse"
+                  else plain.parse(path, kind=kind, category=category, scheme=scheme))
+        rows, set_scheme, role = parsed.rows, set_scheme or parsed.scheme, role or "notable"
     n = 0
     for n, row in enumerate(rows, start=1):
         rec = asdict(row)
         if category is not None and rec["category"] is None:
             rec["category"], rec["scheme"] = category, scheme
         writer.add("media_set_hashes", {"set_id": set_id, "row_index": n, **rec})
+    header, skipped, first_skip = (parsed.header_json, parsed.skipped, parsed.first_skip) if parsed else (None, 0, None)
     writer.add("media_sets", {
         "set_id": set_id, "name": name or path.name, "format": fmt, "role": role, "enabled": True,
         "pdq_threshold": threshold, "scheme": set_scheme, "source_path": str(path),
-        "source_sha256": sha256_file(path), "imported_at": _now(), "entries": n, "header_json": header})
+        "source_sha256": sha256_file(path, chunk=1 << 20), "imported_at": _now(), "entries": n, "header_json": header})
     writer.flush()
     return {"set_id": set_id, "format": fmt, "role": role, "entries": n, "skipped": skipped, "first_skip": first_skip}
 

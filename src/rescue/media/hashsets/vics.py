@@ -4,13 +4,19 @@ A file is either ``{"@odata.context": "…#Media", "value": [media…]}`` or a c
 ``value`` holds cases with a ``Media`` list. Each media record is stored whole (``record_json``) and
 the document around the records (``header_json``) too, so an export of an imported set gives back
 JSON equal to the input, unknown fields included.
+
+The document is read as a stream (ijson): a multi-gigabyte set is imported in bounded memory.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import ijson
 
 from rescue.media.hashsets.common import Parsed, SetFormatError, SetRow, flag, hexhash
 
@@ -43,40 +49,159 @@ def _row(media: dict[str, Any], scheme: str) -> SetRow:
         record_json=json.dumps(media, ensure_ascii=False, separators=(",", ":")))
 
 
+class _Events:
+    """ijson's events with the byte position, and whole values built from them (iteratively: a hostile
+    document nested a million levels deep costs no recursion)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.it: Iterator[tuple[str, Any]] = ijson.basic_parse(fh, use_float=True)
+
+    def next(self) -> tuple[str, Any]:
+        return next(self.it)
+
+    def value(self, event: str, value: Any) -> Any:
+        if event not in ("start_map", "start_array"):
+            return value
+        builder = ijson.ObjectBuilder()
+        builder.event(event, value)
+        depth = 1
+        while depth:
+            event, value = next(self.it)
+            depth += event in ("start_map", "start_array")
+            depth -= event in ("end_map", "end_array")
+            builder.event(event, value)
+        return builder.value
+
+
+class _Stream:
+    """Media records of a VICS document as they are read, with the document around them kept.
+
+    Memory holds one media record (or one case without its Media list) at a time, whatever the size
+    of the file. The layout is the first element's: a case (an object with a ``Media`` list) makes the
+    document a case document, and a later element without a ``Media`` list is skipped."""
+
+    def __init__(self, path: Path, parsed: Parsed) -> None:
+        self.path, self.parsed = path, parsed
+        self.skeleton: dict[str, Any] = {}
+        self.cases: bool | None = None
+        self.counts: list[int] = []
+
+    def records(self, ev: _Events) -> Iterator[tuple[str, Any, int | None]]:
+        """(where, media record, case index) for every element of ``value``; fills the skeleton."""
+        event, _ = ev.next()
+        if event != "start_map":
+            raise SetFormatError(self.path, "0", "no VICS 'value' list")
+        found = False
+        while True:
+            event, key = ev.next()
+            if event == "end_map":
+                break
+            event, value = ev.next()
+            if key != "value" or found:
+                self.skeleton[key] = ev.value(event, value)
+                continue
+            if event != "start_array":
+                raise SetFormatError(self.path, "0", "no VICS 'value' list")
+            found = True
+            elements: list[Any] = []
+            self.skeleton["value"] = elements
+            g = 0
+            while True:
+                event, value = ev.next()
+                if event == "end_array":
+                    break
+                if event != "start_map":
+                    ev.value(event, value)
+                    if self.cases:
+                        self.parsed.skip(f"value[{g}]", "not a case (no Media list)")
+                    else:
+                        self.cases = False
+                        yield f"value[{g}]", value if event != "start_array" else [], None
+                    g += 1
+                    continue
+                yield from self._element(ev, g, elements)
+                g += 1
+        if not found:
+            raise SetFormatError(self.path, "0", "no VICS 'value' list")
+
+    def _element(self, ev: _Events, g: int, elements: list[Any]) -> Iterator[tuple[str, Any, int | None]]:
+        """One element of ``value`` (its start_map read): a case whose Media are streamed, or a media record."""
+        obj: dict[str, Any] = {}
+        streamed = False
+        while True:
+            event, key = ev.next()
+            if event == "end_map":
+                break
+            event, value = ev.next()
+            if key == "Media" and event == "start_array" and self.cases is not False and not streamed:
+                self.cases, streamed = True, True
+                obj["Media"] = []
+                self.counts.append(0)
+                i = 0
+                while True:
+                    event, value = ev.next()
+                    if event == "end_array":
+                        break
+                    yield f"value[{g}].Media[{i}]", ev.value(event, value), len(self.counts) - 1
+                    i += 1
+                continue
+            obj[key] = ev.value(event, value)
+        if streamed:
+            elements.append(obj)
+        elif self.cases:
+            self.parsed.skip(f"value[{g}]", "not a case (no Media list)")
+        else:
+            self.cases = False
+            yield f"value[{g}]", obj, None
+
+
 def parse(path: Path) -> Parsed:
-    try:
-        doc = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SetFormatError(path, str(getattr(exc, "pos", 0)), f"not JSON: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
-        raise SetFormatError(path, "0", "no VICS 'value' list")
-    context = str(doc.get("@odata.context") or doc.get("odata.metadata") or "")
-    scheme = scheme_of(context)
-    values: list[Any] = doc["value"]
-    cases = bool(values) and all(isinstance(v, dict) and isinstance(v.get("Media"), list) for v in values)
-    parsed = Parsed([], None, scheme)
-    counts: list[int] = []
-    groups = [v["Media"] for v in values] if cases else [values]
-    for g, media_list in enumerate(groups):
-        kept = 0
-        for i, media in enumerate(media_list):
-            where = f"value[{g}].Media[{i}]" if cases else f"value[{i}]"
-            if not isinstance(media, dict):
-                parsed.skip(where, "not an object")
-                continue
-            try:
-                row = _row(media, scheme)
-            except ValueError as exc:
-                parsed.skip(where, str(exc))
-                continue
-            parsed.rows.append(row)
-            kept += 1
-        counts.append(kept)
-    skeleton = dict(doc)
-    skeleton["value"] = [dict(v, Media=[]) for v in values] if cases else []
-    parsed.header_json = json.dumps({"layout": "cases" if cases else "media", "counts": counts, "doc": skeleton},
-                                    ensure_ascii=False)
+    """A VICS document read as a stream (ijson): ``rows`` is an iterator; ``header_json``, ``skipped``
+    and ``first_skip`` are set once it is exhausted."""
+    parsed = Parsed([], None, None)
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    context = re.search(rb'"(?:@odata\.context|odata\.metadata)"\s*:\s*"([^"]*)"', head)
+    parsed.scheme = scheme_of(context.group(1).decode("utf-8", "replace") if context else "")
+    parsed.rows = _rows(path, parsed)
     return parsed
+
+
+def _rows(path: Path, parsed: Parsed) -> Iterator[SetRow]:
+    stream = _Stream(path, parsed)
+    scheme = parsed.scheme or "VIC-US"
+    with path.open("rb") as fh:
+        ev = _Events(fh)
+        try:
+            for where, media, case in stream.records(ev):
+                if not isinstance(media, dict):
+                    parsed.skip(where, "not an object")
+                    continue
+                try:
+                    row = _row(media, scheme)
+                except ValueError as exc:
+                    parsed.skip(where, str(exc))
+                    continue
+                except RecursionError:
+                    parsed.skip(where, "nested too deep to store")
+                    continue
+                if case is not None:
+                    stream.counts[case] += 1
+                yield row
+        except (ijson.JSONError, StopIteration) as exc:
+            raise SetFormatError(path, f"byte {fh.tell()}", f"not JSON: {' '.join(str(exc).split())[:200]}") from exc
+    context = str(stream.skeleton.get("@odata.context") or stream.skeleton.get("odata.metadata") or "")
+    if scheme_of(context) != scheme:  # the context came after the records: the scheme is the document's
+        raise SetFormatError(path, "0", "@odata.context found only after the records: put it first")
+    cases = bool(stream.cases)
+    if not cases:
+        stream.skeleton["value"] = []
+    try:
+        parsed.header_json = json.dumps({"layout": "cases" if cases else "media", "counts": stream.counts,
+                                         "doc": stream.skeleton}, ensure_ascii=False)
+    except RecursionError as exc:
+        raise SetFormatError(path, "0", "document nested too deep to store") from exc
 
 
 def _fresh_record(row: dict[str, Any]) -> dict[str, Any]:
