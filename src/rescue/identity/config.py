@@ -71,6 +71,13 @@ class IdentityConfig:
     style_weak: float = 0.5           # mutual nearest with this cosine: weak evidence for the pair
     style_words: int = 100            # the most frequent words kept when masking topic words
     style_features: int = 5000        # features in a profile: those found in most accounts
+    style_dims: int = 256             # principal directions a profile is reduced to (memory: n × dims × 4 B)
+    style_sample: int = 20000         # accounts whose texts fix the vocabulary, IDF, mean and directions
+    style_exact_max: int = 150000     # up to this many profiles every pair is scored; above, an IVF index
+    style_probe: int = 16             # clusters of the IVF index searched per profile
+    # Real names in user names and e-mail names --------------------------------------------------------
+    names: bool = True
+    name_token_cap: int = 30          # a name token on more accounts is too common to identify anyone
     # Combination: a pair with weak evidence of this many different methods merges.
     weak_methods_to_merge: int = 2
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 AccountKey = tuple[str, str]  # (source_id, account_id)
 
 # Methods, strongest first (the order in which merges are applied).
-METHODS: tuple[str, ...] = ("decision", "selector", "ip", "attributes", "combined", "style")
+METHODS: tuple[str, ...] = ("decision", "selector", "ip", "attributes", "name", "combined", "style")
 # Confidence given to a merge by one piece of evidence of each method (splink and style carry scores).
 METHOD_CONFIDENCE: dict[str, float] = {"decision": 1.0, "selector": 0.99, "ip": 0.95}
 # How often one piece of evidence of each method and strength was right on synthetic ground truth (docs/identity.md,
@@ -20,7 +20,7 @@ METHOD_CONFIDENCE: dict[str, float] = {"decision": 1.0, "selector": 0.99, "ip": 
 # the order of the chance a pair is one person, combining its evidence as independent: 1 - prod(1 - p).
 REVIEW_PRECISION: dict[tuple[str, str], float] = {
     ("selector", "strong"): 0.99, ("ip", "strong"): 0.95, ("ip", "weak"): 0.85,
-    ("style", "weak"): 0.35, ("style", "candidate"): 0.05,
+    ("name", "strong"): 0.99, ("name", "weak"): 0.9, ("style", "weak"): 0.35, ("style", "candidate"): 0.05,
 }
 
 
@@ -50,7 +50,7 @@ class Evidence:
 
     a: int
     b: int
-    method: str     # selector | ip | attributes | style | decision
+    method: str     # selector | ip | attributes | name | style | decision
     kind: str       # selector kind, 'ip', 'attributes', 'writing style', the verdict
     value: str      # the shared value ('' for scores)
     detail: str     # where it was seen / what compared

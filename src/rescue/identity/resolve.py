@@ -22,12 +22,13 @@ from rescue.identity.config import IdentityConfig
 from rescue.identity.config import load as load_config
 from rescue.identity.model import METHODS, Evidence, drop_universe, has_table, load_universe
 from rescue.identity.names import attribute_table
+from rescue.identity.realnames import name_evidence
 from rescue.identity.strong import ip_evidence, selector_evidence
 from rescue.identity.style import style_evidence
 from rescue.store import duck
 
 Progress = Callable[[str, int, int], None]
-STEPS = ("selectors", "addresses", "attributes", "style", "clusters", "tables")
+STEPS = ("selectors", "addresses", "attributes", "names", "style", "clusters", "tables")
 
 
 @dataclass
@@ -124,12 +125,15 @@ def resolve(con: duckdb.DuckDBPyConnection, *, decisions_path: Path | None = Non
         suppressed += ip_suppressed
         step("addresses")
         prior_pairs = len({(e.a, e.b) for e in sel})
-        attrs, summary.splink = attribute_evidence(len(uni), attribute_table(con, uni), cfg, prior_pairs)
+        features = attribute_table(con, uni)
+        attrs, summary.splink = attribute_evidence(len(uni), features, cfg, prior_pairs)
         step("attributes")
+        names = name_evidence(con, features, cfg)
+        step("names")
         style, summary.style_accounts = style_evidence(con, cfg)
         step("style")
         decision_rows, decision_ev, verdicts = _decision_evidence(uni.index, decisions_path)
-        pairs = _pairs(sel + ips + attrs + style + decision_ev)
+        pairs = _pairs(sel + ips + attrs + names + style + decision_ev)
         same = {p for p, d in verdicts.items() if d.verdict == "same"}
         not_same = {p for p, d in verdicts.items() if d.verdict == "not same"}
         classify(pairs, cfg, same, not_same)
