@@ -64,7 +64,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from rescue.package import build_drafts
-    from rescue.package.render import render_all
+    from rescue.package.render import render_doc
     from rescue.workflow import open_workflow
     from rescue.workflow.users import add_user
 
@@ -91,7 +91,7 @@ def main() -> None:
     per_format: dict[str, float] = {}
     for fmt in ("json", "pdf", "csv", "xlsx", "ftm", "i2"):
         t = time.process_time()
-        render_all(doc, run / "format-probe" / fmt, (fmt,))
+        render_doc(doc, run / "format-probe" / fmt, (fmt,))
         per_format[fmt] = round(time.process_time() - t, 2)
     pdf_pages = 0
     from pypdf import PdfReader

@@ -89,10 +89,15 @@ def test_pdf_has_cover_contents_banner_on_every_page_and_every_report(built: tup
         assert f"Intelligence package {doc['country']}/{doc['version']}" in texts[0]
         assert "Contents" in texts[1]
         body = "\n".join(texts)
-        for r in doc["persons"]:
-            assert r["person_id"] in body
+        full = {p["person_id"] for p in doc["summary"]["priority"] if p["full_report"]}
+        reports = [r for r in doc["persons"] if r["person_id"] in full]
+        assert reports and len(reports) == doc["summary"]["full_reports"]
+        for r in doc["persons"]:  # a report heading "n. label (id)" only for the persons selected
+            assert (f"{r['person_id']})" in body) == (r["person_id"] in full), (folder, r["person_id"])
+        if len(full) < len(doc["persons"]):
+            assert f"The other {len(doc['persons']) - len(full)} persons of this package" in body.replace("\n", " ")
         # the contents give the page each report starts on
-        for r in (doc["persons"][0], doc["persons"][-1]):
+        for r in (reports[0], reports[-1]):
             contents = "\n".join(t for t in texts[1:] if "Contents" in t)
             after = contents.split(f"{r['person_id']})", 1)[1]
             page = int(re.search(r"\d+", after).group())  # type: ignore[union-attr]

@@ -78,6 +78,11 @@ def build_cmd(
                                                       "(Very High, High, Medium, Low).")] = None,
     formats: Annotated[str, typer.Option(help="Comma-separated: json,pdf,csv,xlsx,ftm,i2.")] =
         "json,pdf,csv,xlsx,ftm,i2",
+    report_tier: Annotated[str, typer.Option(help="Full per-person reports in the PDF (and XLSX detail sheets) "
+                                                  "for persons of this risk tier or higher; everyone is in JSON, "
+                                                  "CSV, FtM and i2. Low: everyone.")] = "High",
+    report_top: Annotated[int, typer.Option(help="Also a full report for the N highest-priority persons of each "
+                                                 "country, whatever their tier.")] = 10,
     workers: Annotated[int | None, typer.Option(help="Processes rendering packages (default: CPUs).")] = None,
     approve_ref: Annotated[str | None, typer.Option("--approve", help="Approve COUNTRY/VERSION instead.")] = None,
     release_ref: Annotated[str | None, typer.Option("--release", help="Release COUNTRY/VERSION instead.")] = None,
@@ -100,7 +105,7 @@ def build_cmd(
     result = build_drafts(directory, by=by, countries=country, handling_code=handling_code, tlp=normalise_tlp(tlp),
                           conditions=conditions, full=full, min_tier=min_tier,
                           formats=tuple(f.strip() for f in formats.split(",") if f.strip()), workers=workers,
-                          progress=_progress)
+                          report_tier=report_tier, report_top=report_top, progress=_progress)
     for line in result.lines():
         out.print(line, markup=False, highlight=False)
 

@@ -1,114 +1,101 @@
-"""Assemble one country's package document from the collected facts (the JSON every format renders)."""
+"""The parts of one country's package document (the JSON every format renders) that are not person reports:
+the head (identity, marking, grading rules), the summary with the priority list, the index, the annex.
+
+The reports themselves stream through the writers (render.py); this module keeps the running totals."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from rescue.package import grading
-from rescue.package.collect import Facts, Row
+from rescue.package.collect import Row
 from rescue.package.marking import Marking
-from rescue.package.report import deconfliction_report, lead_report, other_countries, report_hash
+from rescue.package.plan import TIERS, Selection
 
 FORMAT = "rescue-package"
 FORMAT_VERSION = 1
-TIERS = ("Very High", "High", "Medium", "Low")
-TIER_ORDER = {t: i for i, t in enumerate(TIERS)}
 LED_NOTE = ("Data subjects are kept apart by category (Directive (EU) 2016/680 Art. 6): the person reports "
             "concern suspects; this annex holds data concerning other parties (correspondents not attributed to "
             "any country) and victims (known media series). Use it only for the purpose stated with it.")
+WITHDRAWN_NOTE = "no longer reported to this country: disregard the earlier report and update your records"
 
 
-@dataclass
-class CountryPlan:
-    """Who a country receives: persons attributed to it (lead) and persons whose evidence also points to it."""
-
-    country: str
-    lead: list[str] = field(default_factory=list)
-    deconfliction: list[str] = field(default_factory=list)
-
-
-def plan(facts: Facts, *, min_tier: str | None = None) -> dict[str, CountryPlan]:
-    plans: dict[str, CountryPlan] = {}
-    limit = TIER_ORDER.get(min_tier or "Low", len(TIERS))
-    for pid, p in facts.persons.items():
-        country = p.get("country")
-        if not country or TIER_ORDER.get(str(p.get("tier") or "Low"), 3) > limit:
-            continue
-        plans.setdefault(country, CountryPlan(country)).lead.append(pid)
-        for other in other_countries(facts, pid):
-            plans.setdefault(other, CountryPlan(other)).deconfliction.append(pid)
-    return dict(sorted(plans.items()))
-
-
-def _priority_key(facts: Facts, pid: str) -> tuple[int, float, str]:
-    p = facts.persons[pid]
-    rank = p.get("rank")
-    return (int(rank) if rank is not None else 10**9, -float(p.get("score") or 0.0), pid)
-
-
-def person_reports(facts: Facts, cp: CountryPlan) -> tuple[list[Row], list[Row], list[Row]]:
-    """Every report of the country (lead first by priority, then deconfliction notices) and the annex rows."""
-    in_package = set(cp.lead)
-    reports: list[Row] = []
-    parties: list[Row] = []
-    victims: list[Row] = []
-    for pid in sorted(cp.lead, key=lambda x: _priority_key(facts, x)):
-        r, ps, vs = lead_report(facts, pid, in_package, other_countries(facts, pid))
-        reports.append(r)
-        parties.extend(ps)
-        victims.extend(vs)
-    for pid in sorted(cp.deconfliction, key=lambda x: _priority_key(facts, x)):
-        reports.append(deconfliction_report(facts, pid, cp.country))
-    return reports, parties, victims
-
-
-def document(*, facts: Facts, country: str, version: int, kind: str, base_version: int | None,
-             reports: list[Row], changes: dict[str, str], withdrawn: list[str], parties: list[Row],
-             victims: list[Row], marking: Marking, operation: dict[str, str], drafted_by: str,
-             generated_at: dt.datetime) -> dict[str, Any]:
-    """The package document. ``changes``: person id → new / changed / unchanged against the last release."""
-    tiers: Counter[str] = Counter()
-    priority = []
-    index = []
-    for i, r in enumerate(reports, start=1):
-        if r["role"] == "lead":
-            tiers[r["risk"]["tier"]] += 1
-        h = report_hash(r)
-        priority.append({"priority": i, "person_id": r["person_id"], "label": r["label"], "role": r["role"],
-                         "tier": r["risk"]["tier"], "score": r["risk"]["score"],
-                         "accounts": len(r["identity"]["accounts"]), "change": changes.get(r["person_id"], "new"),
-                         "deconfliction": [d["country"] for d in r["deconfliction"]]})
-        index.append({"person_id": r["person_id"], "role": r["role"], "category": r["category"],
-                      "change": changes.get(r["person_id"], "new"), "report_sha256": h})
-    used_sources = sorted({a["source_id"] for r in reports for a in r["identity"]["accounts"]})
-    by_category = {"other party": len(parties), "victim": len(victims)}
+def head(*, country: str, version: int, kind: str, base_version: int | None, marking: Marking,
+         operation: dict[str, str], drafted_by: str, generated_at: dt.datetime) -> dict[str, Any]:
+    """What a package says about itself (everything but sources, summary, index, persons, withdrawn, annex)."""
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "country": country, "version": version, "kind": kind, "base_version": base_version,
         "operation": operation, "generated_at": generated_at.replace(microsecond=0).isoformat() + "Z",
         "drafted_by": drafted_by, "marking": marking.to_json(),
-        "sources": [{"source_id": s, "sha256": facts.sources.get(s, {}).get("sha256"),
-                     "software": facts.sources.get(s, {}).get("software")} for s in used_sources],
         "grading": {"system": "4x4 (Europol Regulation Art. 29)",
                     "reliability": grading.RELIABILITY, "accuracy": grading.ACCURACY,
                     "rules": [{"fact": f, "grade": g, "why": w} for f, g, w in grading.GRADE_RULES]},
-        "summary": {
-            "persons": len(reports), "lead": sum(1 for r in reports if r["role"] == "lead"),
-            "deconfliction": sum(1 for r in reports if r["role"] == "deconfliction"),
-            "withdrawn": len(withdrawn), "tiers": {t: tiers.get(t, 0) for t in TIERS},
-            "selectors": sum(len(r["selectors"]) for r in reports),
-            "evidence_items": sum(len(r["country_evidence"]) for r in reports),
-            "xref_hits": sum(len(r["xref_hits"]) for r in reports),
-            "media_hits": sum(len(r["media_hits"]) for r in reports),
-            "media_checked": facts.has_media, "xref_checked": facts.has_xref,
-            "annex": dict(by_category), "priority": priority,
-        },
-        "index": index,
-        "persons": reports,
-        "withdrawn": [{"person_id": pid, "note": "no longer reported to this country: disregard the earlier report "
-                       "and update your records"} for pid in withdrawn],
-        "annex": {"note": LED_NOTE, "other_parties": parties, "victim_related": victims},
     }
+
+
+class Totals:
+    """The summary, priority list and index of a package, kept as its reports go by."""
+
+    def __init__(self, selection: Selection) -> None:
+        self.selection = selection
+        self.priority: list[Row] = []
+        self.index: list[Row] = []
+        self.tiers: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()
+        self.sources: set[str] = set()
+        self.parties: list[Row] = []
+        self.victims: list[Row] = []
+
+    def add(self, r: Row, report_sha256: str, change: str, full: bool, parties: list[Row],
+            victims: list[Row]) -> Row:
+        """Count one report; returns its entry of the priority list."""
+        lead = r["role"] == "lead"
+        if lead:
+            self.tiers[r["risk"]["tier"]] += 1
+        self.counts["lead" if lead else "deconfliction"] += 1
+        self.counts["selectors"] += len(r["selectors"])
+        self.counts["evidence_items"] += len(r["country_evidence"])
+        self.counts["xref_hits"] += len(r["xref_hits"])
+        self.counts["media_hits"] += len(r["media_hits"])
+        self.counts["full_reports"] += full
+        self.sources.update(a["source_id"] for a in r["identity"]["accounts"])
+        p = {"priority": len(self.priority) + 1, "person_id": r["person_id"], "label": r["label"], "role": r["role"],
+             "tier": r["risk"]["tier"], "score": r["risk"]["score"], "accounts": len(r["identity"]["accounts"]),
+             "change": change, "deconfliction": [d["country"] for d in r["deconfliction"]], "full_report": full}
+        self.priority.append(p)
+        self.index.append({"person_id": r["person_id"], "role": r["role"], "category": r["category"],
+                           "change": change, "report_sha256": report_sha256})
+        self.parties.extend(parties)
+        self.victims.extend(victims)
+        return p
+
+    @property
+    def persons(self) -> int:
+        return len(self.priority)
+
+    def summary(self, *, withdrawn: int, media_checked: bool, xref_checked: bool) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "persons": self.persons, "lead": c["lead"], "deconfliction": c["deconfliction"], "withdrawn": withdrawn,
+            "tiers": {t: self.tiers.get(t, 0) for t in TIERS}, "selectors": c["selectors"],
+            "evidence_items": c["evidence_items"], "xref_hits": c["xref_hits"], "media_hits": c["media_hits"],
+            "media_checked": media_checked, "xref_checked": xref_checked,
+            "annex": {"other party": len(self.parties), "victim": len(self.victims)},
+            "full_reports": c["full_reports"], "report_selection": self.selection.to_json(),
+            "priority": self.priority,
+        }
+
+    def sources_used(self, sources: dict[str, dict[str, Any]]) -> list[Row]:
+        return [{"source_id": s, "sha256": sources.get(s, {}).get("sha256"),
+                 "software": sources.get(s, {}).get("software")} for s in sorted(self.sources)]
+
+
+def withdrawn_entries(withdrawn: list[str]) -> list[Row]:
+    return [{"person_id": pid, "note": WITHDRAWN_NOTE} for pid in withdrawn]
+
+
+def annex(parties: list[Row], victims: list[Row]) -> dict[str, Any]:
+    return {"note": LED_NOTE, "other_parties": parties, "victim_related": victims}

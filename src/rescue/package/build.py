@@ -1,5 +1,7 @@
-"""Build draft packages: collect the findings once, plan who each country receives, compare with what was
-released before (supplements), render every format, record the draft in the workflow store."""
+"""Build draft packages: plan who each country receives and stage the findings once (SQL over the whole
+store, written to Parquet), render the countries in spawned worker processes (each reads its own persons a
+chunk at a time and streams every format), compare with what was released before (supplements), record the
+drafts in the workflow store."""
 
 from __future__ import annotations
 
@@ -18,16 +20,20 @@ from sqlalchemy import select
 
 from rescue import operation
 from rescue.errors import UsageError
-from rescue.package.assemble import document, person_reports, plan
-from rescue.package.collect import collect
+from rescue.package import worker
+from rescue.package.assemble import head
 from rescue.package.marking import DEFAULT_TLP, Marking
-from rescue.package.render import FORMATS, render_all, write_manifest
-from rescue.package.report import report_hash
+from rescue.package.plan import DEFAULT_REPORT_TIER, DEFAULT_REPORT_TOP, CountryPlan, Selection, check_tier, make_plans
+from rescue.package.render import FORMATS
+from rescue.package.stage import Staged, check_store, stage, store_tables
+from rescue.package.worker import Job, Outcome
 from rescue.workflow import audit, open_workflow
 from rescue.workflow.releases import Release, ReleasePerson
 from rescue.workflow.users import get_user
 
 DRAFTER_ROLES = ("analyst", "admin")
+SCRATCH = ".package-tmp"  # staged facts of one build, removed after it
+STAGE_MEMORY = "1GB"
 Progress = Callable[[str, int, int], None]
 
 
@@ -41,6 +47,7 @@ class Draft:
     path: Path
     manifest_sha256: str
     files: int
+    full_reports: int = 0
 
     @property
     def ref(self) -> str:
@@ -60,7 +67,7 @@ class BuildResult:
     def lines(self) -> list[str]:
         out = [f"{len(self.drafts)} draft packages, {self.persons:,} person reports in {self.seconds:.1f} s"]
         for d in self.drafts:
-            out.append(f"  {d.ref:<8} {d.kind:<10} {d.persons:>5} persons"
+            out.append(f"  {d.ref:<8} {d.kind:<10} {d.persons:>6,} persons, {d.full_reports:>4,} full reports"
                        + (f", {d.withdrawn} withdrawn" if d.withdrawn else "") + f"  {d.path}")
         if self.unchanged:
             out.append(f"  no changes since the last release: {' '.join(self.unchanged)}")
@@ -82,105 +89,88 @@ def baseline(s: Any, country: str) -> dict[str, str]:
     return {pid: h for pid, (change, h) in latest.items() if change != "withdrawn"}
 
 
-def _render(job: tuple[dict[str, Any], str, tuple[str, ...]]) -> tuple[str, list[str], str]:
-    doc, folder, formats = job
-    path = Path(folder)
-    files = render_all(doc, path, formats)
-    _, digest = write_manifest(doc, path, files)
-    return folder, [str(f) for f in files], digest
-
-
 def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, handling_code: str | None = None,
                  tlp: str = DEFAULT_TLP, conditions: str = "", full: bool = False, min_tier: str | None = None,
                  formats: tuple[str, ...] = FORMATS, workers: int | None = None,
+                 report_tier: str = DEFAULT_REPORT_TIER, report_top: int = DEFAULT_REPORT_TOP,
                  progress: Progress | None = None) -> BuildResult:
     """Draft a package for every country with attributed persons (or those in ``countries``).
 
-    A country that had a release before gets a **supplement** (only new and changed reports, plus the
-    persons withdrawn) unless ``full``; a country with nothing changed gets no draft. An unreleased draft
-    of the same country is superseded (its folder removed, its record kept)."""
+    Every person is in package.json, the CSV files, FtM and i2; a full report in the PDF (and the detail
+    sheets of the XLSX) goes to persons of ``report_tier`` or higher and the ``report_top`` highest-priority
+    persons of each country (docs/package.md). A country that had a release before gets a **supplement**
+    (only new and changed reports, plus the persons withdrawn) unless ``full``; a country with nothing
+    changed gets no draft. An unreleased draft of the same country is superseded (its folder removed, its
+    record kept)."""
     t0 = time.perf_counter()
     op = operation.load(op_root)
     marking = Marking(handling_code or op.handling_code, tlp, conditions)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    min_tier = check_tier(min_tier, "--min-tier")
+    selection = Selection(check_tier(report_tier, "--report-tier") or DEFAULT_REPORT_TIER, max(0, report_top))
     result = BuildResult()
     wf = open_workflow(op.root)
+    scratch = op.root / SCRATCH
     try:
         with wf.session() as s:
             user = get_user(s, by)
             if user.role not in DRAFTER_ROLES:
                 raise UsageError(f"user {by!r} ({user.role}) may not draft packages: role analyst or admin needed")
-        con = duckdb.connect(str(op.store_path), read_only=True)
-        try:
-            facts = collect(con)
-        finally:
-            con.close()
-        result.step_seconds["collect"] = time.perf_counter() - t0
-        plans = plan(facts, min_tier=min_tier)
+        plans, staged = _plan_and_stage(op.store_path, scratch, min_tier)
+        result.step_seconds["stage"] = time.perf_counter() - t0
         if countries:
             wanted = [c.upper() for c in countries]
-            plans = {c: plans[c] for c in wanted if c in plans}
             missing = [c for c in wanted if c not in plans]
             if missing:
                 raise UsageError(f"no attributed persons for {', '.join(missing)}")
+            plans = {c: plans[c] for c in wanted}
         now = audit.utcnow()
-        jobs: list[tuple[dict[str, Any], str, tuple[str, ...]]] = []
-        pending: list[tuple[dict[str, Any], Path]] = []
+        jobs: list[Job] = []
         t1 = time.perf_counter()
         with wf.session() as s:
-            for i, (cc, cp) in enumerate(plans.items()):
-                if progress:
-                    progress("assemble", i, len(plans))
-                reports, parties, victims = person_reports(facts, cp)
+            for cc, cp in plans.items():
                 base = baseline(s, cc)
                 released_before = bool(base) or _has_release(s, cc)
-                hashes = {r["person_id"]: report_hash(r) for r in reports}
-                changes = {pid: ("new" if pid not in base else "unchanged" if base[pid] == h else "changed")
-                           for pid, h in hashes.items()}
-                withdrawn = sorted(set(base) - set(hashes))
                 kind = "supplement" if released_before and not full else "full"
-                if kind == "supplement":
-                    keep = {pid for pid, c in changes.items() if c != "unchanged"}
-                    reports = [r for r in reports if r["person_id"] in keep]
-                    parties = [p for p in parties if p["related_person"] in keep]
-                    victims = [v for v in victims if v["related_person"] in keep]
-                    if not reports and not withdrawn:
-                        result.unchanged.append(cc)
-                        continue
-                version, base_version = _next_version(s, cc, result, by)
-                folder = op.packages_dir / cc / str(version)
-                doc = document(facts=facts, country=cc, version=version, kind=kind, base_version=base_version,
-                               reports=reports,
-                               changes=changes, withdrawn=withdrawn, parties=parties, victims=victims,
-                               marking=marking, operation={"name": op.name, "agency": op.agency}, drafted_by=by,
-                               generated_at=now)
-                if folder.exists():
-                    shutil.rmtree(folder)
-                jobs.append((doc, str(folder), formats))
-                pending.append((doc, folder))
-            result.step_seconds["assemble"] = time.perf_counter() - t1
+                version, base_version = _peek_version(s, cc)
+                h = head(country=cc, version=version, kind=kind, base_version=base_version, marking=marking,
+                         operation={"name": op.name, "agency": op.agency}, drafted_by=by, generated_at=now)
+                jobs.append(Job(h, str(op.packages_dir / cc / str(version)), formats, staged, cp.g_first, cp.g_last,
+                                tuple(cp.deconfliction), base, selection))
             t2 = time.perf_counter()
-            digests = _render_jobs(jobs, workers, progress)
+            outcomes = _render_jobs(jobs, workers, progress)
             result.step_seconds["render"] = time.perf_counter() - t2
-            for doc, folder in pending:
-                files, digest = digests[str(folder)]
+            for job in jobs:
+                o = outcomes[job.country]
+                if not o.drafted:
+                    result.unchanged.append(job.country)
+                    continue
+                version, base_version = _next_version(s, job.country, result, by)
+                if version != job.head["version"]:  # another build drafted meanwhile
+                    raise UsageError(f"package {job.country}/{job.head['version']} was drafted by another build "
+                                     "meanwhile; build again")
+                folder = Path(o.folder)
                 rel = folder.relative_to(op.root).as_posix()
-                s.add(Release(country=doc["country"], version=doc["version"], status="draft", kind=doc["kind"],
-                              base_version=doc["base_version"], handling_code=marking.handling_code, tlp=marking.tlp,
-                              persons=doc["summary"]["persons"], path=rel, manifest_sha256=digest, drafted_by=by,
+                kind = job.head["kind"]
+                s.add(Release(country=job.country, version=version, status="draft", kind=kind,
+                              base_version=base_version, handling_code=marking.handling_code, tlp=marking.tlp,
+                              persons=o.persons, path=rel, manifest_sha256=o.manifest_sha256, drafted_by=by,
                               drafted_at=now, recipients="[]"))
                 audit.append(s, actor=by, action="combination", object_kind="package",
-                             object_id=f"{doc['country']}/{doc['version']}", country=doc["country"],
+                             object_id=f"{job.country}/{version}", country=job.country,
                              justification="package drafted for review",
-                             details={"kind": doc["kind"], "persons": doc["summary"]["persons"],
-                                      "withdrawn": len(doc["withdrawn"]), "manifest_sha256": digest, "path": rel})
-                result.drafts.append(Draft(doc["country"], doc["version"], doc["kind"], doc["summary"]["persons"],
-                                           len(doc["withdrawn"]), folder, digest, len(files) + 1))
-                result.persons += doc["summary"]["persons"]
+                             details={"kind": kind, "persons": o.persons, "withdrawn": o.withdrawn,
+                                      "full_reports": o.full_reports, "manifest_sha256": o.manifest_sha256,
+                                      "path": rel})
+                result.drafts.append(Draft(job.country, version, kind, o.persons, o.withdrawn, folder,
+                                           o.manifest_sha256, len(o.files) + 1, o.full_reports))
+                result.persons += o.persons
+            result.step_seconds["record"] = time.perf_counter() - t1 - result.step_seconds["render"]
     finally:
         wf.close()
+        shutil.rmtree(scratch, ignore_errors=True)
     for rel in result.superseded_paths:
         old = op.root / rel
         if old.is_dir() and old.resolve().is_relative_to(op.packages_dir.resolve()):
@@ -189,9 +179,33 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
     return result
 
 
+def _plan_and_stage(store: Path, scratch: Path, min_tier: str | None) -> tuple[dict[str, CountryPlan], Staged]:
+    """Plan every country and stage the facts (one query per fact over the whole store), then let go of
+    DuckDB: the render workers read the staged files themselves."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    con = duckdb.connect(config={"memory_limit": STAGE_MEMORY, "temp_directory": str(scratch / "spill")})
+    try:
+        con.execute(f"attach '{str(store).replace(chr(39), chr(39) * 2)}' as store (read_only)")
+        con.execute("use store")
+        check_store(store_tables(con))
+        plans = make_plans(con, min_tier=min_tier)
+        staged = stage(con, scratch / "facts")
+    finally:
+        con.close()
+    return plans, staged
+
+
 def _has_release(s: Any, country: str) -> bool:
     q = select(Release.version).where(Release.country == country, Release.status == "released").limit(1)
     return s.execute(q).first() is not None
+
+
+def _peek_version(s: Any, country: str) -> tuple[int, int | None]:
+    """The version a new draft of ``country`` gets and the release it is based on (nothing changed yet)."""
+    rows = list(s.scalars(select(Release).where(Release.country == country).order_by(Release.version)))
+    released = [r.version for r in rows if r.status == "released"]
+    return (rows[-1].version + 1) if rows else 1, (released[-1] if released else None)
 
 
 def _next_version(s: Any, country: str, result: BuildResult, by: str) -> tuple[int, int | None]:
@@ -209,24 +223,23 @@ def _next_version(s: Any, country: str, result: BuildResult, by: str) -> tuple[i
     return version, (released[-1] if released else None)
 
 
-def _render_jobs(jobs: list[tuple[dict[str, Any], str, tuple[str, ...]]], workers: int | None,
-                 progress: Progress | None) -> dict[str, tuple[list[str], str]]:
+def _render_jobs(jobs: list[Job], workers: int | None, progress: Progress | None) -> dict[str, Outcome]:
     n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
-    out: dict[str, tuple[list[str], str]] = {}
+    out: dict[str, Outcome] = {}
     # largest packages first, so that the pool is not left waiting on one big country at the end
-    jobs = sorted(jobs, key=lambda j: -len(j[0]["persons"]))
-    if n <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            folder, files, digest = _render(job)
-            out[folder] = (files, digest)
+    ordered = sorted(jobs, key=lambda j: -j.size)
+    if n <= 1 or len(ordered) <= 1:
+        for i, job in enumerate(ordered):
+            out[job.country] = worker.run(job)
             if progress:
-                progress("render", i + 1, len(jobs))
+                progress("render", i + 1, len(ordered))
         return out
-    # spawn, not fork: the parent holds DuckDB and Arrow threads, and a forked child that inherits
-    # their state can crash (seen: a segfault in reportlab's font loading under garbage collection).
+    # spawn, not fork: the parent held DuckDB and Arrow threads, and a forked child that inherits their
+    # state can crash (seen: a segfault in reportlab's font loading under garbage collection). A job is a
+    # country's plan (ids and ranges); each worker reads the staged facts itself.
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for i, (folder, files, digest) in enumerate(pool.map(_render, jobs)):
-            out[folder] = (files, digest)
+        for i, o in enumerate(pool.map(worker.run, ordered)):
+            out[o.country] = o
             if progress:
-                progress("render", i + 1, len(jobs))
+                progress("render", i + 1, len(ordered))
     return out

@@ -1,14 +1,29 @@
-"""Render a package document into its folder in every format, and write the manifest of hashes."""
+"""Write a package folder as its reports stream in — every format open at once, one report at a time — and
+the manifest of hashes at the end.
+
+``package.json`` is put together at the end from its parts: the head, the summary and index (small), the
+person reports (spooled to a temporary file as they came, one compact JSON object a line), the withdrawn
+persons and the annex. The PDF holds the persons with a full report (``Selection``, plan.py); it is laid out
+at the end from the reports kept for it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from rescue.package.assemble import Totals, annex, withdrawn_entries
+from rescue.package.plan import Selection
+from rescue.package.tables import party_rows, person_row, report_rows, victim_rows, withdrawn_rows
+
 FORMATS = ("json", "pdf", "csv", "xlsx", "ftm", "i2")
 MANIFEST = "manifest.json"
+SPOOL = ".persons.jsonl"
 
 
 def sha256_file(path: Path) -> str:
@@ -19,48 +34,174 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def render_all(doc: dict[str, Any], folder: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write every requested format; return the files written (relative order fixed)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    if "json" in formats:
-        path = folder / "package.json"
-        path.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-        files.append(path)
-    if "pdf" in formats:
-        from rescue.package.write_pdf import write_pdf
-
-        files.append(write_pdf(doc, folder / "package.pdf"))
-    if "csv" in formats:
-        from rescue.package.write_tables import write_csv
-
-        files.extend(write_csv(doc, folder / "csv"))
-    if "xlsx" in formats:
-        from rescue.package.write_tables import write_xlsx
-
-        files.append(write_xlsx(doc, folder / "package.xlsx"))
-    if "ftm" in formats:
-        from rescue.package.write_exchange import write_ftm
-
-        (folder / "aleph").mkdir(exist_ok=True)
-        files.append(write_ftm(doc, folder / "aleph" / "entities.ftm.json"))
-    if "i2" in formats:
-        from rescue.package.write_exchange import write_i2
-
-        files.extend(write_i2(doc, folder / "i2"))
-    return files
+def _dumps(obj: Any) -> bytes:
+    return orjson.dumps(obj, default=str)
 
 
-def write_manifest(doc: dict[str, Any], folder: Path, files: list[Path]) -> tuple[Path, str]:
+class PackageWriter:
+    """One package folder. ``add`` each report in package order, then ``close``."""
+
+    def __init__(self, folder: Path, head: dict[str, Any], formats: tuple[str, ...], selection: Selection,
+                 *, sources: dict[str, dict[str, Any]], media_checked: bool, xref_checked: bool) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.head, self.formats = folder, head, formats
+        self.sources, self.media_checked, self.xref_checked = sources, media_checked, xref_checked
+        self.totals = Totals(selection)
+        self.pdf_reports: list[dict[str, Any]] = []
+        ref = f"{head['country']}/{head['version']}"
+        banner = head["marking"]["banner"]
+        self.spool = (folder / SPOOL).open("wb") if "json" in formats else None
+        self.csv = self.xlsx = self.ftm = self.i2 = None
+        if "csv" in formats:
+            from rescue.package.write_tables import CsvSink
+
+            self.csv = CsvSink(folder / "csv", banner, ref)
+        if "xlsx" in formats:
+            from rescue.package.write_tables import XlsxSink
+
+            self.xlsx = XlsxSink(folder / "package.xlsx", banner, [
+                ("country", head["country"]), ("version", str(head["version"])), ("kind", head["kind"]),
+                ("operation", head["operation"].get("name", "")), ("generated at", head["generated_at"]),
+                ("drafted by", head["drafted_by"])])
+        if "ftm" in formats:
+            from rescue.package.write_exchange import FtmSink
+
+            self.ftm = FtmSink(folder / "aleph" / "entities.ftm.json", head)
+        if "i2" in formats:
+            from rescue.package.write_exchange import I2Sink
+
+            self.i2 = I2Sink(folder / "i2")
+
+    def add(self, r: dict[str, Any], report_sha256: str, change: str, *, full: bool,
+            parties: list[dict[str, Any]], victims: list[dict[str, Any]]) -> None:
+        p = self.totals.add(r, report_sha256, change, full, parties, victims)
+        if self.spool is not None:
+            self.spool.write((b"," if p["priority"] > 1 else b"") + _dumps(r) + b"\n")
+        if self.csv is not None or self.xlsx is not None:
+            prow = person_row(r, p)
+            detail = list(report_rows(r))
+            if self.csv is not None:
+                self.csv.row("persons", prow)
+                for table, row in detail:
+                    self.csv.row(table, row)
+            if self.xlsx is not None:
+                self.xlsx.row("persons", prow)
+                if full:
+                    for table, row in detail:
+                        self.xlsx.row(table, row)
+        if self.ftm is not None:
+            self.ftm.add(r)
+        if self.i2 is not None:
+            self.i2.add(r)
+        if full and "pdf" in self.formats:
+            self.pdf_reports.append(r)
+
+    @property
+    def persons(self) -> int:
+        return self.totals.persons
+
+    def close(self, withdrawn: list[str]) -> list[Path]:
+        """Finish every format; returns the files written (the manifest is written by ``write_manifest``)."""
+        t = self.totals
+        gone = withdrawn_entries(withdrawn)
+        summary = t.summary(withdrawn=len(withdrawn), media_checked=self.media_checked,
+                            xref_checked=self.xref_checked)
+        files: list[Path] = []
+        if self.spool is not None:
+            self.spool.close()
+            files.append(self._json(summary, gone))
+        if "pdf" in self.formats:
+            from rescue.package.write_pdf import write_pdf
+
+            files.append(write_pdf(self._pdf_doc(summary, gone), self.folder / "package.pdf"))
+        for sink in (self.csv, self.xlsx):
+            if sink is not None:
+                sink.rows("withdrawn", withdrawn_rows(gone))
+                sink.rows("annex_other_parties", party_rows(t.parties))
+                sink.rows("annex_victim_related", victim_rows(t.victims))
+        if self.csv is not None:
+            files.extend(self.csv.close())
+        if self.xlsx is not None:
+            files.append(self.xlsx.close())
+        if self.ftm is not None:
+            files.append(self.ftm.close())
+        if self.i2 is not None:
+            files.extend(self.i2.close())
+        return files
+
+    def abort(self) -> None:
+        for sink in (self.spool, self.csv, self.xlsx, self.ftm, self.i2):
+            if sink is not None:
+                sink.close()
+
+    def _json(self, summary: dict[str, Any], gone: list[dict[str, Any]]) -> Path:
+        path = self.folder / "package.json"
+        spool = self.folder / SPOOL
+        with path.open("wb") as out:
+            out.write(b"{")
+            for k, v in self.head.items():
+                out.write(_dumps(k) + b":" + _dumps(v) + b",\n")
+            out.write(b'"sources":' + _dumps(self.totals.sources_used(self.sources)) + b",\n")
+            out.write(b'"summary":' + _dumps(summary) + b",\n")
+            out.write(b'"index":' + _dumps(self.totals.index) + b",\n")
+            out.write(b'"persons":[\n')
+            with spool.open("rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+            out.write(b"],\n")
+            out.write(b'"withdrawn":' + _dumps(gone) + b",\n")
+            out.write(b'"annex":' + _dumps(annex(self.totals.parties, self.totals.victims)) + b"}\n")
+        spool.unlink()
+        return path
+
+    def _pdf_doc(self, summary: dict[str, Any], gone: list[dict[str, Any]]) -> dict[str, Any]:
+        """What the PDF shows: the whole package's summary, the priority list and reports of the persons with a
+        full report, and the annex rows concerning them (the counts say how many more the tables hold)."""
+        t = self.totals
+        shown = {r["person_id"] for r in self.pdf_reports}
+        parties = [p for p in t.parties if p["related_person"] in shown]
+        victims = [v for v in t.victims if v["related_person"] in shown]
+        return {**self.head, "summary": {**summary, "priority": [p for p in t.priority if p["full_report"]]},
+                "persons": self.pdf_reports, "withdrawn": gone, "annex": annex(parties, victims),
+                "annex_total": {"other_parties": len(t.parties), "victim_related": len(t.victims)}}
+
+
+def render_doc(doc: dict[str, Any], folder: Path, formats: tuple[str, ...] = FORMATS,
+               selection: Selection | None = None) -> list[Path]:
+    """Write a whole package document (e.g. package.json read back) in the formats asked, as the build does."""
+    sel = selection or Selection(**doc["summary"].get("report_selection", {}))
+    head = {k: doc[k] for k in ("format", "format_version", "country", "version", "kind", "base_version",
+                                "operation", "generated_at", "drafted_by", "marking", "grading")}
+    sources = {s["source_id"]: s for s in doc["sources"]}
+    w = PackageWriter(folder, head, formats, sel, sources=sources, media_checked=doc["summary"]["media_checked"],
+                      xref_checked=doc["summary"]["xref_checked"])
+    pri = {p["person_id"]: p for p in doc["summary"]["priority"]}
+    idx = {i["person_id"]: i for i in doc["index"]}
+    parties: dict[str, list[dict[str, Any]]] = {}
+    victims: dict[str, list[dict[str, Any]]] = {}
+    for p in doc["annex"]["other_parties"]:
+        parties.setdefault(p["related_person"], []).append(p)
+    for v in doc["annex"]["victim_related"]:
+        victims.setdefault(v["related_person"], []).append(v)
+    for r in doc["persons"]:
+        pid = r["person_id"]
+        p = pri[pid]
+        full = p.get("full_report", sel.lead(p["tier"], p["priority"]) if r["role"] == "lead" else
+                     sel.notice(p["tier"]))
+        w.add(r, idx[pid]["report_sha256"], idx[pid]["change"], full=bool(full), parties=parties.get(pid, []),
+              victims=victims.get(pid, []))
+    return w.close([x["person_id"] for x in doc["withdrawn"]])
+
+
+def write_manifest(head: dict[str, Any], persons: int, folder: Path, files: list[Path]) -> tuple[Path, str]:
     """manifest.json: the package's identity and marking and every file with its sha256 and size.
     Returns the path and the manifest's own sha256 (recorded in the workflow store)."""
     entries = [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p), "bytes": p.stat().st_size}
                for p in sorted(files)]
     manifest = {
         "format": "rescue-package-manifest", "format_version": 1,
-        "country": doc["country"], "version": doc["version"], "kind": doc["kind"],
-        "base_version": doc["base_version"], "operation": doc["operation"], "generated_at": doc["generated_at"],
-        "drafted_by": doc["drafted_by"], "marking": doc["marking"], "persons": doc["summary"]["persons"],
+        "country": head["country"], "version": head["version"], "kind": head["kind"],
+        "base_version": head["base_version"], "operation": head["operation"], "generated_at": head["generated_at"],
+        "drafted_by": head["drafted_by"], "marking": head["marking"], "persons": persons,
         "hash": "sha256", "files": entries,
     }
     path = folder / MANIFEST

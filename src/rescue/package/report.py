@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 from collections import defaultdict
 from typing import Any
+
+import orjson
 
 from rescue.package import grading
 from rescue.package.collect import Facts, Row, iso, prov
 
 MAX_SIGHTINGS = 10  # sightings listed per selector (the count covers all)
-DECONFLICT_MIN_WEIGHT = 1.0  # strong evidence weight that makes a second country concerned
 STRONG_TYPES_FOR_B3 = 2
 
 
 def canonical(obj: object) -> bytes:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+    """Sorted keys, no spaces, UTF-8, anything else as ``str``: byte for byte what
+    ``json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)`` gives for a
+    report (so hashes of earlier releases still compare), ten times faster."""
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME, default=str)
 
 
 def report_hash(report: dict[str, Any]) -> str:
@@ -33,14 +36,8 @@ def report_hash(report: dict[str, Any]) -> str:
 
 
 def other_countries(facts: Facts, person_id: str) -> list[str]:
-    """Countries other than the attributed one that strong evidence points to (deconfliction)."""
-    lead = facts.persons[person_id].get("country")
-    weight: dict[str, float] = defaultdict(float)
-    for e in facts.evidence.get(person_id, []):
-        c = e.get("country")
-        if c and c != lead and e.get("strength") == "strong" and (e.get("weight") or 0) > 0:
-            weight[str(c)] += float(e["weight"])
-    return sorted(c for c, w in weight.items() if w >= DECONFLICT_MIN_WEIGHT)
+    """Countries other than the attributed one that strong evidence points to (deconfliction; plan.py)."""
+    return [str(c) for c in facts.persons[person_id].get("others") or []]
 
 
 def _accounts(facts: Facts, pid: str) -> tuple[list[Row], list[Row], list[Row], list[Row]]:
@@ -158,9 +155,10 @@ def _risk(facts: Facts, pid: str, *, with_evidence: bool) -> Row:
             "indicators": indicators if with_evidence else []}
 
 
-def _links(facts: Facts, pid: str, in_package: set[str]) -> tuple[list[Row], list[Row], list[Row]]:
+def _links(facts: Facts, pid: str, country: str) -> tuple[list[Row], list[Row], list[Row]]:
     """Same-person links (evidence joining this person's accounts, and held candidates), PM contacts, and
-    contacts who are no suspect of any package (other parties, kept apart)."""
+    contacts who are no suspect of any package (other parties, kept apart). A contact is *in this package*
+    when ``country``'s plan holds it as a lead."""
     same: list[Row] = []
     for lk in facts.links.get(pid, []):
         inside = lk["person_a"] == lk["person_b"]
@@ -177,33 +175,34 @@ def _links(facts: Facts, pid: str, in_package: set[str]) -> tuple[list[Row], lis
     merged: dict[str, Row] = {}
     for c in facts.contacts.get(pid, []):
         m = merged.setdefault(c["other"], {"sent": 0, "received": 0, "first_at": c["first_at"],
-                                           "last_at": c["last_at"]})
+                                           "last_at": c["last_at"], "label": c["other_label"],
+                                           "country": c["other_country"], "planned": c["other_planned"]})
         m["sent" if c["direction"] == "sent" else "received"] += int(c["messages"])
         m["first_at"] = min(m["first_at"], c["first_at"])
         m["last_at"] = max(m["last_at"], c["last_at"])
     for other, m in sorted(merged.items()):
-        o = facts.persons.get(other, {})
         row = {"person_id": other, "messages_sent": m["sent"], "messages_received": m["received"],
                "first_at": iso(m["first_at"]), "last_at": iso(m["last_at"]), "grade": grading.RECORD}
-        if other in in_package:
-            contacts.append({**row, "label": o.get("label"), "in_this_package": True, "country": o.get("country")})
-        elif o.get("country"):
+        if m["planned"] == country:
+            contacts.append({**row, "label": m["label"], "in_this_package": True, "country": m["country"]})
+        elif m["country"]:
             # a suspect reported to another country: a reference only (deconfliction through the lead country)
-            contacts.append({**row, "label": None, "in_this_package": False, "country": o.get("country")})
+            contacts.append({**row, "label": None, "in_this_package": False, "country": m["country"]})
         else:
-            parties.append({**row, "label": o.get("label"), "category": "other party",
+            parties.append({**row, "label": m["label"], "category": "other party",
                             "note": "private-message correspondent not attributed to any country"})
     return same, contacts, parties
 
 
-def lead_report(facts: Facts, pid: str, in_package: set[str], others: list[str]) -> tuple[Row, list[Row], list[Row]]:
+def lead_report(facts: Facts, pid: str) -> tuple[Row, list[Row], list[Row]]:
     """The full report for the country the person is attributed to, plus the annex rows it refers to
     (other parties, victim-related media series)."""
     p = facts.persons[pid]
+    others = other_countries(facts, pid)
     accounts, names, births, places = _accounts(facts, pid)
     evidence = _evidence(facts, pid)
     strong_types = {e["type"] for e in evidence if e["strength"] == "strong" and e["stance"] == "supports"}
-    same, contacts, parties = _links(facts, pid, in_package)
+    same, contacts, parties = _links(facts, pid, str(p["country"]))
     media, victims = _media(facts, pid)
     report = {
         "person_id": pid, "label": p["label"], "role": "lead", "category": "suspect",

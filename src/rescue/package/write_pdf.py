@@ -267,6 +267,16 @@ def _summary(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tup
                     f"items {s['evidence_items']}, cross-investigation hits {s['xref_hits']}, media hits "
                     f"{s['media_hits']}" + ("" if s["media_checked"] else " (media triage not run)") + ".",
                     st["body"])
+    full, shown = s.get("full_reports", s["persons"]), len(s["priority"])
+    rest = s["persons"] - shown
+    sel = s.get("report_selection")
+    if sel and rest > 0:
+        top = f" and the {sel['top']} highest-priority persons of the country" if sel["top"] else ""
+        yield Paragraph(e_(f"Full reports in this PDF: {full} persons — risk tier {sel['tier']} or higher{top}. "
+                           f"The other {rest} persons of this package are in package.json, the CSV files "
+                           f"(csv/persons.csv and one file per kind of fact), FollowTheMoney and i2, each with "
+                           f"their accounts, selectors, country evidence, timeline, risk and links; "
+                           f"package.xlsx lists them on its persons sheet."), st["body"])
     yield Spacer(1, 4)
     rows = [[p["priority"], p["label"], p["person_id"], p["role"], p["tier"], p["score"], p["change"],
              " ".join(p["deconfliction"])] for p in s["priority"]]
@@ -289,6 +299,12 @@ def _annex(doc: dict[str, Any], st: dict[str, ParagraphStyle], marks: list[tuple
     yield _Mark("annex", ANNEX_TITLE, 0, marks)
     yield Paragraph(ANNEX_TITLE, st["h1"])
     yield Paragraph(e_(annex["note"]), st["body"])
+    total = doc.get("annex_total") or {}
+    if total.get("other_parties", 0) + total.get("victim_related", 0) > \
+            len(annex["other_parties"]) + len(annex["victim_related"]):
+        yield Paragraph(e_(f"Shown: the rows concerning the persons with a full report. The whole annex "
+                           f"({total['other_parties']} other parties, {total['victim_related']} victim-related "
+                           f"rows) is in package.json and csv/annex_*.csv."), st["small"])
     yield Paragraph(f"Other parties ({len(annex['other_parties'])})", st["h2"])
     rows = [[p["related_person"], p["person_id"], p["label"], p["messages_sent"], p["messages_received"], p["grade"]]
             for p in annex["other_parties"]]
