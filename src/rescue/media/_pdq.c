@@ -17,8 +17,15 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LITTLE_ENDIAN_HOST 1
+#else
+#define LITTLE_ENDIAN_HOST 0
+#endif
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -50,9 +57,14 @@ WIDE static void luma_rgb(const unsigned char *base, Py_ssize_t rows, Py_ssize_t
         if (pstride == 3 && cstride == 1) {
             for (Py_ssize_t j = 0; j < cols; j++)
                 o[j] = (float)((double)p[3 * j] * 0.299 + (double)p[3 * j + 1] * 0.587 + (double)p[3 * j + 2] * 0.114);
-        } else if (pstride == 4 && cstride == 1) {  /* Pillow's own RGB layout (RGBX) */
-            for (Py_ssize_t j = 0; j < cols; j++)
-                o[j] = (float)((double)p[4 * j] * 0.299 + (double)p[4 * j + 1] * 0.587 + (double)p[4 * j + 2] * 0.114);
+        } else if (pstride == 4 && cstride == 1 && LITTLE_ENDIAN_HOST) {
+            /* Pillow's own RGB layout (RGBX): one 32-bit load a pixel, which vectorises */
+            for (Py_ssize_t j = 0; j < cols; j++) {
+                uint32_t px;
+                memcpy(&px, p + 4 * j, 4);
+                o[j] = (float)((double)(px & 255u) * 0.299 + (double)((px >> 8) & 255u) * 0.587
+                               + (double)((px >> 16) & 255u) * 0.114);
+            }
         } else {
             for (Py_ssize_t j = 0; j < cols; j++) {
                 const unsigned char *q = p + j * pstride;
@@ -217,17 +229,30 @@ static void variant(float a[16][16], int v, float out[16][16]) {
         }
 }
 
-/* luma (rows x cols) -> 64x64 (blur and decimate); returns -1 when out of memory */
-WIDE static int downsample(float *luma, Py_ssize_t rows, Py_ssize_t cols, float a[64][64]) {
+/* Scratch memory of one thread, kept between calls: fresh buffers of a few MB from malloc are new
+   pages from the kernel each time (page faults and zeroing cost about a fifth of a hash). */
+static _Thread_local float *scratch = NULL;
+static _Thread_local size_t scratch_floats = 0;
+
+#define KEEP_FLOATS ((size_t)4 << 20) /* at most 16 MB kept per thread; larger pictures get their own */
+
+static float *scratch_for(size_t floats) {
+    if (floats > KEEP_FLOATS) return malloc(sizeof(float) * floats);
+    if (floats > scratch_floats) {
+        float *grown = realloc(scratch, sizeof(float) * floats);
+        if (!grown) return NULL;
+        scratch = grown;
+        scratch_floats = floats;
+    }
+    return scratch;
+}
+
+/* luma (rows x cols, followed by its scratch) -> 64x64 (blur and decimate) */
+WIDE static void downsample(float *luma, Py_ssize_t rows, Py_ssize_t cols, float a[64][64]) {
     int wr = (int)((cols + 127) / 128), wc = (int)((rows + 127) / 128);
     Py_ssize_t wide = cols > 64 ? cols : 64;
-    float *buf = malloc(sizeof(float) * (size_t)(rows * cols));
-    float *cnt = malloc(sizeof(float) * (size_t)cols);
-    float *sums = malloc(sizeof(float) * (size_t)wide);
-    float *narrow = malloc(sizeof(float) * (size_t)(rows * 64));
-    float *narrow2 = malloc(sizeof(float) * (size_t)(rows * 64));
-    int rc = -1;
-    if (!buf || !cnt || !sums || !narrow || !narrow2) goto done;
+    float *buf = luma + rows * cols, *cnt = buf + rows * cols, *sums = cnt + cols, *narrow = sums + wide;
+    float *narrow2 = narrow + rows * 64;
     window_counts(cols, wr, cnt);
     /* pass 1: rows (luma -> buf) */
     sums_rows(luma, buf, rows, cols, wr);
@@ -250,10 +275,6 @@ WIDE static int downsample(float *luma, Py_ssize_t rows, Py_ssize_t cols, float 
     box_cols(narrow, narrow2, rows, 64, wc, sums);
     for (int k = 0; k < 64; k++)
         for (int m = 0; m < 64; m++) a[k][m] = narrow2[ri[k] * 64 + m];
-    rc = 0;
-done:
-    free(buf); free(cnt); free(sums); free(narrow); free(narrow2);
-    return rc;
 }
 
 /* hashes (nvariants x 32 bytes) and the 16x16 DCT of the picture; returns quality, or -1 (memory) */
@@ -262,18 +283,20 @@ static int pdq(const Py_buffer *view, int nvariants, int copy64, unsigned char *
     memset(hashes, 0, (size_t)nvariants * 32);
     memset(dct, 0, sizeof(float) * 256);
     if (rows < 5 || cols < 5) return 0;
-    float *luma = malloc(sizeof(float) * (size_t)(rows * cols));
+    size_t wide = (size_t)(cols > 64 ? cols : 64);
+    /* luma, buf (rows x cols each), cnt (cols), sums (wide), narrow and narrow2 (rows x 64 each) */
+    size_t floats = 2 * (size_t)rows * (size_t)cols + (size_t)cols + wide + 128 * (size_t)rows;
+    float *luma = scratch_for(floats);
     if (!luma) return -1;
     luma_rgb(view->buf, rows, cols, view->strides[0], view->strides[1], view->strides[2], luma);
     float a[64][64];
     if (copy64 && rows == 64 && cols == 64) {
         /* pdqFloat256FromFloatLuma (the single hash, not the dihedral one) takes 64x64 luma as it is */
         memcpy(a, luma, sizeof a);
-    } else if (downsample(luma, rows, cols, a) < 0) {
-        free(luma);
-        return -1;
+    } else {
+        downsample(luma, rows, cols, a);
     }
-    free(luma);
+    if (floats > KEEP_FLOATS) free(luma);
     int quality = quality_metric(a);
     dct64to16(a, dct);
     float tmp[16][16];

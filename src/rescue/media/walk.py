@@ -47,14 +47,21 @@ def _nested(entries: Iterator[Entry], limits: Limits, depth: int) -> Iterator[En
         yield from _nested(inner, limits, depth + 1)
 
 
-def _file_item(root: str, path: str, st: os.stat_result) -> Item:
-    rel = os.path.relpath(path, root).replace(os.sep, "/")
-    return Item(root, "folder", rel, size=st.st_size, mtime=utc(st.st_mtime), atime=utc(st.st_atime),
-                ctime=utc(st.st_ctime), deleted=False, path=path)
+def _rel(root: str, path: str) -> str:
+    """``path`` relative to ``root`` with / separators (a plain cut when the walk joined it under root)."""
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    rel = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
-def _container(root: str, path: str, st: os.stat_result, limits: Limits, depth: int) -> Iterator[Entry]:
-    yield _file_item(root, path, st)
+def _file_item(root: str, path: str, st: os.stat_result, rel: str | None = None) -> Item:
+    return Item(root, "folder", rel or _rel(root, path), size=st.st_size, mtime=utc(st.st_mtime),
+                atime=utc(st.st_atime), ctime=utc(st.st_ctime), deleted=False, path=path)
+
+
+def _container(root: str, path: str, st: os.stat_result, limits: Limits, depth: int,
+               rel: str | None = None) -> Iterator[Entry]:
+    yield _file_item(root, path, st, rel)
     head = _head(path)
     kind = archives.archive_kind(head)
     label = path
@@ -72,11 +79,11 @@ def _folder(root: str, limits: Limits) -> Iterator[Entry]:
             with os.scandir(current) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield Refused(root, os.path.relpath(current, root), f"unreadable folder: {exc.strerror}")
+            yield Refused(root, _rel(root, current) if current != root else ".", f"unreadable folder: {exc.strerror}")
             continue
         subdirs = []
         for e in entries:
-            rel = os.path.relpath(e.path, root).replace(os.sep, "/")
+            rel = _rel(root, e.path)
             try:
                 st = e.stat(follow_symlinks=False)
             except OSError as exc:
@@ -87,7 +94,7 @@ def _folder(root: str, limits: Limits) -> Iterator[Entry]:
             elif stat.S_ISDIR(st.st_mode):
                 subdirs.append(e.path)
             elif stat.S_ISREG(st.st_mode):
-                yield from _container(root, e.path, st, limits, 0)
+                yield from _container(root, e.path, st, limits, 0, rel)
             else:
                 yield Refused(root, rel, "special file (device, socket or pipe) not read")
         stack.extend(reversed(subdirs))
