@@ -49,7 +49,17 @@ class Decision:
     reason: str
 
 
+_FAMILIES: dict[str, str] = {}
+
+
 def family(evidence_type: str) -> str:
+    got = _FAMILIES.get(evidence_type)
+    if got is None:
+        got = _FAMILIES[evidence_type] = _family(evidence_type)
+    return got
+
+
+def _family(evidence_type: str) -> str:
     if evidence_type.startswith("ip_"):
         return "ip"
     if evidence_type.startswith("phone"):
@@ -106,12 +116,14 @@ def grade(evidence_type: str, reliability: str, corroborated: bool) -> tuple[str
 def corroboration(rows: list[tuple[str, tuple[str, ...], float]], attributed: str | None) -> list[bool]:
     """For one person's items (type, countries, weight): is each one corroborated by another kind of evidence?"""
     fams: dict[str, set[str]] = defaultdict(set)
-    for etype, ccs, w in rows:
+    kinds = [family(etype) for etype, _, _ in rows]
+    for (_etype, ccs, w), fam in zip(rows, kinds, strict=True):
         if w > 0:
             for c in ccs:
-                fams[c].add(family(etype))
+                fams[c].add(fam)
     out: list[bool] = []
-    for etype, ccs, _w in rows:
+    for (_etype, ccs, _w), fam in zip(rows, kinds, strict=True):
         focus = ccs[0] if len(ccs) == 1 else (attributed if attributed in ccs else None)
-        out.append(focus is not None and bool(fams.get(focus, set()) - {family(etype)}))
+        got = fams.get(focus) if focus is not None else None
+        out.append(got is not None and (len(got) > 1 or fam not in got))
     return out

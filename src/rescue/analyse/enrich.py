@@ -105,10 +105,13 @@ def domain_enrichment(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> pa
     return pa.Table.from_pydict(out, schema=DOMAIN_SCHEMA)
 
 
-def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine: Engine | None = None) -> pa.Table:
-    """Time zone, declared location and language per account of a person (language on ``engine``)."""
+def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine: Engine | None = None,
+                    languages: pa.Table | None = None) -> pa.Table:
+    """Time zone, declared location and language per account of a person (language on ``engine``, unless
+    ``languages``, the result of :func:`rescue.analyse.language.detect_languages`, is given)."""
+    found = languages if languages is not None else detect_languages(con, cfg, engine)
     langs = {(r["source_id"], r["account_id"]): (r["language"], r["confidence"], r["chars"])
-             for r in detect_languages(con, cfg, engine).to_pylist()}
+             for r in found.to_pylist()}
     default_lang = con.execute("""SELECT min(value) FROM forum_config WHERE name IN
                                   ('default_lang', 'bblang', 'language', 'default_locale')""").fetchall()
     board_lang = str(default_lang[0][0]).lower()[:2] if default_lang and default_lang[0][0] else "en"

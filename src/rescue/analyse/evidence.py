@@ -23,44 +23,51 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("first_seen", "TIMESTAMP"), ("last_seen", "TIMESTAMP"), ("origin", "VARCHAR"), ("origin_id", "VARCHAR"),
     ("prov_table", "VARCHAR"), ("prov_key", "VARCHAR"), ("prov_offset", "BIGINT"))
 
+# Accounts and addresses are numbered first (integer keys make the 3.8 M-sighting aggregations cheap).
 _IP_SQL = """
-WITH ev AS (
-    SELECT pa.person_id, e.source_id, e.account_id, e.ip, e.seen_at, e.kind, e.prov_table, e.prov_key, e.prov_offset,
-           coalesce(h.country, i.country) AS country, i.class, i.asn_name
+WITH acc_ids AS (
+    SELECT person_id, source_id, account_id, row_number() OVER () AS aid FROM person_accounts
+),
+ip_ids AS (
+    SELECT ip, country, class, asn_name, row_number() OVER () AS ipn FROM ip_enrichment
+),
+ev AS (
+    SELECT a.aid, i.ipn, e.seen_at, CAST(e.seen_at AS DATE) AS day, e.kind, e.prov_table, e.prov_key, e.prov_offset,
+           coalesce(h.country, i.country) AS country, i.class
     FROM ip_events e
-    JOIN person_accounts pa ON pa.source_id = e.source_id AND pa.account_id = e.account_id
-    JOIN ip_enrichment i ON i.ip = e.ip
+    JOIN acc_ids a ON a.source_id = e.source_id AND a.account_id = e.account_id
+    JOIN ip_ids i ON i.ip = e.ip
     LEFT JOIN ip_geo_history h ON h.ip = e.ip AND h.month = date_trunc('month', e.seen_at)
     WHERE NOT list_contains($ignored, coalesce(e.kind, '')) AND coalesce(h.country, i.country) IS NOT NULL
 ),
 per_ip AS (
-    SELECT person_id, source_id, account_id, ip, country, class, min(asn_name) AS asn_name, count(*) AS events,
-           count(DISTINCT CAST(seen_at AS DATE)) + max(CASE WHEN seen_at IS NULL THEN 1 ELSE 0 END) AS days,
+    SELECT aid, ipn, country, any_value(class) AS class, count(*) AS events,
+           count(DISTINCT day) + max(CASE WHEN seen_at IS NULL THEN 1 ELSE 0 END) AS days,
            min(seen_at) AS first_seen, max(seen_at) AS last_seen,
            arg_min({'t': prov_table, 'k': prov_key, 'o': prov_offset, 'kind': kind},
                    (coalesce(seen_at, TIMESTAMP '9999-12-31'), prov_table, prov_key, prov_offset)) AS first
-    FROM ev GROUP BY ALL
+    FROM ev GROUP BY aid, ipn, country
 ),
 counted AS (
     SELECT * FROM ev WHERE class = 'residential' OR (class = 'cgnat' AND $cgnat_factor > 0)
 ),
 cday AS (
-    SELECT source_id, account_id, country,
-           count(DISTINCT CAST(seen_at AS DATE)) + max(CASE WHEN seen_at IS NULL THEN 1 ELSE 0 END) AS days_c,
+    SELECT aid, country,
+           count(DISTINCT day) + max(CASE WHEN seen_at IS NULL THEN 1 ELSE 0 END) AS days_c,
            coalesce(date_diff('day', min(seen_at), max(seen_at)), 0) AS span_c
-    FROM counted GROUP BY ALL
+    FROM counted GROUP BY aid, country
 ),
 active AS (
-    SELECT source_id, account_id, coalesce(date_diff('day', min(seen_at), max(seen_at)), 0) AS active_span
-    FROM ev GROUP BY ALL
+    SELECT aid, coalesce(date_diff('day', min(seen_at), max(seen_at)), 0) AS active_span
+    FROM ev GROUP BY aid
 ),
 acc AS (
-    SELECT c.source_id, c.account_id, sum(c.days_c) AS d_total, arg_max(c.country, (c.days_c, c.country)) AS top,
+    SELECT c.aid, sum(c.days_c) AS d_total, arg_max(c.country, (c.days_c, c.country)) AS top,
            max(c.span_c) AS res_span, any_value(a.active_span) AS active_span
-    FROM cday c JOIN active a USING (source_id, account_id) GROUP BY ALL
+    FROM cday c JOIN active a USING (aid) GROUP BY c.aid
 ),
 cw AS (
-    SELECT c.source_id, c.account_id, c.country, c.days_c, c.span_c, a.d_total, a.active_span,
+    SELECT c.aid, c.country, c.days_c, c.span_c, a.d_total, a.active_span,
            (c.country <> a.top AND c.days_c / a.d_total < 0.5 AND c.span_c <= $travel_days) AS brief,
            (c.country = a.top AND a.res_span <= $travel_days
             AND a.active_span > $stay_ratio * $travel_days) AS only_brief,
@@ -70,20 +77,20 @@ cw AS (
                     THEN $travel_factor
                     WHEN c.country = a.top AND a.res_span <= $travel_days AND a.active_span > $stay_ratio * $travel_days
                     THEN $stay_factor ELSE 1.0 END AS w_c
-    FROM cday c JOIN acc a USING (source_id, account_id)
+    FROM cday c JOIN acc a USING (aid)
 ),
 share AS (
     SELECT p.*, sum(CASE WHEN p.class = 'residential' OR (p.class = 'cgnat' AND $cgnat_factor > 0)
                          THEN p.days ELSE 0 END)
-                OVER (PARTITION BY p.source_id, p.account_id, p.country) AS days_in_c
+                OVER (PARTITION BY p.aid, p.country) AS days_in_c
     FROM per_ip p
 )
-SELECT s.person_id, s.source_id, s.account_id, 'ip_' || s.class AS evidence_type, [s.country] AS countries,
+SELECT a.person_id, a.source_id, a.account_id, 'ip_' || s.class AS evidence_type, [s.country] AS countries,
        CASE WHEN s.class = 'residential' THEN coalesce(cw.w_c * s.days / s.days_in_c, 0)
             WHEN s.class = 'cgnat' THEN coalesce(cw.w_c * s.days / s.days_in_c * $cgnat_factor, 0)
             ELSE 0 END AS weight,
        'B' AS reliability,
-       printf('%s address %s (%s) used %d times on %d days, %s .. %s%s', s.class, s.ip, coalesce(s.asn_name, '?'),
+       printf('%s address %s (%s) used %d times on %d days, %s .. %s%s', s.class, i.ip, coalesce(i.asn_name, '?'),
               s.events, s.days, coalesce(strftime(s.first_seen, '%Y-%m-%d'), '?'),
               coalesce(strftime(s.last_seen, '%Y-%m-%d'), '?'),
               CASE WHEN s.class NOT IN ('residential', 'cgnat') OR (s.class = 'cgnat' AND $cgnat_factor = 0)
@@ -94,10 +101,13 @@ SELECT s.person_id, s.source_id, s.account_id, 'ip_' || s.class AS evidence_type
                                                   || 'of %d days (a stay?): weight x %.2f', cw.span_c, cw.active_span,
                                                   $stay_factor)
                    ELSE '' END) AS detail,
-       s.ip, NULL AS selector_kind, NULL AS selector_value, s.events, s.first_seen, s.last_seen,
+       i.ip, NULL AS selector_kind, NULL AS selector_value, s.events, s.first_seen, s.last_seen,
        'ip_events' AS origin, s.first.kind AS origin_id, s.first.t AS prov_table, s.first.k AS prov_key,
        s.first.o AS prov_offset
-FROM share s LEFT JOIN cw ON cw.source_id = s.source_id AND cw.account_id = s.account_id AND cw.country = s.country
+FROM share s
+JOIN acc_ids a ON a.aid = s.aid
+JOIN ip_ids i ON i.ipn = s.ipn
+LEFT JOIN cw ON cw.aid = s.aid AND cw.country = s.country
 """
 
 _SEL = """

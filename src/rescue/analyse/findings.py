@@ -6,6 +6,7 @@ Items are read column by column, sorted by DuckDB, and walked group by group: no
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,8 +31,8 @@ FROM _evidence
 """
 
 
-def _columns(con: duckdb.DuckDBPyConnection, cols: str, order: str) -> dict[str, list[Any]]:
-    rel = con.sql(f"SELECT {cols} FROM _evidence_ids ORDER BY {order}")
+def _columns(con: duckdb.DuckDBPyConnection, cols: str, order: str, where: str = "TRUE") -> dict[str, list[Any]]:
+    rel = con.sql(f"SELECT {cols} FROM _evidence_ids WHERE {where} ORDER BY {order}")
     assert rel is not None
     out: dict[str, list[Any]] = rel.to_arrow_table().to_pydict()
     return out
@@ -97,12 +98,17 @@ def write_attribution(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> dic
     base = "evidence_type, countries, weight"
     per_person = _columns(con, f"evidence_id, person_id, reliability, {base}", "person_id, evidence_id")
     by_person = _decide_groups(per_person, per_person["person_id"], cfg)
-    per_account = _columns(con, f"source_id, account_id, {base}", "source_id, account_id, evidence_id")
-    by_account = _decide_groups(per_account, list(zip(per_account["source_id"], per_account["account_id"],
-                                                      strict=True)), cfg)
-    del per_account
     persons = [tuple(r) for r in con.execute("SELECT person_id FROM persons ORDER BY 1").fetchall()]
     accounts = con.execute("SELECT source_id, account_id, person_id FROM person_accounts ORDER BY 1, 2").fetchall()
+    # An account that is its person's only one has its person's items, in the same order (both sorted by
+    # evidence_id), hence its decision: only the accounts of persons with several accounts are decided again.
+    n_accounts = Counter(p for _, _, p in accounts)
+    by_account = {(s, a): by_person[p] for s, a, p in accounts if n_accounts[p] == 1 and p in by_person}
+    per_account = _columns(con, f"source_id, account_id, {base}", "source_id, account_id, evidence_id",
+                           "person_id IN (SELECT person_id FROM person_accounts GROUP BY 1 HAVING count(*) > 1)")
+    by_account.update(_decide_groups(per_account, list(zip(per_account["source_id"], per_account["account_id"],
+                                                           strict=True)), cfg))
+    del per_account
     n_att = write_arrow(con, "attribution", _decision_table([("person_id", pa.string())], persons, by_person),
                         "person_id")
     acc_table = _decision_table([("source_id", pa.string()), ("account_id", pa.string())],

@@ -77,44 +77,84 @@ def _special(a: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> tuple[s
     return None
 
 
+# A superset of every IPv4 range for which _special can answer something other than None (RFC 6598, loopback,
+# link-local, private-use and documentation ranges, multicast, reserved, unspecified; the interpreter's own
+# tables are added when it has them): an address outside it is an ordinary public one, and _special (slow:
+# ipaddress tests each property against its lists) runs only for the few inside.
+_SPECIAL_V4 = ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+               "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24",
+               "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+               "224.0.0.0/4", "240.0.0.0/4")
+
+
+@functools.lru_cache(maxsize=1)
+def _special_v4() -> NetSet:
+    consts = getattr(ipaddress, "_IPv4Constants", None)
+    extra: list[str] = []
+    for name in ("_private_networks", "_private_networks_exceptions", "_public_network", "_linklocal_network",
+                 "_loopback_network", "_multicast_network", "_reserved_network", "_unspecified_address"):
+        got = getattr(consts, name, None)
+        extra += [str(n) for n in got] if isinstance(got, list | tuple) else [str(got)] if got is not None else []
+    return NetSet("special-purpose IPv4 ranges", [*_SPECIAL_V4, *extra])
+
+
 def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
-    """Per address: accounts, persons, events, first/last seen and the most persons within one window."""
+    """Per address: accounts, persons, events, first/last seen and the most persons within one window.
+    Addresses, accounts and persons are numbered first: integer keys make the aggregations over millions of
+    sightings cheap."""
     w = max(1, cfg.cgnat_window_days) * 86400
     ignored = list(cfg.ignore_ip_kinds) or ["\x00"]
     rel = con.sql(
         """
-        WITH ev AS (
-            SELECT e.ip, e.source_id, e.account_id, pa.person_id, e.seen_at
-            FROM ip_events e LEFT JOIN person_accounts pa
-              ON pa.source_id = e.source_id AND pa.account_id = e.account_id
+        WITH per_ids AS (
+            SELECT pa.source_id, pa.account_id, p.pn FROM person_accounts pa
+            JOIN (SELECT person_id, row_number() OVER () AS pn FROM (SELECT DISTINCT person_id FROM person_accounts)) p
+              ON p.person_id = pa.person_id
+        ),
+        ev0 AS (
+            SELECT e.ip, e.source_id, e.account_id, e.seen_at
+            FROM ip_events e
             WHERE e.ip IS NOT NULL AND NOT list_contains(?, coalesce(e.kind, ''))
         ),
+        ip_ids AS (
+            SELECT ip, row_number() OVER () AS ipn FROM (SELECT DISTINCT ip FROM ev0)
+        ),
+        acc_ids AS (
+            SELECT d.source_id, d.account_id, d.an, p.pn
+            FROM (SELECT source_id, account_id, row_number() OVER () AS an
+                  FROM (SELECT DISTINCT source_id, account_id FROM ev0)) d
+            LEFT JOIN per_ids p ON p.source_id = d.source_id AND p.account_id = d.account_id
+        ),
+        ev AS (
+            SELECT i.ipn, a.an, a.pn, e.seen_at
+            FROM ev0 e JOIN ip_ids i ON i.ip = e.ip
+            JOIN acc_ids a
+              ON a.source_id IS NOT DISTINCT FROM e.source_id AND a.account_id IS NOT DISTINCT FROM e.account_id
+        ),
         win AS (
-            SELECT ip, person_id, floor(epoch(seen_at) / ?) AS b1, floor((epoch(seen_at) + ? / 2) / ?) AS b2
-            FROM ev WHERE seen_at IS NOT NULL AND person_id IS NOT NULL
+            SELECT ipn, pn, floor(epoch(seen_at) / ?) AS b1, floor((epoch(seen_at) + ? / 2) / ?) AS b2
+            FROM ev WHERE seen_at IS NOT NULL AND pn IS NOT NULL
         ),
         counts AS (
-            SELECT ip, count(DISTINCT person_id) AS n FROM win GROUP BY ip, b1
+            SELECT ipn, count(DISTINCT pn) AS n FROM win GROUP BY ipn, b1
             UNION ALL
-            SELECT ip, count(DISTINCT person_id) AS n FROM win GROUP BY ip, b2
+            SELECT ipn, count(DISTINCT pn) AS n FROM win GROUP BY ipn, b2
         ),
-        mx AS (SELECT ip, max(n) AS max_persons_window FROM counts GROUP BY ip),
-        -- days per person, address and month; a person is "on the side" of an address when, in every month
-        -- it used it, it used another address on more days (not its main connection then)
-        md AS (SELECT ip, person_id, date_trunc('month', seen_at) AS m, count(DISTINCT CAST(seen_at AS DATE)) AS nd
-               FROM ev WHERE seen_at IS NOT NULL AND person_id IS NOT NULL GROUP BY ALL),
-        top AS (SELECT person_id, m, max(nd) AS top FROM md GROUP BY ALL),
-        side AS (SELECT ip, count(*) FILTER (WHERE side) AS side_persons FROM (
-                     SELECT md.ip, md.person_id, bool_and(md.nd < top.top) AS side
-                     FROM md JOIN top USING (person_id, m) GROUP BY ALL) GROUP BY ip),
+        mx AS (SELECT ipn, max(n) AS max_persons_window FROM counts GROUP BY ipn),
+        md AS (SELECT ipn, pn, date_trunc('month', seen_at) AS m, count(DISTINCT CAST(seen_at AS DATE)) AS nd
+               FROM ev WHERE seen_at IS NOT NULL AND pn IS NOT NULL GROUP BY ALL),
+        top AS (SELECT pn, m, max(nd) AS top FROM md GROUP BY ALL),
+        side AS (SELECT ipn, count(*) FILTER (WHERE side) AS side_persons FROM (
+                     SELECT md.ipn, md.pn, bool_and(md.nd < top.top) AS side
+                     FROM md JOIN top USING (pn, m) GROUP BY ALL) GROUP BY ipn),
         base AS (
-            SELECT ip, count(DISTINCT (source_id, account_id)) AS accounts, count(DISTINCT person_id) AS persons,
+            SELECT ipn, count(DISTINCT an) AS accounts, count(DISTINCT pn) AS persons,
                    count(*) AS events, min(seen_at) AS first_seen, max(seen_at) AS last_seen
-            FROM ev GROUP BY ip
+            FROM ev GROUP BY ipn
         )
-        SELECT b.ip, b.accounts, b.persons, b.events, coalesce(m.max_persons_window, 0) AS max_persons_window,
+        SELECT i.ip, b.accounts, b.persons, b.events, coalesce(m.max_persons_window, 0) AS max_persons_window,
                b.first_seen, b.last_seen, coalesce(s.side_persons, 0) AS side_persons
-        FROM base b LEFT JOIN mx m USING (ip) LEFT JOIN side s USING (ip)
+        FROM base b JOIN ip_ids i USING (ipn) LEFT JOIN mx m USING (ipn) LEFT JOIN side s USING (ipn)
         ORDER BY 1
         """, params=[ignored, w, w, w])
     assert rel is not None
@@ -177,6 +217,12 @@ def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: Geo
     addrs = Addresses(ips)
     clf = Classifier(cfg)
     listed: list[tuple[str, str, np.ndarray]] = [(cls, nets.label, addrs.member_of(nets)) for cls, nets in clf.lists]
+    order = {"tor": 0, "vpn": 1, "hosting": 2}
+    first_hit = np.full(len(ips), -1, dtype=np.int64)  # per address: the list that classifies it, by precedence
+    for j in sorted(range(len(listed)), key=lambda j: (order[listed[j][0]], listed[j][0], listed[j][1]),
+                    reverse=True):
+        first_hit[listed[j][2]] = j
+    maybe_special = addrs.member_of(_special_v4()) | (addrs.version != 4)
     max_win = usage.column("max_persons_window").to_pylist()
     persons = usage.column("persons").to_pylist()
     side = usage.column("side_persons").to_pylist()
@@ -185,12 +231,10 @@ def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: Geo
     for k, ip in enumerate(ips):
         a = addrs.parsed[k]
         rec = provider.lookup(addrs.text[k]) if a is not None else None
-        cls_ev = _special(a)
+        cls_ev = _special(a) if maybe_special[k] else None
         if cls_ev is None:
-            order = {"tor": 0, "vpn": 1, "hosting": 2}
-            hits = sorted(((order[c], c, label) for c, label, mask in listed if mask[k]))
-            if hits:
-                cls_ev = (hits[0][1], hits[0][2])
+            if (j := int(first_hit[k])) >= 0:
+                cls_ev = (listed[j][0], listed[j][1])
             elif rec is not None and (pat := clf.hosting_asn(rec.asn_name)):
                 cls_ev = ("hosting", f"network operator {rec.asn_name!r} is a hosting company (matches {pat!r})")
             elif (shared := _shared(rec.asn_name if rec else None, int(persons[k] or 0), int(side[k] or 0),

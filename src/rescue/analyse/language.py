@@ -9,6 +9,7 @@ in a second language, and one language is spoken in many countries.
 from __future__ import annotations
 
 import functools
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import duckdb
@@ -16,6 +17,7 @@ import pyarrow as pa
 
 from rescue.analyse.config import AnalyseConfig
 from rescue.engine import Dialect, DuckDBEngine, Engine
+from rescue.engine.duck import BATCH_ROWS
 
 LANGUAGES = ("ENGLISH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "DUTCH", "PORTUGUESE", "POLISH", "SWEDISH",
              "DANISH", "BOKMAL", "FINNISH", "CZECH", "SLOVAK", "HUNGARIAN", "ROMANIAN", "GREEK", "RUSSIAN",
@@ -87,3 +89,21 @@ def detect_languages(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine:
     params = {"max_chars": cfg.language_max_chars, "min_chars": cfg.language_min_chars}
     fn = functools.partial(languages_from_batch, min_confidence=cfg.language_min_confidence)
     return eng.map_batches(own_texts_sql(eng.dialect), params, fn, SCHEMA)
+
+
+def _detect_all(texts: pa.Table, min_confidence: float) -> pa.Table:
+    out = [languages_from_batch(b, min_confidence) for b in texts.to_batches(BATCH_ROWS)]
+    return pa.Table.from_batches([b for b in out if b.num_rows], schema=SCHEMA)
+
+
+def start_detection(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, pool: ThreadPoolExecutor) -> Future[pa.Table]:
+    """DuckDB only: select the texts now (on ``con``) and detect their languages in ``pool``, while the caller
+    goes on with other steps. lingua releases the GIL and uses every core, so on a small machine this hides
+    most of its time behind the single-threaded steps. The result is the table :func:`detect_languages`
+    returns (same rows; the caller sorts)."""
+    params = {"max_chars": cfg.language_max_chars, "min_chars": cfg.language_min_chars}
+    rel = con.sql(own_texts_sql(DuckDBEngine.dialect), params=params)
+    assert rel is not None
+    texts = rel.to_arrow_table()
+    _detector()  # built here: lru_cache is not meant to be filled from two threads at once
+    return pool.submit(_detect_all, texts, cfg.language_min_confidence)

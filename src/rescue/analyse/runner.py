@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,7 @@ from rescue.analyse.extraction import extract_selectors
 from rescue.analyse.findings import write_attribution
 from rescue.analyse.geo import build_provider
 from rescue.analyse.ipclass import enrich_ips, geo_history
+from rescue.analyse.language import start_detection
 from rescue.analyse.persons import build_persons
 from rescue.analyse.store import RUNS_TABLE, drop_findings, ensure_runs_table, existing_tables, write_arrow
 from rescue.analyse.summary import AnalyseSummary
@@ -135,7 +137,8 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
     ``engine`` (``duckdb`` or ``spark``) runs the engine-defined steps (see docs/engine.md)."""
     provider = build_provider(cfg.country_mmdb, cfg.asn_mmdb)
     with _transaction(Path(store_path), EVIDENCE_NEEDED, "run `rescue ingest` first") as con, \
-            _engine(engine, con, Path(store_path).parent / "parquet") as eng:
+            _engine(engine, con, Path(store_path).parent / "parquet") as eng, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescue-language") as pool:
         steps = STEPS if resolve_persons else tuple(s for s in STEPS if s != "identity")
         r = _Run(con, cfg, progress, steps)
         counts = r.summary.counts
@@ -144,6 +147,8 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
         eng.share(ENGINE_INPUTS)
         counts["persons"], counts["person_accounts"] = build_persons(con, eng)
         eng.share(["person_accounts"])
+        # DuckDB: language detection (the largest single cost) runs in the background from here to "signals"
+        languages = start_detection(con, cfg, pool) if engine == "duckdb" else None
         r.step("persons")
         counts["ip_enrichment"] = write_arrow(con, "ip_enrichment", enrich_ips(con, cfg, provider), "ip")
         counts["ip_geo_history"] = write_arrow(con, "ip_geo_history", geo_history(con, provider), "ip, month")
@@ -164,7 +169,8 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
         counts["phone_enrichment"] = write_arrow(con, "phone_enrichment", phone_enrichment(con), "phone")
         counts["domain_enrichment"] = write_arrow(con, "domain_enrichment", domain_enrichment(con, own), "domain")
         r.step("enrichment")
-        counts["account_signals"] = write_arrow(con, "account_signals", account_signals(con, cfg, eng),
+        found_languages = languages.result() if languages is not None else None
+        counts["account_signals"] = write_arrow(con, "account_signals", account_signals(con, cfg, eng, found_languages),
                                                 "source_id, account_id")
         r.step("signals")
         if resolve_persons is not None:
