@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rescue.analyse.find import find_all, find_in_field
+from rescue.analyse.find import TRIGGER_SQL, _triggered, find_all, find_in_field
 
 
 def got(text: str, hints: tuple[str, ...] = ("DE",)) -> set[tuple[str, str]]:
@@ -161,3 +163,17 @@ _forms = st.sampled_from(["{l}@{h}.{t}", "{l} at {h} dot {t}", "{l} [at] {h} [do
 def test_email_forms_roundtrip(local: str, host: str, tld: str, form: str) -> None:
     text = "my mail is " + form.format(l=local, h=host, t=tld) + " thanks"
     assert ("email", f"{local}@{host}.{tld}") in got(text)
+
+
+_WHOLE_TRIGGER = re.compile(TRIGGER_SQL[4:], re.I)
+_TRIGGER_TEXTS = ["see you at the park", "mail me: x.y@example.org", "call 030 1234 5678", "visit www.Example.org",
+                  "a [dot] b", "name at host dot com", "ICQ 123", "t . me / someone", "live:name", "Wire : x",
+                  "abcdefghijklmnopqrstuvwxyz0123", "05abcd ef0123", "end.Then", "nothing here", "", "12-34-56",
+                  "hxxp://x", "Signal me", "session id", "snapchat", "(at)", "{ @ }", "K\u212aIK", "1.2.3.4.5.6.7"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_TRIGGER_TEXTS, " ", "@", ".", "7", "a", "Z", "(", "]", "\n"]), max_size=12)
+       .map("".join) | st.text(max_size=60))
+def test_trigger_by_alternatives_answers_as_the_whole_expression(text: str) -> None:
+    assert _triggered(text) == bool(_WHOLE_TRIGGER.search(text))

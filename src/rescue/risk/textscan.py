@@ -23,13 +23,14 @@ import duckdb
 
 from rescue.risk.config import RiskConfig
 from rescue.risk.lexicon import fold
-from rescue.risk.matcher import Matcher
+from rescue.risk.matcher import Hit, Matcher
 from rescue.risk.store import Item, tables
 
 _PROV = "prov_table, prov_key, prov_offset, prov_line"
 _OCCUPATION_FIELD = re.compile(r"occ|job|work|beruf|profession|metier|trabajo|lavoro|praca", re.I)
 _INTERESTS_FIELD = re.compile(r"interest|hobb|about", re.I)
 BATCH = 4096
+MEMO_TEXTS, MEMO_CHARS = 200_000, 2_000  # bound on the texts whose hits are kept for a repeat
 
 
 def _sources(pf: str) -> dict[str, tuple[set[str], str]]:
@@ -112,9 +113,16 @@ def scan_texts(con: duckdb.DuckDBPyConnection, cfg: RiskConfig, matcher: Matcher
     quote_factor = float(cfg.text["quote_factor"])
     items: list[Item] = []
     stats = {"texts_read": 0, "hits": 0}
+    # The same text often comes back (a signature, a repeated line, an occupation): its hits are computed once.
+    memo: dict[tuple[str, str | None], list[Hit]] = {}
     for person, sid, aid, tbl, oid, field, text, ptable, pkey, poffset, pline in candidates(con, matcher):
         stats["texts_read"] += 1
-        hits = matcher.scan(str(text), _profile_field(str(tbl), str(field)))
+        key = (str(text), _profile_field(str(tbl), str(field)))
+        hits = memo.get(key)
+        if hits is None:
+            hits = matcher.scan(*key)
+            if len(memo) < MEMO_TEXTS and len(key[0]) <= MEMO_CHARS:
+                memo[key] = hits
         in_quote = tbl == "quotes"
         for h in hits:
             stats["hits"] += 1
