@@ -157,7 +157,8 @@ def part_recall(args: argparse.Namespace) -> dict[str, Any]:
     from rescue.media.pdq import hamming, hash_image
 
     rng = np.random.default_rng(5)
-    transforms = {**TRANSFORMS, "reencode_q40": lambda im: im, "crop5": lambda im: crop(im, 0.05)}
+    transforms = {**TRANSFORMS, "reencode_q40": lambda im: im, "crop5": lambda im: crop(im, 0.05),
+                  "crop10": lambda im: crop(im, 0.10), "crop20": lambda im: crop(im, 0.20)}
     del transforms["identity"]
     hits = {name: [0, 0] for name in transforms}  # with variants, as-is only
     dists: dict[str, list[int]] = {name: [] for name in transforms}
@@ -175,7 +176,11 @@ def part_recall(args: argparse.Namespace) -> dict[str, Any]:
                  for j in range(i + 1, len(originals))]
     n = args.recall_images
     out: dict[str, Any] = {name: {"recall_with_variants": round(h[0] / n, 3), "recall_as_is": round(h[1] / n, 3),
-                                  "median_distance": int(np.median(dists[name]))} for name, h in hits.items()}
+                                  "median_distance": int(np.median(dists[name])),
+                                  "p10_distance": int(np.percentile(dists[name], 10)),
+                                  "max_distance": int(max(dists[name]))} for name, h in hits.items()}
+    out["pictures"] = f"{n} generated 640x480 pictures (shapes over smooth noise), JPEG q90 original, q80 copies; " \
+                      "cropN: N% cut from every side (the picture keeps (100-2N)% of its width and height)"
     out["unrelated"] = {"pairs": len(unrelated), "min_distance": int(min(unrelated)),
                         "median_distance": int(np.median(unrelated)),
                         "false_matches_at_31": int(sum(d <= 31 for d in unrelated))}
