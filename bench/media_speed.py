@@ -150,6 +150,95 @@ def part_throughput(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+# ---------------------------------------------------------------- per-file profile
+
+def _profile_one(folder: Path, rounds: int) -> dict[str, float]:
+    """CPU ms per file of each step, in this process (one core), the steps interleaved round by round
+    and the minimum over rounds kept (other sessions' load only ever adds)."""
+    import hashlib
+    import io
+
+    import pdqhash
+    from PIL import Image
+
+    from rescue.media import process
+    from rescue.media.exif import read_exif
+    from rescue.media.pdq import rgb_of
+
+    paths = sorted(str(p) for p in folder.iterdir())
+    datas = [Path(p).read_bytes() for p in paths]
+    rgbs = []
+    for d in datas:
+        with Image.open(io.BytesIO(d)) as img:
+            rgbs.append(rgb_of(img)[0])
+
+    def peer() -> None:
+        for p in paths:
+            with Image.open(p) as img:
+                img.load()
+
+    def read() -> None:
+        for p in paths:
+            with open(p, "rb") as fh:
+                fh.read()
+
+    def digests() -> None:
+        for d in datas:
+            for algo in (hashlib.md5, hashlib.sha1, hashlib.sha256):
+                algo(d).hexdigest()
+
+    def open_exif() -> None:
+        for d in datas:
+            with Image.open(io.BytesIO(d)) as img:
+                read_exif(img)
+
+    def decode() -> None:
+        for d in datas:
+            with Image.open(io.BytesIO(d)) as img:
+                rgb_of(img)
+
+    def pdq_c() -> None:
+        from rescue.media import _pdq
+
+        for r in rgbs:
+            _pdq.hashes(r)
+
+    def pdq_reference() -> None:
+        for r in rgbs:
+            pdqhash.compute_dihedral(np.ascontiguousarray(r))
+
+    def worker() -> None:
+        process.process_batch([(process.process_path, (p, 256 << 20)) for p in paths])
+
+    steps = {"peer_full_decode": peer, "read": read, "md5_sha1_sha256": digests, "open_and_exif": open_exif,
+             "draft_decode_and_pixels": decode, "pdq_x8_rescue_c": pdq_c, "pdq_x8_pdqhash": pdq_reference,
+             "worker_whole_file": worker}
+    best = dict.fromkeys(steps, float("inf"))
+    for _ in range(rounds):
+        for name, fn in steps.items():
+            t = time.process_time()
+            fn()
+            best[name] = min(best[name], 1000 * (time.process_time() - t) / len(paths))
+    return {k: round(v, 3) for k, v in best.items()}
+
+
+def part_profile(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {"unit": "CPU ms per file, one process, minimum over rounds",
+                           "draft": "the array PDQ is computed on: JPEG DCT-scaled to the smallest scale keeping "
+                                    "both sides >= 256 px (640x480 stays 640x480, 1280x960 -> 640x480, "
+                                    "4000x3000 -> 500x375)"}
+    for label, size in SIZES.items():
+        if args.sizes and not any(label.startswith(s) for s in args.sizes):
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            n = 10 if size[0] > 2000 else 30
+            _make_photos(folder, n, size, seed=2)
+            out[label] = _profile_one(folder, args.rounds * 3)
+            print(label, out[label], flush=True)
+    return out
+
+
 # ---------------------------------------------------------------- recall
 
 def part_recall(args: argparse.Namespace) -> dict[str, Any]:
@@ -272,7 +361,8 @@ def part_intake(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-PARTS = {"throughput": part_throughput, "recall": part_recall, "query": part_query, "intake": part_intake}
+PARTS = {"profile": part_profile, "throughput": part_throughput, "recall": part_recall, "query": part_query,
+         "intake": part_intake}
 
 
 def _save(part: str, result: dict[str, Any]) -> Path:
