@@ -133,3 +133,20 @@ def test_chunk_size_does_not_change_the_package(op: Path, monkeypatch: pytest.Mo
     rows_b = {f.name: f.read_text(encoding="utf-8").replace(f"{cc}/{two.version}", f"{cc}/{one.version}")
               for f in (two.path / "csv").glob("*.csv")}
     assert rows_a == rows_b
+
+
+def test_release_reads_the_index_without_the_reports(op: Path, tmp_path: Path) -> None:
+    """``read_parts`` (used by release) takes index and withdrawn from their own lines; a package.json laid
+    out otherwise (an earlier build: indented, sorted keys) is parsed whole, with the same result."""
+    import json
+
+    from rescue.package.render import read_parts
+
+    cc = biggest(op)
+    path = build_drafts(op, by="ann", countries=[cc], formats=("json",)).drafts[0].path / "package.json"
+    doc = load(path)
+    keys = ("summary", "index", "withdrawn", "annex", "sources")
+    assert read_parts(path, keys) == {k: doc[k] for k in keys}
+    old = tmp_path / "package.json"
+    old.write_text(json.dumps(doc, indent=1, sort_keys=True), encoding="utf-8")
+    assert read_parts(old, ("index", "withdrawn")) == {"index": doc["index"], "withdrawn": doc["withdrawn"]}

@@ -63,9 +63,14 @@ class BuildResult:
     persons: int = 0
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
+    worker_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the render work per phase
 
     def lines(self) -> list[str]:
-        out = [f"{len(self.drafts)} draft packages, {self.persons:,} person reports in {self.seconds:.1f} s"]
+        full = sum(d.full_reports for d in self.drafts)
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.step_seconds.items())
+        cpu = ", ".join(f"{k} {v:.1f}" for k, v in sorted(self.worker_cpu.items(), key=lambda x: -x[1]))
+        out = [f"{len(self.drafts)} draft packages, {self.persons:,} person reports ({full:,} full reports in the "
+               f"PDFs) in {self.seconds:.1f} s ({steps}; render CPU s: {cpu})"]
         for d in self.drafts:
             out.append(f"  {d.ref:<8} {d.kind:<10} {d.persons:>6,} persons, {d.full_reports:>4,} full reports"
                        + (f", {d.withdrawn} withdrawn" if d.withdrawn else "") + f"  {d.path}")
@@ -142,6 +147,9 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
             t2 = time.perf_counter()
             outcomes = _render_jobs(jobs, workers, progress)
             result.step_seconds["render"] = time.perf_counter() - t2
+            for o in outcomes.values():
+                for k, v in o.cpu.items():
+                    result.worker_cpu[k] = result.worker_cpu.get(k, 0.0) + v
             for job in jobs:
                 o = outcomes[job.country]
                 if not o.drafted:

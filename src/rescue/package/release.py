@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from rescue import operation
 from rescue.errors import RescueError, UsageError
-from rescue.package.render import verify_folder
+from rescue.package.render import read_parts, verify_folder
 from rescue.workflow import audit, open_workflow
 from rescue.workflow.releases import Dissemination, Release, ReleasePerson, releases_of
 from rescue.workflow.users import get_user
@@ -143,7 +143,7 @@ def release(op_root: Path, country: str, version: int, by: str, recipients: list
             if user.role not in RELEASER_ROLES:
                 raise ReleaseError(f"user {by!r} ({user.role}) may not release packages")
             _verify(op.root, r)
-            doc = json.loads((op.root / r.path / "package.json").read_text(encoding="utf-8"))
+            doc = read_parts(op.root / r.path / "package.json", ("index", "withdrawn"))
             now = audit.utcnow()
             r.status, r.released_by, r.released_at = "released", user.username, now
             r.recipients = json.dumps(recipients, ensure_ascii=False)

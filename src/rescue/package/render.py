@@ -1,19 +1,20 @@
 """Write a package folder as its reports stream in — every format open at once, one report at a time — and
 the manifest of hashes at the end.
 
-``package.json`` is put together at the end from its parts: the head, the summary and index (small), the
-person reports (spooled to a temporary file as they came, one compact JSON object a line), the withdrawn
-persons and the annex. The PDF holds the persons with a full report (``Selection``, plan.py); it is laid out
-at the end from the reports kept for it.
+``package.json`` is written as the reports come: the head (identity, marking, grading rules, one key a
+line), the person reports (one compact JSON object a line), then the sources, summary with the priority
+list, index, withdrawn persons and annex, known only at the end (JSON does not order keys). The PDF holds
+the persons with a full report (``Selection``, plan.py); it is laid out at the end from the reports kept
+for it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -23,7 +24,6 @@ from rescue.package.tables import party_rows, person_row, report_rows, victim_ro
 
 FORMATS = ("json", "pdf", "csv", "xlsx", "ftm", "i2")
 MANIFEST = "manifest.json"
-SPOOL = ".persons.jsonl"
 
 
 def sha256_file(path: Path) -> str:
@@ -47,10 +47,16 @@ class PackageWriter:
         self.folder, self.head, self.formats = folder, head, formats
         self.sources, self.media_checked, self.xref_checked = sources, media_checked, xref_checked
         self.totals = Totals(selection)
+        self.cpu: dict[str, float] = dict.fromkeys(("json", "csv", "xlsx", "ftm", "i2", "pdf", "close"), 0.0)
         self.pdf_reports: list[dict[str, Any]] = []
         ref = f"{head['country']}/{head['version']}"
         banner = head["marking"]["banner"]
-        self.spool = (folder / SPOOL).open("wb") if "json" in formats else None
+        self.json: IO[bytes] | None = (folder / "package.json").open("wb") if "json" in formats else None
+        if self.json is not None:  # the head first, then the reports as they come; the totals at the end
+            self.json.write(b"{")
+            for k, v in head.items():
+                self.json.write(_dumps(k) + b":" + _dumps(v) + b",\n")
+            self.json.write(b'"persons":[\n')
         self.csv = self.xlsx = self.ftm = self.i2 = None
         if "csv" in formats:
             from rescue.package.write_tables import CsvSink
@@ -74,9 +80,13 @@ class PackageWriter:
 
     def add(self, r: dict[str, Any], report_sha256: str, change: str, *, full: bool,
             parties: list[dict[str, Any]], victims: list[dict[str, Any]]) -> None:
+        clock, cpu = time.process_time, self.cpu
+        t0 = clock()
         p = self.totals.add(r, report_sha256, change, full, parties, victims)
-        if self.spool is not None:
-            self.spool.write((b"," if p["priority"] > 1 else b"") + _dumps(r) + b"\n")
+        if self.json is not None:
+            self.json.write((b"," if p["priority"] > 1 else b"") + _dumps(r) + b"\n")
+        t1 = clock()
+        cpu["json"] += t1 - t0
         if self.csv is not None or self.xlsx is not None:
             prow = person_row(r, p)
             detail = list(report_rows(r))
@@ -84,15 +94,22 @@ class PackageWriter:
                 self.csv.row("persons", prow)
                 for table, row in detail:
                     self.csv.row(table, row)
+            t2 = clock()
+            cpu["csv"] += t2 - t1
             if self.xlsx is not None:
                 self.xlsx.row("persons", prow)
                 if full:
                     for table, row in detail:
                         self.xlsx.row(table, row)
+            t1 = clock()
+            cpu["xlsx"] += t1 - t2
         if self.ftm is not None:
             self.ftm.add(r)
+        t2 = clock()
+        cpu["ftm"] += t2 - t1
         if self.i2 is not None:
             self.i2.add(r)
+        cpu["i2"] += clock() - t2
         if full and "pdf" in self.formats:
             self.pdf_reports.append(r)
 
@@ -107,13 +124,15 @@ class PackageWriter:
         summary = t.summary(withdrawn=len(withdrawn), media_checked=self.media_checked,
                             xref_checked=self.xref_checked)
         files: list[Path] = []
-        if self.spool is not None:
-            self.spool.close()
-            files.append(self._json(summary, gone))
+        if self.json is not None:
+            files.append(self._json_end(summary, gone))
+        c0 = time.process_time()
         if "pdf" in self.formats:
             from rescue.package.write_pdf import write_pdf
 
             files.append(write_pdf(self._pdf_doc(summary, gone), self.folder / "package.pdf"))
+        c1 = time.process_time()
+        self.cpu["pdf"] += c1 - c0
         for sink in (self.csv, self.xlsx):
             if sink is not None:
                 sink.rows("withdrawn", withdrawn_rows(gone))
@@ -127,31 +146,25 @@ class PackageWriter:
             files.append(self.ftm.close())
         if self.i2 is not None:
             files.extend(self.i2.close())
+        self.cpu["close"] += time.process_time() - c1
         return files
 
     def abort(self) -> None:
-        for sink in (self.spool, self.csv, self.xlsx, self.ftm, self.i2):
+        for sink in (self.json, self.csv, self.xlsx, self.ftm, self.i2):
             if sink is not None:
                 sink.close()
 
-    def _json(self, summary: dict[str, Any], gone: list[dict[str, Any]]) -> Path:
-        path = self.folder / "package.json"
-        spool = self.folder / SPOOL
-        with path.open("wb") as out:
-            out.write(b"{")
-            for k, v in self.head.items():
-                out.write(_dumps(k) + b":" + _dumps(v) + b",\n")
-            out.write(b'"sources":' + _dumps(self.totals.sources_used(self.sources)) + b",\n")
-            out.write(b'"summary":' + _dumps(summary) + b",\n")
-            out.write(b'"index":' + _dumps(self.totals.index) + b",\n")
-            out.write(b'"persons":[\n')
-            with spool.open("rb") as fh:
-                shutil.copyfileobj(fh, out, 1 << 20)
-            out.write(b"],\n")
-            out.write(b'"withdrawn":' + _dumps(gone) + b",\n")
-            out.write(b'"annex":' + _dumps(annex(self.totals.parties, self.totals.victims)) + b"}\n")
-        spool.unlink()
-        return path
+    def _json_end(self, summary: dict[str, Any], gone: list[dict[str, Any]]) -> Path:
+        assert self.json is not None
+        out = self.json
+        out.write(b"],\n")
+        out.write(b'"sources":' + _dumps(self.totals.sources_used(self.sources)) + b",\n")
+        out.write(b'"summary":' + _dumps(summary) + b",\n")
+        out.write(b'"index":' + _dumps(self.totals.index) + b",\n")
+        out.write(b'"withdrawn":' + _dumps(gone) + b",\n")
+        out.write(b'"annex":' + _dumps(annex(self.totals.parties, self.totals.victims)) + b"}\n")
+        out.close()
+        return self.folder / "package.json"
 
     def _pdf_doc(self, summary: dict[str, Any], gone: list[dict[str, Any]]) -> dict[str, Any]:
         """What the PDF shows: the whole package's summary, the priority list and reports of the persons with a
@@ -190,6 +203,24 @@ def render_doc(doc: dict[str, Any], folder: Path, formats: tuple[str, ...] = FOR
         w.add(r, idx[pid]["report_sha256"], idx[pid]["change"], full=bool(full), parties=parties.get(pid, []),
               victims=victims.get(pid, []))
     return w.close([x["person_id"] for x in doc["withdrawn"]])
+
+
+def read_parts(path: Path, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Top-level values of a package.json without parsing the person reports: the writer puts each of
+    ``sources``, ``summary``, ``index``, ``withdrawn`` and ``annex`` on a line of its own. A file laid out
+    otherwise (an earlier build) is parsed whole."""
+    want = {f'"{k}":'.encode(): k for k in keys}
+    found: dict[str, Any] = {}
+    with path.open("rb") as fh:
+        for line in fh:
+            for prefix, key in want.items():
+                if line.startswith(prefix):
+                    # without the "," after the value or, on the last line, the document's closing "}"
+                    found[key] = orjson.loads(line[len(prefix):].rstrip()[:-1])
+            if len(found) == len(keys):
+                return found
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return {k: doc[k] for k in keys}
 
 
 def write_manifest(head: dict[str, Any], persons: int, folder: Path, files: list[Path]) -> tuple[Path, str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from rescue.package.collect import load_persons, load_range
+from rescue.package.collect import Facts, load_persons, load_range
 from rescue.package.plan import Selection
 from rescue.package.render import PackageWriter, write_manifest
 from rescue.package.report import deconfliction_report, lead_report, report_hash
@@ -62,6 +62,7 @@ class Outcome:
     files: list[str] = field(default_factory=list)
     manifest_sha256: str = ""
     seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of this process per phase
 
 
 _con: duckdb.DuckDBPyConnection | None = None
@@ -73,6 +74,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
     if _con is None:
         _con = duckdb.connect()
         _con.execute("set threads = 1")  # one process per core already
+        _con.execute("set parquet_metadata_cache = true")  # the same files are read once per chunk
     return _con
 
 
@@ -108,6 +110,9 @@ def _run(job: Job) -> Outcome:
                       media_checked=job.staged.has_media, xref_checked=job.staged.has_xref)
     seen: set[str] = set()
 
+    cpu = w.cpu
+    clock = time.process_time
+
     def take(r: dict[str, Any], full: bool, parties: list[Any], victims: list[Any]) -> None:
         pid = r["person_id"]
         h = report_hash(r)
@@ -118,31 +123,48 @@ def _run(job: Job) -> Outcome:
             return
         w.add(r, h, change, full=full, parties=parties, victims=victims)
 
+    def build(facts: Facts, pairs: list[tuple[str, bool]], lead: bool) -> None:
+        t = clock()
+        reports = []
+        for pid, full in pairs:
+            if lead:
+                reports.append((lead_report(facts, pid), full))
+            else:
+                reports.append(((deconfliction_report(facts, pid, job.country), [], []), full))
+        cpu["build"] = cpu.get("build", 0.0) + clock() - t
+        for (r, parties, victims), full in reports:
+            take(r, full, parties, victims)
+
     con = _connect()
     priority = 0
     chunk = job.chunk or CHUNK
     for lo in range(job.g_first, job.g_last + 1, chunk):
+        t = clock()
         facts = load_range(con, job.staged, lo, min(lo + chunk - 1, job.g_last))
+        cpu["read"] = cpu.get("read", 0.0) + clock() - t
+        pairs = []
         for pid, p in facts.persons.items():
             priority += 1
-            r, parties, victims = lead_report(facts, pid)
-            take(r, job.selection.lead(p.get("tier"), priority), parties, victims)
+            pairs.append((pid, job.selection.lead(p.get("tier"), priority)))
+        build(facts, pairs, True)
         del facts
         gc.collect(0)
     for i in range(0, len(job.notices), chunk):
         ids = list(job.notices[i:i + chunk])
+        t = clock()
         facts = load_persons(con, job.staged, ids)
-        for pid in ids:
-            r = deconfliction_report(facts, pid, job.country)
-            take(r, job.selection.notice(facts.persons[pid].get("tier")), [], [])
+        cpu["read"] = cpu.get("read", 0.0) + clock() - t
+        build(facts, [(pid, job.selection.notice(facts.persons[pid].get("tier"))) for pid in ids], False)
         del facts
         gc.collect(0)
     withdrawn = sorted(set(job.baseline) - seen)
     if supplement and not w.persons and not withdrawn:
         w.abort()
         shutil.rmtree(folder, ignore_errors=True)
-        return Outcome(job.country, job.folder, False, seconds=time.perf_counter() - t0)
+        return Outcome(job.country, job.folder, False, seconds=time.perf_counter() - t0, cpu=cpu)
     files = w.close(withdrawn)
+    t = clock()
     _, digest = write_manifest(job.head, w.persons, folder, files)
+    cpu["manifest"] = clock() - t
     return Outcome(job.country, job.folder, True, w.persons, len(withdrawn), w.totals.counts["full_reports"],
-                   [str(f) for f in files], digest, time.perf_counter() - t0)
+                   [str(f) for f in files], digest, time.perf_counter() - t0, cpu)

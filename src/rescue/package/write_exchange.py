@@ -56,16 +56,18 @@ def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Any]:
                              if len(b["value"]) == 10 and b["value"][4] == "-"])
     if r["attribution"]["country"]:
         person.add("country", r["attribution"]["country"].lower())
-    person.add("topics", "crime")
+    # values this module composes (constants, ids, grades) need no cleaning; seized text always gets it
+    person.add("topics", "crime", cleaned=True)
     person.add("notes", f"Rescue person {pid}; role {r['role']}; risk tier {r['risk']['tier']} "
-                        f"(grade {r['risk']['grade']}, advisory); attribution grade {r['attribution']['grade']}")
+                        f"(grade {r['risk']['grade']}, advisory); attribution grade {r['attribution']['grade']}",
+               cleaned=True)
     person.add("sourceUrl", f"rescue:{ns}/{ref}#{pid}")
     for a in r["identity"]["accounts"]:
         acc = make("UserAccount", "account", a["account"])
         acc.add("username", a["username"])
         acc.add("name", a["username"])
         acc.add("service", f"forum {a['source_id']}")
-        acc.add("owner", person.id)
+        acc.add("owner", person.id, cleaned=True)
         acc.add("createdAt", (a["registered_at"] or "")[:19] or None)
     for s in r["selectors"]:
         kind, value = s["kind"], s["value"]
@@ -76,13 +78,13 @@ def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Any]:
         elif kind in MESSENGERS:
             acc = make("UserAccount", "selector", kind, value)
             acc.add("name", value)
-            acc.add("service", kind)
-            acc.add("owner", person.id)
+            acc.add("service", kind, cleaned=True)
+            acc.add("owner", person.id, cleaned=True)
         elif kind in WALLETS:
             w = make("CryptoWallet", "wallet", kind, value)
             w.add("publicKey", value)
-            w.add("currency", WALLETS[kind])
-            w.add("holder", person.id)
+            w.add("currency", WALLETS[kind], cleaned=True)
+            w.add("holder", person.id, cleaned=True)
         elif kind == "ip" and r["identity"]["accounts"]:
             make("UserAccount", "account", r["identity"]["accounts"][0]["account"]).add("ipAddress", value)
         elif kind == "url":
@@ -90,9 +92,10 @@ def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Any]:
     for c in r["links"]["contacts"]:
         if c["in_this_package"] and pid < c["person_id"]:
             link = make("UnknownLink", "pm", pid, c["person_id"])
-            link.add("subject", person.id)
-            link.add("object", make_id("rescue", ns, "person", c["person_id"]))
-            link.add("role", f"private messages: {c['messages_sent']} sent, {c['messages_received']} received")
+            link.add("subject", person.id, cleaned=True)
+            link.add("object", make_id("rescue", ns, "person", c["person_id"]), cleaned=True)
+            link.add("role", f"private messages: {c['messages_sent']} sent, {c['messages_received']} received",
+                     cleaned=True)
             link.add("startDate", (c["first_at"] or "")[:10] or None)
             link.add("endDate", (c["last_at"] or "")[:10] or None)
     return list(ents.values())
