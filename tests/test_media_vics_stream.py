@@ -66,7 +66,13 @@ def test_large_case_document_in_bounded_memory(tmp_path: Path, monkeypatch: pyte
     [(scheme, cats)] = con.execute("SELECT min(scheme), count(DISTINCT category) FROM media_set_hashes").fetchall()
     assert (scheme, cats) == ("CAID", 6)
     out = tmp_path / "out.json"
-    assert export_set(con, str(got["set_id"]), out) == 12_000
+    tracemalloc.start()
+    try:
+        assert export_set(con, str(got["set_id"]), out) == 12_000
+        _, export_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert export_peak < size / 2, (export_peak, size)  # written as a stream too
     assert json.loads(out.read_text()) == json.loads(src.read_text())  # round trip, unknown fields included
 
 
@@ -83,10 +89,14 @@ def test_media_layout_and_mixed_elements(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["value"] == [_media(1), _media(2)]
     # a case document: an element without a Media list is skipped, the cases around it are kept
     doc = {"@odata.context": CONTEXT.format("US", "Cases"),
-           "value": [{"CaseID": "a", "Media": [_media(3)]}, {"CaseID": "b"}, {"Media": [_media(4), _media(5)]}]}
+           "value": [{"CaseID": "a", "Media": [_media(3)]}, {"CaseID": "b"}, {"CaseID": "e", "Media": []},
+                     {"Media": [_media(4), _media(5)], "Z": 1}]}
     src.write_text(json.dumps(doc))
     got = import_set(con, src)
     assert (got["entries"], got["skipped"], got["first_skip"]) == (3, 1, "value[1]: not a case (no Media list)")
+    export_set(con, got["set_id"], out)
+    del doc["value"][1]  # the element that was not a case is not kept
+    assert json.loads(out.read_text()) == doc
 
 
 def test_truncated_document_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -127,16 +126,24 @@ def export_set(con: duckdb.DuckDBPyConnection, set_id: str, out: Path, fmt: str 
     s = _set(con, set_id)
     fmt = fmt or s["format"]
     cols = tables.columns("media_set_hashes")
+    own = fmt == s["format"]
+    if fmt == "vics":  # streamed: a set of any size is written in bounded memory
+        cur = con.cursor()
+        cur.execute("SELECT * FROM media_set_hashes WHERE set_id = ? ORDER BY row_index", [s["set_id"]])
+
+        def stream() -> Iterator[dict[str, Any]]:
+            while chunk := cur.fetchmany(1_000):
+                for r in chunk:
+                    row = dict(zip(cols, r, strict=True))
+                    if not own:
+                        row["record_json"] = None
+                    yield row
+
+        with out.open("w", encoding="utf-8") as fh:
+            return vics.write(fh, s["header_json"] if own else None, stream(), s["scheme"])
     got = con.execute("SELECT * FROM media_set_hashes WHERE set_id = ? ORDER BY row_index", [s["set_id"]]).fetchall()
     rows = [dict(zip(cols, r, strict=True)) for r in got]
-    own = fmt == s["format"]
-    if fmt == "vics":
-        if not own:
-            for r in rows:
-                r["record_json"] = None
-        doc = vics.export(s["header_json"] if own else None, rows, s["scheme"])
-        out.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    elif fmt == "icse":
+    if fmt == "icse":
         out.write_text(icse.export(s["header_json"], rows, own), encoding="utf-8")
     elif fmt == "plain":
         if kind not in LENGTHS:

@@ -10,11 +10,13 @@ The document is read as a stream (ijson): a multi-gigabyte set is imported in bo
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import ijson
 
@@ -224,22 +226,39 @@ def _fresh_record(row: dict[str, Any]) -> dict[str, Any]:
     return media
 
 
-def export(header_json: str | None, rows: list[dict[str, Any]], scheme: str | None) -> dict[str, Any]:
-    """The VICS document of a set: the stored document refilled, or a new one built from the columns."""
-    records = [json.loads(r["record_json"]) if r.get("record_json") else _fresh_record(r) for r in rows]
+def write(fh: TextIO, header_json: str | None, rows: Iterable[dict[str, Any]], scheme: str | None) -> int:
+    """Write the VICS document of a set as a stream (the same document as ``export``, records written
+    as they come): memory holds one record, whatever the size of the set. Returns the records written."""
+    token = f"\u0000rescue-slot-{uuid.uuid4().hex}"
+    doc: dict[str, Any] | None = None
+    counts: list[int] = []
     if header_json:
         header = json.loads(header_json)
-        if header.get("doc") is not None:
-            doc: dict[str, Any] = header["doc"]
-            if header["layout"] == "cases":
-                pos = 0
-                for case, n in zip(doc["value"], header["counts"], strict=False):
-                    case["Media"] = records[pos:pos + n]
-                    pos += n
-                if pos < len(records):
-                    doc["value"][-1]["Media"].extend(records[pos:])
-            else:
-                doc["value"] = records
-            return doc
-    part = {"CAID": "UK", "CUSTOM": "CUSTOM"}.get(scheme or "", "US")
-    return {"@odata.context": CONTEXT.format(part), "value": records}
+        doc = header.get("doc")
+        if doc is not None and header["layout"] == "cases" and doc.get("value"):
+            counts = list(header["counts"])[:len(doc["value"])]
+            counts += [0] * (len(doc["value"]) - len(counts))
+            for i, case in enumerate(doc["value"]):
+                case["Media"] = f"{token}-{i}"
+        elif doc is not None:
+            doc["value"] = f"{token}-0"
+            counts = [0]
+    if doc is None:
+        part = {"CAID": "UK", "CUSTOM": "CUSTOM"}.get(scheme or "", "US")
+        doc, counts = {"@odata.context": CONTEXT.format(part), "value": f"{token}-0"}, [0]
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    records = iter(rows)
+    written = 0
+    for i in range(len(counts)):
+        slot = json.dumps(f"{token}-{i}")
+        before, text = text.split(slot, 1)
+        fh.write(before + "[")
+        # records beyond the stored counts go to the last case
+        slot_rows = records if i == len(counts) - 1 else itertools.islice(records, counts[i])
+        for k, row in enumerate(slot_rows):
+            fh.write(("," if k else "") + "\n" + (row["record_json"] if row.get("record_json")
+                                                 else json.dumps(_fresh_record(row), ensure_ascii=False)))
+            written += 1
+        fh.write("]")
+    fh.write(text)
+    return written
