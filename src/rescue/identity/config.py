@@ -65,7 +65,7 @@ class IdentityConfig:
     # Writing style ------------------------------------------------------------------------------------
     style: bool = True
     style_min_chars: int = 2000       # own text (posts + messages) an account needs to be compared
-    style_max_chars: int = 20000      # text read per account (the first, in time order)
+    style_max_chars: int = 10000      # text read per account (the first, in time order)
     style_top_k: int = 2              # a candidate is among the other's k most similar, in both directions
     style_min_score: float = 0.4      # cosine below this proposes nothing
     style_weak: float = 0.5           # mutual nearest with this cosine: weak evidence for the pair

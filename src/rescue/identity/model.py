@@ -20,7 +20,7 @@ METHOD_CONFIDENCE: dict[str, float] = {"decision": 1.0, "selector": 0.99, "ip": 
 # the order of the chance a pair is one person, combining its evidence as independent: 1 - prod(1 - p).
 REVIEW_PRECISION: dict[tuple[str, str], float] = {
     ("selector", "strong"): 0.99, ("ip", "strong"): 0.95, ("ip", "weak"): 0.85,
-    ("name", "strong"): 0.99, ("name", "weak"): 0.9, ("style", "weak"): 0.35, ("style", "candidate"): 0.05,
+    ("name", "strong"): 0.99, ("name", "weak"): 0.6, ("style", "weak"): 0.35, ("style", "candidate"): 0.05,
 }
 
 

@@ -85,6 +85,15 @@ def style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple
     """Candidate pairs by writing style, and the number of accounts with enough text to compare."""
     if not cfg.style:
         return [], 0
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: the products are small or blocked, and on a busy machine idle BLAS threads spin
+    # (CPU time without progress); a fixed thread count also keeps sums in one order (determinism).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _style_evidence(con, cfg)
+
+
+def _style_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[list[Evidence], int]:
     ids, y = style_profiles.build(con, min_chars=cfg.style_min_chars, max_chars=cfg.style_max_chars,
                                   n_words=cfg.style_words, n_features=cfg.style_features, dims=cfg.style_dims,
                                   sample=cfg.style_sample, seed=cfg.splink_seed)

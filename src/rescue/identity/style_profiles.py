@@ -24,6 +24,7 @@ from collections.abc import Iterator
 import duckdb
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from rescue.identity.model import TEMP
 
@@ -32,6 +33,7 @@ _SPLIT = re.compile(r"(\w+)")
 _WORD_SAMPLE = 4000
 _FETCH = 20_000          # text rows per fetch from DuckDB
 _BATCH = 1000            # profiles filled and projected at once
+_PCA_ROWS = 5000         # sampled profiles the principal directions are computed from (every k-th)
 
 Features = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
 
@@ -60,9 +62,11 @@ def text_stream(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int =
     ``min_chars`` of own text, in account order, streamed (``only``: just these accounts)."""
     where = ""
     if only is not None:
-        con.execute("CREATE OR REPLACE TEMP TABLE _id_style_only (idx BIGINT)")
-        if only:
-            con.executemany("INSERT INTO _id_style_only VALUES (?)", [(i,) for i in only])
+        con.register("_id_style_only_view", pa.table({"idx": pa.array(only, pa.int64())}))
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE _id_style_only AS SELECT idx FROM _id_style_only_view")
+        finally:
+            con.unregister("_id_style_only_view")
         where = "AND a.idx IN (SELECT idx FROM _id_style_only)"
     # The result is streamed from the caller's connection (its temporary tables are not visible from a
     # cursor): no other statement may run on it until the stream is consumed.
@@ -181,7 +185,7 @@ class ProfileSpace:
         self.mean = z.mean(axis=0, keepdims=True).astype(np.float32)
         z -= self.mean
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
-        self.basis = _principal_directions(z, dims, seed)         # features × dims
+        self.basis = _principal_directions(z[:: max(1, len(z) // _PCA_ROWS)], dims, seed)   # features × dims
         self.sample_rows = z @ self.basis
 
     @property
