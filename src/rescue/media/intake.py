@@ -9,6 +9,7 @@ computed) by the walker, and only images and videos go to a worker for decoding.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -86,8 +87,12 @@ class _Runner:
         Image.preinit()  # decoders imported once here, inherited by the workers
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
-        for f in [self.pool.submit(os.getpid) for _ in range(self.workers)]:
-            f.result()
+        gc.freeze()  # the workers' collector leaves the inherited objects alone (no scans, no copied pages)
+        try:
+            for f in [self.pool.submit(os.getpid) for _ in range(self.workers)]:
+                f.result()
+        finally:
+            gc.unfreeze()
 
     def _restart(self) -> None:
         if self.pool is not None:
