@@ -182,7 +182,10 @@ def main() -> None:
         per_format[fmt] = round(time.process_time() - t, 2)
     probe_full = sum(1 for p in doc["summary"]["priority"] if p["full_report"])
     del doc
-    steps = re.search(r"\(stage ([\d.]+) s, render ([\d.]+) s", m["stdout"])
+    said = " ".join(m["stdout"].split())  # the console may wrap the line
+    steps = re.search(r"\(stage ([\d.]+) s, render ([\d.]+) s", said)
+    phases = re.search(r"render CPU s: ([^)]*)\)", said)
+    render_cpu = {k: float(v) for k, v in (x.rsplit(" ", 1) for x in phases.group(1).split(", "))} if phases else {}
     out = {
         "date": dt.date.today().isoformat(), "machine": f"{platform.machine()} {os.cpu_count()} CPUs",
         "python": platform.python_version(), "operation": str(src), "workers": args.workers,
@@ -193,6 +196,7 @@ def main() -> None:
         "user_seconds": m["user_seconds"], "system_seconds": m["system_seconds"],
         "max_process_rss_mb": m["max_process_rss_mb"], "peak_tree_rss_mb": m["peak_tree_rss_mb"],
         "step_seconds": {"stage": float(steps.group(1)), "render": float(steps.group(2))} if steps else {},
+        "render_cpu_seconds": render_cpu,
         "largest_country": {"ref": biggest.ref, "persons": biggest.persons, "probe_reports": len(keep),
                             "probe_full_reports": probe_full, "cpu_seconds_per_format": per_format},
         "target_seconds": TARGET_SECONDS if persons < 20000 else TARGET_70K_SECONDS,
@@ -208,6 +212,7 @@ def main() -> None:
           "| measure | value |", "|---|---|"]
     md += [f"| {k} | {v} |" for k, v in out.items() if not isinstance(v, dict)]
     md += [f"| step {k} (s) | {v} |" for k, v in out["step_seconds"].items()]  # type: ignore[union-attr]
+    md += [f"| render CPU, all countries: {k} (s) | {v} |" for k, v in render_cpu.items()]
     md += [f"| {biggest.ref} first {len(keep)} reports ({probe_full} full): {k} CPU (s) | {v} |"
            for k, v in per_format.items()]
     stem.with_suffix(".md").write_text("\n".join(md) + "\n", encoding="utf-8")

@@ -1,10 +1,10 @@
 """Stage the findings a package needs as Parquet files, each query run once over the whole store.
 
-Every file holds the rows of the planned persons (``pkg_plan``, plan.py) sorted by ``g`` (country, then
-priority), in row groups small enough that a render worker reading one chunk of a country — a range of
-``g`` — touches one or two row groups of each file. Rows keep their provenance (source, seized table,
-native key, byte offset, line). The parent process runs these queries and then holds nothing: workers read
-the files themselves (bounded memory, no large objects passed between processes).
+Every file holds the columns the reports use, for the planned persons (``pkg_plan``, plan.py), sorted by
+``g`` (country, then priority), in row groups small enough that a render worker reading one chunk of a
+country — a range of ``g`` — touches one or two row groups of each file. Rows keep their provenance
+(source, seized table, native key, byte offset, line). The parent process runs these queries and then holds
+nothing: workers read the files themselves (bounded memory, no large objects passed between processes).
 """
 
 from __future__ import annotations
@@ -20,18 +20,16 @@ REQUIRED = ("persons", "person_accounts", "attribution", "attribution_evidence",
 ROW_GROUP = 8192
 
 PERSONS_SQL = """
-select p.person_id, p.label, p.usernames, p.accounts as n_accounts, p.method, p.countries_seen,
-       p.first_activity, p.last_activity, a.country, a.confidence, a.candidate, a.reason, a.evidence_types,
-       a.support, a.against, a.share, r.score, r.tier, r.rank, r.advisory, r.config_version,
-       r.behaviour_points, r.context_counted
+select p.person_id, p.label, a.country, a.confidence, a.reason, a.evidence_types, r.score, r.tier, r.rank,
+       r.advisory, r.config_version
 from persons p left join attribution a using (person_id) left join risk r using (person_id)
 """
 
 ACCOUNTS_SQL = """
 select pa.person_id, pa.source_id, pa.account_id, pa.method as link_method, pa.link_confidence,
-       a.username, a.email, a.registered_at, a.last_visit_at, a.birthday_raw, a.birth_date, a.location,
-       a.registration_ip, a.post_count, a.user_type, a.group_name, a.rank_title, a.is_staff, a.is_banned,
-       a.is_deleted, a.is_inactive, a.prov_table, a.prov_key, a.prov_offset, a.prov_line
+       a.username, a.registered_at, a.last_visit_at, a.birthday_raw, a.birth_date, a.location, a.post_count,
+       a.group_name, a.is_staff, a.is_banned, a.is_deleted, a.is_inactive, a.prov_table, a.prov_key,
+       a.prov_offset, a.prov_line
 from person_accounts pa join accounts a using (source_id, account_id)
 """
 
@@ -62,9 +60,8 @@ group by pa.person_id, e.ip
 """
 
 EVIDENCE_SQL = """
-select person_id, evidence_id, source_id, account_id, country, countries, evidence_type, weight, strength, grade,
-       stance, detail, events, first_seen, last_seen, origin, origin_id, prov_table, prov_key, prov_offset,
-       null::bigint as prov_line
+select person_id, evidence_id, source_id, country, countries, evidence_type, weight, strength, grade, stance,
+       detail, events, first_seen, last_seen, prov_table, prov_key, prov_offset, null::bigint as prov_line
 from attribution_evidence
 """
 
@@ -84,8 +81,8 @@ group by all
 INDICATORS_SQL = "select person_id, indicator, class, value, points, items, label from risk_indicators"
 
 RISK_EVIDENCE_SQL = """
-select person_id, indicator, seq, weight, snippet, detail, reported, in_quote, source_table, origin_id, field,
-       source_id, account_id, prov_table, prov_key, prov_offset, prov_line
+select person_id, indicator, seq, snippet, detail, reported, in_quote, source_table, origin_id, field, source_id,
+       prov_table, prov_key, prov_offset, prov_line
 from risk_evidence
 """
 
