@@ -9,6 +9,7 @@ sold worldwide as a vanity domain (``.io``, ``.tv``, ``.me``, ``.co``…).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ def _suffixes(domain: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts) - 1)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure: the same providers come back address after address
 def classify(domain: str, own: frozenset[str] = frozenset()) -> DomainInfo:
     d = domain.lower().strip(".")
     tld, cc = cctld_country(d)

@@ -71,6 +71,7 @@ def _lookup(words: list[str], table: dict[str, frozenset[str]]) -> tuple[frozens
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few places and zones come back account after account
 def parse_location(raw: str | None) -> Place:
     if not raw or not raw.strip():
         return _NONE
@@ -111,6 +112,7 @@ def parse_location(raw: str | None) -> Place:
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−]?)\s*(\d{1,2})(?:[:.,](\d{1,2}))?\s*(\(dst\)|dst)?$", re.I)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_timezone(raw: str | None) -> tuple[tuple[str, ...], str | None]:
     """(candidate countries, normalised form) of a time-zone setting; ((), None) when unreadable."""
     if not raw or not raw.strip():
