@@ -206,7 +206,7 @@ def main() -> int:
            "load_average_at_end": load, "rows": rows}
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"{dt.date.today().isoformat()}-ingest-memory-{label}"
-    stem.with_suffix(".json").write_text(json.dumps(out, indent=2) + "\n")
+    stem.with_name(stem.name + ".json").write_text(json.dumps(out, indent=2) + "\n")  # a label may hold a dot
     lines = [f"# rescue ingest: peak RSS against dump size (memory limit {args.memory_limit or 'default'})", "",
              f"Load average at the end: {' '.join(load)} (2 cores, shared).", "",
              "| dump | MB | seconds | CPU s | MB/s | peak RSS main (MB) | peak RSS tree (MB) | store (MB) | ok |",
@@ -216,7 +216,7 @@ def main() -> int:
         lines.append(f"| {Path(str(r['dump'])).parent.parent.name}/{Path(str(r['dump'])).name} | {r['dump_mb']} | "
                      f"{r['seconds']} | {r['cpu_seconds']} | {r['mb_per_s']} | {r['peak_rss_mb']} | "
                      f"{r['peak_tree_rss_mb']} | {r['store_mb']} | {ok} |")
-    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    stem.with_name(stem.name + ".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return 0 if all(r["ok"] for r in rows) else 1
 
