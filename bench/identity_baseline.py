@@ -66,6 +66,7 @@ def run_splink(store: Path, threshold: float) -> dict[str, Any]:
     import duckdb
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink.internals.exceptions import EMTrainingException
 
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -84,12 +85,16 @@ def run_splink(store: Path, threshold: float) -> dict[str, Any]:
         retain_intermediate_calculation_columns=False)
     linker = Linker(sdf, settings)
     linker.training.estimate_probability_two_random_records_match([block_on("email")], recall=0.7)
+    prior = float(linker._settings_obj._probability_two_random_records_match)
+    if not 0.0 < prior < 1.0:  # no two accounts share an e-mail (one small forum): Splink's own default prior
+        linker._settings_obj._probability_two_random_records_match = 0.0001
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
     em_skipped: list[str] = []
     for rule in ("username", "birth_date"):
-        try:   # EM on a small or degenerate block can underflow; Splink then keeps the earlier estimates
+        try:   # EM on a small or degenerate block can underflow, and a block can be empty (user names are unique
+            # within one forum): Splink then keeps the earlier estimates
             linker.training.estimate_parameters_using_expectation_maximisation(block_on(rule))
-        except ValueError as exc:
+        except (ValueError, EMTrainingException) as exc:
             em_skipped.append(f"{rule}: {str(exc).splitlines()[0][:160]}")
     t_train = time.perf_counter()
     pred = linker.inference.predict(threshold_match_probability=min(THRESHOLDS), warning_mode="never")
