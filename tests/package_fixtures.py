@@ -4,11 +4,13 @@ triage table as the media stage writes it, and the workflow users."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import jsonschema
+import pytest
 
 from rescue import identity, operation
 from rescue.flow import analyse_operation
@@ -87,3 +89,22 @@ def shared_analysed(world: Path, base_factory: Any) -> Path:
     if world not in _CACHE:
         _CACHE[world] = analysed_world(world, base_factory.mktemp("package-world"))
     return _CACHE[world]
+
+
+def fresh_op(small_world: Path, factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """A private copy of the shared analysed world, with an empty packages folder."""
+    dst = tmp_path / "op"
+    shutil.copytree(shared_analysed(small_world, factory), dst, ignore=shutil.ignore_patterns("packages"))
+    (dst / "packages").mkdir()
+    return dst
+
+
+def top_country(op: Path) -> str:
+    """The country with the most attributed persons."""
+    con = duckdb.connect(str(op / "store.duckdb"), read_only=True)
+    try:
+        row = con.execute("select country from attribution where country is not null group by 1 "
+                          "order by count(*) desc, 1 limit 1").fetchall()
+    finally:
+        con.close()
+    return str(row[0][0])

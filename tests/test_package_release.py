@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,26 +16,13 @@ from rescue.package import ReleaseError, approve, build_drafts, list_releases, r
 from rescue.workflow import open_workflow
 from rescue.workflow.audit import AuditEntry, verify
 from rescue.workflow.releases import Release, ReleasePerson, released_person_ids
-from tests.package_fixtures import load, shared_analysed, validator
+from tests.package_fixtures import fresh_op, load, top_country, validator
 
 
 @pytest.fixture()
 def op(small_world: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    src = shared_analysed(small_world, tmp_path_factory)
-    dst = tmp_path / "op"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("packages"))
-    (dst / "packages").mkdir()
-    return dst
+    return fresh_op(small_world, tmp_path_factory, tmp_path)
 
-
-def top_country(op: Path) -> str:
-    con = duckdb.connect(str(op / "store.duckdb"), read_only=True)
-    try:
-        row = con.execute("select country from attribution where country is not null group by 1 "
-                          "order by count(*) desc, 1 limit 1").fetchall()
-    finally:
-        con.close()
-    return str(row[0][0])
 
 
 def test_four_eyes_order_of_steps_register_and_log(op: Path) -> None:

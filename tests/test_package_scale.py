@@ -4,36 +4,21 @@ the same package whatever the chunk size the workers read the staged facts in.""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from pypdf import PdfReader
 
 from rescue.package import build_drafts, worker
 from rescue.package.plan import TIER_ORDER, Selection
-from tests.package_fixtures import load, shared_analysed
+from tests.package_fixtures import fresh_op, load, top_country
 
 
 @pytest.fixture()
 def op(small_world: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    src = shared_analysed(small_world, tmp_path_factory)
-    dst = tmp_path / "op"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("packages"))
-    (dst / "packages").mkdir()
-    return dst
+    return fresh_op(small_world, tmp_path_factory, tmp_path)
 
-
-def biggest(op: Path) -> str:
-    con = duckdb.connect(str(op / "store.duckdb"), read_only=True)
-    try:
-        row = con.execute("select country from attribution where country is not null group by 1 "
-                          "order by count(*) desc, 1 limit 1").fetchall()
-    finally:
-        con.close()
-    return str(row[0][0])
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
@@ -58,7 +43,7 @@ def xlsx_person_ids(path: Path, sheet: str) -> set[str]:
 
 
 def test_full_reports_follow_the_selection_and_everyone_is_in_the_tables(op: Path) -> None:
-    cc = biggest(op)
+    cc = top_country(op)
     sel = Selection(tier="High", top=3)
     result = build_drafts(op, by="ann", countries=[cc], report_tier="High", report_top=3)
     (draft,) = result.drafts
@@ -97,7 +82,7 @@ def test_full_reports_follow_the_selection_and_everyone_is_in_the_tables(op: Pat
 
 
 def test_report_tier_low_gives_everyone_a_full_report(op: Path) -> None:
-    cc = biggest(op)
+    cc = top_country(op)
     result = build_drafts(op, by="ann", countries=[cc], report_tier="low", report_top=0, formats=("json", "pdf"))
     doc = load(result.drafts[0].path / "package.json")
     assert all(p["full_report"] for p in doc["summary"]["priority"])
@@ -119,7 +104,7 @@ def _strip(doc: dict[str, Any]) -> dict[str, Any]:
 def test_chunk_size_does_not_change_the_package(op: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers read a country's persons a chunk at a time: three persons a chunk gives the same package as
     one chunk for all (reports, order, priority list, index, annex, CSV rows)."""
-    cc = biggest(op)
+    cc = top_country(op)
     one = build_drafts(op, by="ann", countries=[cc], formats=("json", "csv"), workers=1).drafts[0]
     a = load(one.path / "package.json")
     rows_a = {f.name: f.read_text(encoding="utf-8") for f in (one.path / "csv").glob("*.csv")}
@@ -142,7 +127,7 @@ def test_release_reads_the_index_without_the_reports(op: Path, tmp_path: Path) -
 
     from rescue.package.render import read_parts
 
-    cc = biggest(op)
+    cc = top_country(op)
     path = build_drafts(op, by="ann", countries=[cc], formats=("json",)).drafts[0].path / "package.json"
     doc = load(path)
     keys = ("summary", "index", "withdrawn", "annex", "sources")

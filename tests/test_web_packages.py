@@ -5,7 +5,6 @@ persons it disclosed."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,17 +16,13 @@ from rescue.web import create_app
 from rescue.workflow import audit, open_workflow
 from rescue.workflow.releases import released_person_ids
 from rescue.workflow.users import User, add_user
-from tests.package_fixtures import shared_analysed
+from tests.package_fixtures import fresh_op
 from tests.web_fixture import login, password_hash
 
 
 @pytest.fixture()
 def op(small_world: Path, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    src = shared_analysed(small_world, tmp_path_factory)
-    dst = tmp_path / "op"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("packages"))
-    (dst / "packages").mkdir()
-    return dst
+    return fresh_op(small_world, tmp_path_factory, tmp_path)
 
 
 def countries(op: Path) -> list[str]:
