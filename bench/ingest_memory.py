@@ -35,25 +35,7 @@ from typing import Any, TextIO
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import RESULTS  # noqa: E402
-
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _procs() -> dict[int, tuple[int, int, float]]:
-    """pid -> (parent pid, RSS KiB, CPU seconds) of every process (Linux /proc)."""
-    out: dict[int, tuple[int, int, float]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(entry)] = (int(fields[1]), int(fields[21]) * PAGE_KB, (int(fields[11]) + int(fields[12])) / TICK)
-    return out
+from run import RESULTS, procs, tree_pids  # noqa: E402
 
 
 def _rchar(pid: int) -> int:
@@ -89,25 +71,14 @@ class Sampler(threading.Thread):
         self.rchar: dict[int, int] = {}  # last rchar seen per pid of the tree (workers that ended keep theirs)
         self.t0 = time.monotonic()
 
-    def _tree(self, procs: dict[int, tuple[int, int, float]]) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for p, (pp, _rss, _cpu) in procs.items():
-            children.setdefault(pp, []).append(p)
-        out, todo = [], [self.root]
-        while todo:
-            p = todo.pop()
-            out.append(p)
-            todo += children.get(p, [])
-        return out
-
     def run(self) -> None:
         last = -1e9
         while not self.stop.wait(0.2):
-            procs = _procs()
-            tree = self._tree(procs)
-            tree_kb = sum(procs[p][1] for p in tree if p in procs)
+            table = procs()
+            tree = tree_pids(table, self.root)
+            tree_kb = sum(table[p][1] for p in tree if p in table)
             main = self.root  # `nice` execs the command: the root is the `rescue ingest` process
-            main_kb = procs[main][1] if main in procs else 0
+            main_kb = table[main][1] if main in table else 0
             self.peak_tree_kb = max(self.peak_tree_kb, tree_kb)
             self.peak_main_kb = max(self.peak_main_kb, main_kb)
             now = time.monotonic()
@@ -122,7 +93,7 @@ class Sampler(threading.Thread):
                 "t": round(now - self.t0, 1), "main_rss_mb": round(main_kb / 1024, 1),
                 "tree_rss_mb": round(tree_kb / 1024, 1), "processes": len(tree),
                 "main_read_mb": round(main_read / 1e6, 1), "workers_read_mb": round(workers_read / 1e6, 1),
-                "tree_cpu_s": round(sum(procs[p][2] for p in tree if p in procs), 1),
+                "tree_cpu_s": round(sum(table[p][2] for p in tree if p in table), 1),
                 "spill_mb": round(_du(self.op / ".ingest-tmp") / 1e6, 1),
                 "store_mb": round(sum(f.stat().st_size for f in self.op.glob("*.duckdb*")) / 1e6, 1),
                 "load": os.getloadavg()[0],

@@ -54,10 +54,13 @@ class Measure:
     skipped: bool = False
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident set of ``pid`` and all its descendants, in KiB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def procs() -> dict[int, tuple[int, int, float]]:
+    """pid -> (parent pid, RSS KiB, CPU seconds) of every process (Linux /proc)."""
+    out: dict[int, tuple[int, int, float]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -66,15 +69,27 @@ def _tree_rss_kb(pid: int) -> int:
                 fields = f.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        p = int(entry)
-        children.setdefault(int(fields[1]), []).append(p)
-        rss[p] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
-    total, todo = 0, [pid]
+        out[int(entry)] = (int(fields[1]), int(fields[21]) * PAGE_KB, (int(fields[11]) + int(fields[12])) / TICK)
+    return out
+
+
+def tree_pids(table: dict[int, tuple[int, int, float]], root: int) -> list[int]:
+    """``root`` and all its descendants in a ``procs()`` table."""
+    children: dict[int, list[int]] = {}
+    for p, (pp, _rss, _cpu) in table.items():
+        children.setdefault(pp, []).append(p)
+    out, todo = [], [root]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        out.append(p)
         todo += children.get(p, [])
-    return total
+    return out
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident set of ``pid`` and all its descendants, in KiB."""
+    table = procs()
+    return sum(table[p][1] for p in tree_pids(table, pid) if p in table)
 
 
 def _sample_tree(pid: int, peak: list[int], stop: threading.Event) -> None:
