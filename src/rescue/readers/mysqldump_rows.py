@@ -10,7 +10,7 @@ as needed, streams long values in pieces and tells garbage apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import DumpSyntaxError
@@ -43,11 +43,19 @@ from .mysqldump_tokens import (
 if TYPE_CHECKING:
     from .mysqldump import MysqldumpStats
 
+FastValues = Callable[[bytes, int, list[Value], int], tuple[int, int]]
+fast_values: FastValues | None
+try:  # the common values in C (same values, same stops); without the extension, Python alone
+    from ._rowscan import values as fast_values
+except ImportError:
+    fast_values = None
+
 
 class RowReader:
     def __init__(self, b: DumpBuffer, stats: MysqldumpStats, max_value: int, raw_cap: int) -> None:
         self.b, self.stats, self.max_value, self.raw_cap = b, stats, max_value, raw_cap
         self.done = False  # the dump ended inside a statement: stop reading
+        self.fast = fast_values
 
     def _too_big(self, size: int, hexed: bool = False) -> str:
         return too_big(size, self.max_value, hexed)
@@ -55,7 +63,7 @@ class RowReader:
     def read(self, table: str, cols: tuple[str, ...] | None, limit: int, name: str) -> Iterator[Event]:
         """Rows from ``b.pos`` (at the first row's '(') through the closing ``;``."""
         b, st, maxv, maxh = self.b, self.stats, self.max_value, 2 * self.max_value
-        unesc, value_sep, row_sep = unescape, VALUE_SEP.match, ROW_SEP.match
+        unesc, value_sep, row_sep, fast = unescape, VALUE_SEP.match, ROW_SEP.match, self.fast
         assert (K_INT, K_STR, K_NULL, K_HEX) == (1, 2, 3, 4)
         row_idx = b.pos
         row_off, row_line = b.offset(row_idx), b.line_at(row_idx)
@@ -67,64 +75,70 @@ class RowReader:
             n, find, ap = len(buf), buf.find, vals.append
             ended = False
             while pos < n:
-                if buf[pos] == 0x27:  # a quoted string: its closing quote is found in C
-                    j = find(b"'", pos + 1)
-                    while 0 < j < n - 1:
-                        if buf[j - 1] == 0x5C:  # an odd run of backslashes escapes the quote
-                            i = j - 2
-                            while buf[i] == 0x5C:
-                                i -= 1
-                            if (j - i) & 1 == 0:
-                                j = find(b"'", j + 1)
-                                continue
-                        if buf[j + 1] != 0x27:
+                c = 0
+                if fast is not None:  # values up to the end of the row, or to one it leaves to Python
+                    pos, c = fast(buf, pos, vals, maxv)
+                    if not c and pos >= n:
+                        break
+                if not c:
+                    if buf[pos] == 0x27:  # a quoted string: its closing quote is found in C
+                        j = find(b"'", pos + 1)
+                        while 0 < j < n - 1:
+                            if buf[j - 1] == 0x5C:  # an odd run of backslashes escapes the quote
+                                i = j - 2
+                                while buf[i] == 0x5C:
+                                    i -= 1
+                                if (j - i) & 1 == 0:
+                                    j = find(b"'", j + 1)
+                                    continue
+                            if buf[j + 1] != 0x27:
+                                break
+                            j = find(b"'", j + 2)  # a doubled quote ''
+                        else:
+                            break  # the string runs past the buffer: slow path
+                        c = buf[j + 1]
+                        if c == COMMA:
+                            end = j + 2
+                        elif (m := row_sep(buf, j + 1)) is not None:
+                            end = m.end()
+                            c = buf[end - 1]
+                        else:
                             break
-                        j = find(b"'", j + 2)  # a doubled quote ''
+                        if j - pos - 1 > maxv:
+                            bad = self._too_big(j - pos - 1)
+                            ap(None)
+                        else:
+                            v = buf[pos + 1:j]
+                            ap(unesc(v) if b"\\" in v or b"'" in v else v)
+                        pos = end
+                        if c == COMMA:
+                            continue
                     else:
-                        break  # the string runs past the buffer: slow path
-                    c = buf[j + 1]
-                    if c == COMMA:
-                        end = j + 2
-                    elif (m := row_sep(buf, j + 1)) is not None:
-                        end = m.end()
-                        c = buf[end - 1]
-                    else:
-                        break
-                    if j - pos - 1 > maxv:
-                        bad = self._too_big(j - pos - 1)
-                        ap(None)
-                    else:
-                        v = buf[pos + 1:j]
-                        ap(unesc(v) if b"\\" in v or b"'" in v else v)
-                    pos = end
-                    if c == COMMA:
-                        continue
-                else:
-                    m = value_sep(buf, pos)
-                    if m is None:
-                        break
-                    k = m.lastindex  # literal kinds, faster: K_INT=1, K_STR=2, K_NULL=3, K_HEX=4
-                    if k == 1:
-                        ap(int(m[1]))
-                    elif k == 3:
-                        ap(None)
-                    elif k == 4:
-                        v = m[4]
-                        if len(v) > maxh:
-                            bad = self._too_big(len(v), True)
-                        ap(hex_bytes(v) if len(v) <= maxh else None)
-                    elif k == 2:  # a string after blanks or an introducer
-                        v = m[2]
-                        if len(v) > maxv:
-                            bad = self._too_big(len(v))
-                        ap(None if len(v) > maxv else unesc(v) if b"\\" in v or b"'" in v else v)
-                    else:
-                        assert k is not None
-                        ap(RARE[k](m[k]))
-                    pos = m.end()
-                    c = buf[pos - 1]
-                    if c == COMMA:
-                        continue
+                        m = value_sep(buf, pos)
+                        if m is None:
+                            break
+                        k = m.lastindex  # literal kinds, faster: K_INT=1, K_STR=2, K_NULL=3, K_HEX=4
+                        if k == 1:
+                            ap(int(m[1]))
+                        elif k == 3:
+                            ap(None)
+                        elif k == 4:
+                            v = m[4]
+                            if len(v) > maxh:
+                                bad = self._too_big(len(v), True)
+                            ap(hex_bytes(v) if len(v) <= maxh else None)
+                        elif k == 2:  # a string after blanks or an introducer
+                            v = m[2]
+                            if len(v) > maxv:
+                                bad = self._too_big(len(v))
+                            ap(None if len(v) > maxv else unesc(v) if b"\\" in v or b"'" in v else v)
+                        else:
+                            assert k is not None
+                            ap(RARE[k](m[k]))
+                        pos = m.end()
+                        c = buf[pos - 1]
+                        if c == COMMA:
+                            continue
                 if bad is None:
                     st.rows += 1
                     yield RawRow(table, tuple(vals), row_off, row_line, cols)
