@@ -3,7 +3,9 @@
 The dump looks like mariadb-dump output of a forum: one extended INSERT per ~1 MB, one tuple
 per line, a posts table with text bodies (escaped quotes, backslashes, CR/LF, UTF-8), a
 users table with many short columns and packed binary IPs, and a word-match table of tiny
-rows. Generation is not timed; parsing is (from a file in the page cache, one core).
+rows. Generation is not timed; parsing is (from a file in the page cache, one core): wall and CPU
+seconds, with the C hot loop (``rescue.readers._rowscan``) and, in the same run, without it (the
+Python loop alone, as when the extension is not built).
 
     .venv/bin/python bench/reader_speed.py [--mb 200] [--keep PATH]
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from rescue.readers import mysqldump_rows
 from rescue.readers.base import BadRow, RawRow
 from rescue.readers.mysqldump import MysqldumpStats, iter_mysqldump
 
@@ -97,17 +100,17 @@ def generate(path: Path, size: int, seed: int = 7) -> int:
     return n
 
 
-def measure(path: Path) -> tuple[float, int, int]:
+def measure(path: Path) -> tuple[float, float, int, int]:
     stats = MysqldumpStats()
     rows_seen = bad = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with path.open("rb") as f:
         for ev in iter_mysqldump(f, str(path), stats=stats):
             if isinstance(ev, RawRow):
                 rows_seen += 1
             elif isinstance(ev, BadRow):
                 bad += 1
-    return time.perf_counter() - start, rows_seen, bad
+    return time.perf_counter() - start, time.process_time() - cpu, rows_seen, bad
 
 
 def main() -> None:
@@ -124,11 +127,19 @@ def main() -> None:
         with path.open("rb") as f:  # warm the page cache
             while f.read(1 << 24):
                 pass
-        seconds, n, bad = measure(path)
+        fast = mysqldump_rows.fast_values
+        for label, impl in (("C hot loop", fast), ("Python loop alone", None)):
+            if label.startswith("C") and impl is None:
+                print("C hot loop: not built (rescue.readers._rowscan missing)")
+                continue
+            mysqldump_rows.fast_values = impl
+            seconds, cpu, n, bad = measure(path)
+            print(f"{label}: parsed {n} rows ({bad} bad) in {seconds:.1f} s wall, {cpu:.1f} s CPU: "
+                  f"{size / 1e6 / seconds:.1f} MB/s wall, {size / 1e6 / cpu:.1f} MB per CPU second, "
+                  f"{n / cpu / 1e3:.0f} k rows per CPU second")
+        mysqldump_rows.fast_values = fast
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"parsed {n} rows ({bad} bad) in {seconds:.1f} s: {size / 1e6 / seconds:.1f} MB/s, "
-              f"{n / seconds / 1e3:.0f} k rows/s, peak RSS {peak:.0f} MiB")
-
+        print(f"peak RSS {peak:.0f} MiB")
 
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from rescue.ingest.mapping import Conservation, RowMapper
 from rescue.ingest.sources import MAX_VALUE_BYTES, MysqlDumpReader, is_url, open_reader
 from rescue.ingest.templates import fill_missing, identify
 from rescue.operation import Operation, append_register, read_register, sha256_file, utcnow
-from rescue.readers.base import RawRow
+from rescue.readers.base import DumpStructure, RawRow
 from rescue.store import duck, schema
 
 Progress = Callable[[str, int, int | None], None]
@@ -67,10 +68,15 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
     display = str(getattr(reader, "display_name", src)) if live else str(Path(src).resolve())
     size = 0 if live else Path(src).stat().st_size
     digest = ""
+    structure: DumpStructure | None = None
     if not live:
         if progress:
             progress("fingerprint", 0, size)
-        digest = getattr(reader, "sha256", None) or sha256_file(Path(src))  # a SQLite WAL: db + WAL
+        digest = getattr(reader, "sha256", None) or ""  # a SQLite WAL: db + WAL
+        if not digest and isinstance(reader, MysqlDumpReader):
+            structure, digest = _scan_while_hashing(reader, Path(src), progress, size)
+        elif not digest:
+            digest = sha256_file(Path(src))
     con = duck.connect(op.store_path)
     try:
         duck.ensure_schema(con)
@@ -82,9 +88,10 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
                 _repair_register(op, con, digest)
                 return IngestResult(source_id_for(digest), src, digest, str(prior[1]), str(prior[0]), "", "",
                                     Conservation(), {}, time.monotonic() - t0, already=True)
-        if progress:
-            progress("scan", 0, size or None)
-        structure = reader.structure()
+        if structure is None:
+            if progress:
+                progress("scan", 0, size or None)
+            structure = reader.structure()
         unmapped: dict[str, str] = {}
         if software == "generic":
             adapter, rec, gen_tables, unmapped = generic.build(structure.defs)
@@ -172,6 +179,23 @@ def ingest(op: Operation, source: Path | str, *, fmt: str = "auto", software: st
     })
     return IngestResult(sid, display, digest, reader.format, adapter.software, version, rec.prefix, counts,
                         canonical, time.monotonic() - t0, unmapped=unmapped, mode=mode)
+
+
+def _scan_while_hashing(reader: MysqlDumpReader, path: Path, progress: Progress | None,
+                        size: int) -> tuple[DumpStructure, str]:
+    """The dump's structure and its sha256, computed side by side: the hash in a thread (hashlib and
+    file reads release the GIL), so that on two cores the fingerprint adds no wall time. A source
+    that turns out to be in the store already has then been scanned for nothing (a few seconds)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="rescue-sha256") as pool:
+        hashing = pool.submit(sha256_file, path)
+        if progress:
+            progress("scan", 0, size or None)
+        try:
+            structure = reader.structure()
+        except BaseException:
+            hashing.cancel()
+            raise
+        return structure, hashing.result()
 
 
 def _delete_source(con: duckdb.DuckDBPyConnection, sid: str, digest: str) -> None:
