@@ -23,6 +23,8 @@ from rescue.package.plan import Selection
 from rescue.package.tables import party_rows, person_row, report_rows, victim_rows, withdrawn_rows
 
 FORMATS = ("json", "pdf", "csv", "xlsx", "ftm", "i2")
+# one report as the writer takes it: report, its sha256, change, full report?, annex rows (parties, victims)
+Item = tuple[dict[str, Any], str, str, bool, list[dict[str, Any]], list[dict[str, Any]]]
 MANIFEST = "manifest.json"
 
 
@@ -68,7 +70,7 @@ class PackageWriter:
             self.xlsx = XlsxSink(folder / "package.xlsx", banner, [
                 ("country", head["country"]), ("version", str(head["version"])), ("kind", head["kind"]),
                 ("operation", head["operation"].get("name", "")), ("generated at", head["generated_at"]),
-                ("drafted by", head["drafted_by"])])
+                ("drafted by", head["drafted_by"])], created=head["generated_at"])
         if "ftm" in formats:
             from rescue.package.write_exchange import FtmSink
 
@@ -80,38 +82,47 @@ class PackageWriter:
 
     def add(self, r: dict[str, Any], report_sha256: str, change: str, *, full: bool,
             parties: list[dict[str, Any]], victims: list[dict[str, Any]]) -> None:
+        self.add_many([(r, report_sha256, change, full, parties, victims)])
+
+    def add_many(self, items: list[Item]) -> None:
+        """Reports in package order (a chunk of them): each format takes the whole chunk in turn (fewer calls,
+        and the CPU of each format measured once a chunk)."""
         clock, cpu = time.process_time, self.cpu
         t0 = clock()
-        p = self.totals.add(r, report_sha256, change, full, parties, victims)
+        add = self.totals.add
+        entries = [add(r, h, change, full, parties, victims) for r, h, change, full, parties, victims in items]
         if self.json is not None:
-            self.json.write((b"," if p["priority"] > 1 else b"") + _dumps(r) + b"\n")
+            self.json.write(b"".join((b"," if p["priority"] > 1 else b"") + _dumps(it[0]) + b"\n"
+                                     for it, p in zip(items, entries, strict=True)))
         t1 = clock()
         cpu["json"] += t1 - t0
         if self.csv is not None or self.xlsx is not None:
-            prow = person_row(r, p)
-            detail = list(report_rows(r))
+            rows = [(person_row(it[0], p), list(report_rows(it[0])), it[3]) for it, p in zip(items, entries,
+                                                                                           strict=True)]
             if self.csv is not None:
-                self.csv.row("persons", prow)
-                for table, row in detail:
-                    self.csv.row(table, row)
+                self.csv.reports(rows)
             t2 = clock()
             cpu["csv"] += t2 - t1
             if self.xlsx is not None:
-                self.xlsx.row("persons", prow)
-                if full:
-                    for table, row in detail:
-                        self.xlsx.row(table, row)
+                xrow = self.xlsx.row
+                for prow, detail, full in rows:
+                    xrow("persons", prow)
+                    if full:
+                        for table, row in detail:
+                            xrow(table, row)
             t1 = clock()
             cpu["xlsx"] += t1 - t2
         if self.ftm is not None:
-            self.ftm.add(r)
+            for it in items:
+                self.ftm.add(it[0])
         t2 = clock()
         cpu["ftm"] += t2 - t1
         if self.i2 is not None:
-            self.i2.add(r)
+            for it in items:
+                self.i2.add(it[0])
         cpu["i2"] += clock() - t2
-        if full and "pdf" in self.formats:
-            self.pdf_reports.append(r)
+        if "pdf" in self.formats:
+            self.pdf_reports.extend(it[0] for it in items if it[3])
 
     @property
     def persons(self) -> int:

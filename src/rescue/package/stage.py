@@ -45,18 +45,21 @@ left join messages m on s.origin = 'messages' and m.source_id = s.source_id and 
 left join accounts a on s.origin = 'accounts' and a.source_id = s.source_id and a.account_id = s.origin_id
 """
 
+# the first sighting's provenance as one arg_min over a struct (one row's values, and a fifth of the work of
+# one arg_min per column)
 IPS_SQL = """
-select pa.person_id, e.ip, count(*) as events, min(e.seen_at) as first_seen, max(e.seen_at) as last_seen,
-       string_agg(distinct e.kind, ',' order by e.kind) as kinds, any_value(n.country) as country,
-       any_value(n.class) as class, any_value(n.asn_name) as operator,
-       arg_min(e.source_id, e.seen_at) as source_id, arg_min(e.prov_table, e.seen_at) as prov_table,
-       arg_min(e.prov_key, e.seen_at) as prov_key, arg_min(e.prov_offset, e.seen_at) as prov_offset,
-       arg_min(e.prov_line, e.seen_at) as prov_line
-from ip_events e
-join person_accounts pa on pa.source_id = e.source_id and pa.account_id = e.account_id
-join pkg_plan pl on pl.person_id = pa.person_id
-left join ip_enrichment n on n.ip = e.ip
-group by pa.person_id, e.ip
+with e as (
+  select pa.person_id, e.ip, count(*) as events, min(e.seen_at) as first_seen, max(e.seen_at) as last_seen,
+         string_agg(distinct e.kind, ',' order by e.kind) as kinds,
+         arg_min((e.source_id, e.prov_table, e.prov_key, e.prov_offset, e.prov_line), e.seen_at) as p
+  from ip_events e
+  join person_accounts pa on pa.source_id = e.source_id and pa.account_id = e.account_id
+  join pkg_plan pl on pl.person_id = pa.person_id
+  group by pa.person_id, e.ip
+)
+select e.person_id, e.ip, e.events, e.first_seen, e.last_seen, e.kinds, n.country, n.class, n.asn_name as operator,
+       e.p[1] as source_id, e.p[2] as prov_table, e.p[3] as prov_key, e.p[4] as prov_offset, e.p[5] as prov_line
+from e left join ip_enrichment n on n.ip = e.ip
 """
 
 EVIDENCE_SQL = """

@@ -22,7 +22,7 @@ import duckdb
 
 from rescue.package.collect import Facts, load_persons, load_range
 from rescue.package.plan import Selection
-from rescue.package.render import PackageWriter, write_manifest
+from rescue.package.render import Item, PackageWriter, write_manifest
 from rescue.package.report import deconfliction_report, lead_report, report_hash
 from rescue.package.stage import Staged
 
@@ -113,16 +113,6 @@ def _run(job: Job) -> Outcome:
     cpu = w.cpu
     clock = time.process_time
 
-    def take(r: dict[str, Any], full: bool, parties: list[Any], victims: list[Any]) -> None:
-        pid = r["person_id"]
-        h = report_hash(r)
-        seen.add(pid)
-        base = job.baseline.get(pid)
-        change = "new" if base is None else "unchanged" if base == h else "changed"
-        if supplement and change == "unchanged":
-            return
-        w.add(r, h, change, full=full, parties=parties, victims=victims)
-
     def build(facts: Facts, pairs: list[tuple[str, bool]], lead: bool) -> None:
         t = clock()
         reports = []
@@ -131,9 +121,18 @@ def _run(job: Job) -> Outcome:
                 reports.append((lead_report(facts, pid), full))
             else:
                 reports.append(((deconfliction_report(facts, pid, job.country), [], []), full))
-        cpu["build"] = cpu.get("build", 0.0) + clock() - t
+        items: list[Item] = []
         for (r, parties, victims), full in reports:
-            take(r, full, parties, victims)
+            pid = r["person_id"]
+            h = report_hash(r)
+            seen.add(pid)
+            base = job.baseline.get(pid)
+            change = "new" if base is None else "unchanged" if base == h else "changed"
+            if supplement and change == "unchanged":
+                continue
+            items.append((r, h, change, full, parties, victims))
+        cpu["build"] = cpu.get("build", 0.0) + clock() - t
+        w.add_many(items)
 
     con = _connect()
     priority = 0

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from followthemoney import model
 from followthemoney.util import make_entity_id
 
+from rescue.package.ftm_entity import Fragment, entity_id
 from rescue.package.tables import safe_row
 
 MESSENGERS = {"skype", "icq", "telegram", "kik", "wickr", "threema", "session", "signal", "jabber", "snapchat",
@@ -33,19 +33,19 @@ def _ns(doc: dict[str, Any]) -> str:
     return str(doc["operation"].get("name") or "operation")
 
 
-def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Any]:
+def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Fragment]:
     """The FtM entities of one report (``ref``: COUNTRY/VERSION): the person, its accounts, messenger handles,
     wallets, and the private-message links to persons of the same package. An account, handle or wallet
-    shared with a person of another report is the same entity there (same id): FtM merges such fragments."""
-    ents: dict[str, Any] = {}
+    shared with a person of another report is the same entity there (same id): FtM merges such fragments.
+    Built as :class:`Fragment` (ftm_entity.py): what followthemoney's ``EntityProxy`` would hold."""
+    ents: dict[str, Fragment] = {}
+    prefix = ("rescue", ns)
 
-    def make(schema: str, *key: str) -> Any:
-        e = model.make_entity(schema)
-        e.make_id("rescue", ns, *key)
-        assert e.id is not None
-        if e.id in ents:
-            return ents[e.id]
-        ents[e.id] = e
+    def make(schema: str, *key: str) -> Fragment:
+        ident = entity_id(prefix, *key)
+        e = ents.get(ident)
+        if e is None:
+            e = ents[ident] = Fragment(schema, ident)
         return e
 
     pid = r["person_id"]
@@ -93,7 +93,7 @@ def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Any]:
         if c["in_this_package"] and pid < c["person_id"]:
             link = make("UnknownLink", "pm", pid, c["person_id"])
             link.add("subject", person.id, cleaned=True)
-            link.add("object", make_id("rescue", ns, "person", c["person_id"]), cleaned=True)
+            link.add("object", entity_id(prefix, "person", c["person_id"]), cleaned=True)
             link.add("role", f"private messages: {c['messages_sent']} sent, {c['messages_received']} received",
                      cleaned=True)
             link.add("startDate", (c["first_at"] or "")[:10] or None)

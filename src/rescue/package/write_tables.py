@@ -9,12 +9,14 @@ selection as the PDF, docs/package.md); the CSV files carry the detail of everyo
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
 
-from rescue.package.tables import DETAIL, HEADERS, safe_cell, safe_row
+from rescue.package.tables import DETAIL, FORMULA_START, HEADERS, safe_row
+from rescue.package.xlsx_rows import fast_row
 
 
 class CsvSink:
@@ -37,6 +39,17 @@ class CsvSink:
     def rows(self, table: str, rows: list[list[Any]]) -> None:
         self._writers[table].writerows(safe_row(r) for r in rows)
 
+    def reports(self, reports: list[tuple[list[Any], list[tuple[str, list[Any]]], bool]]) -> None:
+        """The rows of a chunk of reports: (persons row, [(table, detail row)…], full report?) each."""
+        persons = self._writers["persons"].writerow
+        writers = {t: w.writerow for t, w in self._writers.items()}
+        fs = FORMULA_START
+        for prow, detail, _full in reports:
+            persons(safe_row(prow))
+            for table, row in detail:  # safe_row, inlined
+                writers[table]([("'" + v if v[:1] in fs else v) if v.__class__ is str
+                                else (" ".join(str(x) for x in v) if v.__class__ is list else v) for v in row])
+
     def close(self) -> list[Path]:
         for fh in self._files:
             fh.close()
@@ -44,13 +57,16 @@ class CsvSink:
 
 
 class XlsxSink:
-    """One sheet per table; rows written in order (xlsxwriter's constant-memory mode: a row is flushed to
-    the sheet's temporary file when the next one starts)."""
+    """One sheet per table; rows written in order (xlsxwriter's constant-memory mode, each row's XML written
+    at once by ``xlsx_rows.fast_row``). The workbook's creation time is the package's ``created``."""
 
-    def __init__(self, path: Path, banner: str, cover: list[tuple[str, str]]) -> None:
+    def __init__(self, path: Path, banner: str, cover: list[tuple[str, str]], created: str | None = None) -> None:
         self.path = path
         self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                                   "strings_to_urls": False, "strings_to_numbers": False})
+        if created:  # the package's own time (ISO 8601 UTC), not the clock: the same package, the same bytes
+            at = dt.datetime.fromisoformat(created.removesuffix("Z")).replace(tzinfo=dt.UTC)
+            self.wb.set_properties({"created": at})
         self.bold = self.wb.add_format({"bold": True})
         banner_fmt = self.wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#8B0000"})
         sheet = self.wb.add_worksheet("package")
@@ -73,15 +89,7 @@ class XlsxSink:
         ws = self.sheets[table]
         r = self.next_row[table]
         self.next_row[table] = r + 1
-        for c, v in enumerate(row):
-            if v is None:
-                continue
-            if isinstance(v, bool):
-                ws.write_boolean(r, c, v)
-            elif isinstance(v, int | float):
-                ws.write_number(r, c, v)
-            else:
-                ws.write_string(r, c, str(safe_cell(v)))
+        fast_row(ws, r, row)
 
     def rows(self, table: str, rows: list[list[Any]]) -> None:
         for row in rows:
