@@ -116,6 +116,7 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
     min_tier = check_tier(min_tier, "--min-tier")
     selection = Selection(check_tier(report_tier, "--report-tier") or DEFAULT_REPORT_TIER, max(0, report_top))
     result = BuildResult()
+    pool: ProcessPoolExecutor | None = None
     wf = open_workflow(op.root)
     scratch = op.root / SCRATCH
     try:
@@ -123,6 +124,8 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
             user = get_user(s, by)
             if user.role not in DRAFTER_ROLES:
                 raise UsageError(f"user {by!r} ({user.role}) may not draft packages: role analyst or admin needed")
+        # the render processes start (and import their libraries) while the parent stages the facts
+        pool = _start_pool(_pool_size(workers, countries))
         plans, staged = _plan_and_stage(op.store_path, scratch, min_tier)
         result.step_seconds["stage"] = time.perf_counter() - t0
         if countries:
@@ -145,7 +148,7 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
                 jobs.append(Job(h, str(op.packages_dir / cc / str(version)), formats, staged, cp.g_first, cp.g_last,
                                 tuple(cp.deconfliction), base, selection))
             t2 = time.perf_counter()
-            outcomes = _render_jobs(jobs, workers, progress)
+            outcomes = _render_jobs(jobs, pool, progress)
             result.step_seconds["render"] = time.perf_counter() - t2
             for o in outcomes.values():
                 for k, v in o.cpu.items():
@@ -177,6 +180,8 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
                 result.persons += o.persons
             result.step_seconds["record"] = time.perf_counter() - t1 - result.step_seconds["render"]
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         wf.close()
         shutil.rmtree(scratch, ignore_errors=True)
     for rel in result.superseded_paths:
@@ -231,23 +236,40 @@ def _next_version(s: Any, country: str, result: BuildResult, by: str) -> tuple[i
     return version, (released[-1] if released else None)
 
 
-def _render_jobs(jobs: list[Job], workers: int | None, progress: Progress | None) -> dict[str, Outcome]:
-    n = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+def _pool_size(workers: int | None, countries: list[str] | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    cpus = os.cpu_count() or 1
+    return min(len(countries), cpus) if countries else cpus
+
+
+def _start_pool(n: int) -> ProcessPoolExecutor | None:
+    """``n`` render processes, started now: each imports its libraries and fonts (``worker.warm``) while the
+    parent plans and stages. Spawned, not forked: the parent is about to hold DuckDB and Arrow threads, and
+    a forked child that inherits their state can crash (seen: a segfault in reportlab's font loading under
+    garbage collection). A job is a country's plan (ids and ranges); each worker reads the staged facts."""
+    if n <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=worker.warm)
+    for _ in range(n):  # a process is spawned per task submitted while none is idle
+        pool.submit(int)
+    return pool
+
+
+def _render_jobs(jobs: list[Job], pool: ProcessPoolExecutor | None, progress: Progress | None
+                 ) -> dict[str, Outcome]:
     out: dict[str, Outcome] = {}
     # largest packages first, so that the pool is not left waiting on one big country at the end
     ordered = sorted(jobs, key=lambda j: -j.size)
-    if n <= 1 or len(ordered) <= 1:
+    if pool is None:
         for i, job in enumerate(ordered):
             out[job.country] = worker.run(job)
             if progress:
                 progress("render", i + 1, len(ordered))
         return out
-    # spawn, not fork: the parent held DuckDB and Arrow threads, and a forked child that inherits their
-    # state can crash (seen: a segfault in reportlab's font loading under garbage collection). A job is a
-    # country's plan (ids and ranges); each worker reads the staged facts itself.
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for i, o in enumerate(pool.map(worker.run, ordered)):
-            out[o.country] = o
-            if progress:
-                progress("render", i + 1, len(ordered))
+    for i, o in enumerate(pool.map(worker.run, ordered)):
+        out[o.country] = o
+        if progress:
+            progress("render", i + 1, len(ordered))
     return out

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from rescue.package.stage import FACTS, Staged
+from rescue.package.stage import FACTS, NOTICE_FACTS, Staged
 
 Row = dict[str, Any]
 
@@ -62,13 +62,13 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[R
 
 
 def _load(con: duckdb.DuckDBPyConnection, staged: Staged, where: str, params: list[Any],
-          only: tuple[str, ...] | None = None) -> Facts:
+          only: tuple[str, ...] | None = None, notices: bool = False) -> Facts:
     f = Facts(has_xref=staged.has_xref, has_media=staged.has_media)
     for name in staged.tables:
         if only is not None and name not in only:
             continue
         order = FACTS[name][1]
-        path = str(staged.path(name)).replace("'", "''")
+        path = str(staged.path(name, notices)).replace("'", "''")
         rows = _rows(con, f"select * exclude (g) from read_parquet('{path}') where {where} "
                           f"order by g, {order}", params)
         if name == "persons":
@@ -90,5 +90,5 @@ def load_range(con: duckdb.DuckDBPyConnection, staged: Staged, first: int, last:
 
 def load_persons(con: duckdb.DuckDBPyConnection, staged: Staged, person_ids: list[str]) -> Facts:
     """What deconfliction notices need (person, accounts, evidence) for the persons listed."""
-    return _load(con, staged, "person_id in (select unnest(?::varchar[]))", [person_ids],
-                 only=("persons", "accounts", "evidence"))
+    return _load(con, staged, "person_id in (select unnest(?::varchar[]))", [person_ids], only=NOTICE_FACTS,
+                 notices=True)

@@ -21,11 +21,12 @@ from followthemoney import model
 from followthemoney.property import Property
 from followthemoney.types import registry
 from followthemoney.types.email import EmailType
-from followthemoney.util import key_bytes
+from followthemoney.util import key_bytes, sanitize_text
 from followthemoney.value import string_list
 
 CACHE_MAX = 200_000  # cleaned values kept per process (cleared when full)
 _cleaned: dict[tuple[str, str], str | None] = {}
+_from_raw: dict[tuple[str, str], str | None] = {}
 _prefix: dict[tuple[str, ...], Any] = {}
 
 
@@ -57,6 +58,23 @@ def clean(prop: Property, text: str) -> str | None:
     return value
 
 
+def from_raw(prop: Property, raw: str) -> str | None:
+    """What ``EntityProxy.add(prop, raw)`` adds for a string: sanitised (NFC, unsafe characters, stripped),
+    then cleaned; memoised from the raw text (repeated values skip both steps)."""
+    key = (prop.type.name, raw)
+    try:
+        return _from_raw[key]
+    except KeyError:
+        pass
+    text = sanitize_text(raw)
+    value = clean(prop, text) if text else None
+    if prop.format is None:
+        if len(_from_raw) >= CACHE_MAX:
+            _from_raw.clear()
+        _from_raw[key] = value
+    return value
+
+
 def entity_id(prefix: tuple[str, ...], *parts: str) -> str:
     """followthemoney's ``make_entity_id(*prefix, *parts)``, hashing the fixed ``prefix`` once per process."""
     base = _prefix.get(prefix)
@@ -85,8 +103,16 @@ class Fragment:
 
     def add(self, name: str, values: Any, cleaned: bool = False) -> None:
         prop = self.schema.properties[name]  # KeyError: not a property of the schema
-        for value in string_list(values, sanitize=not cleaned):
-            text = value if cleaned else clean(prop, value)
+        kind = values.__class__
+        if cleaned:
+            texts: list[str | None] = list(string_list(values))
+        elif kind is str:
+            texts = [from_raw(prop, values)]
+        elif kind is list and all(v.__class__ is str for v in values):
+            texts = [from_raw(prop, v) for v in values]
+        else:
+            texts = [clean(prop, v) for v in string_list(values, sanitize=True)]
+        for text in texts:
             if text is None:
                 continue
             cap = prop.type.total_size

@@ -143,6 +143,9 @@ FACTS: dict[str, tuple[str, str, str]] = {
 }
 
 
+NOTICE_FACTS = ("persons", "accounts", "evidence")  # what a deconfliction notice shows (report.py)
+
+
 @dataclass
 class Staged:
     """The staged files: which facts exist, and the sources of the seizure."""
@@ -154,8 +157,12 @@ class Staged:
     sources: dict[str, dict[str, object]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def path(self, name: str) -> Path:
-        return self.folder / f"{name}.parquet"
+    notice_tables: list[str] = field(default_factory=list)
+
+    def path(self, name: str, notices: bool = False) -> Path:
+        """A fact file; ``notices``: its copy holding only the persons with a deconfliction notice."""
+        return self.folder / (f"notice_{name}.parquet" if notices and name in self.notice_tables else
+                              f"{name}.parquet")
 
 
 def store_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -215,4 +222,14 @@ def stage(con: duckdb.DuckDBPyConnection, folder: Path) -> Staged:
         con.execute(f"copy ({query}) to '{target}' (format parquet, row_group_size {ROW_GROUP})")
         out.tables.append(name)
         out.seconds[name] = time.perf_counter() - t0
+    # what deconfliction notices need, for the persons who get one (a few percent), in files of their own: a
+    # worker reads a country's notices by person id, which no row group statistics of the big files prune
+    for name in NOTICE_FACTS:
+        if name in out.tables:
+            src = str(out.path(name)).replace("'", "''")
+            target = str(folder / f"notice_{name}.parquet").replace("'", "''")
+            con.execute(f"copy (select * from read_parquet('{src}') where person_id in (select person_id from "
+                        f"pkg_plan where len(others) > 0) order by g, {FACTS[name][1]}) to '{target}' "
+                        f"(format parquet, row_group_size {ROW_GROUP})")
+            out.notice_tables.append(name)
     return out

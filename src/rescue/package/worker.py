@@ -78,6 +78,18 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return _con
 
 
+def warm() -> None:
+    """A render process's start: import the writers' libraries, register the PDF fonts, open DuckDB — work
+    that overlaps the parent's staging instead of delaying the first country."""
+    from rescue.package import write_exchange, write_tables  # noqa: F401 (imported for their libraries)
+    from rescue.package.ftm_entity import Fragment
+    from rescue.package.write_pdf import fonts
+
+    fonts()
+    Fragment("Person", "warm")
+    _connect()
+
+
 @contextmanager
 def _collect_per_chunk() -> Iterator[None]:
     """No automatic cyclic garbage collection while reports are built: they allocate millions of small,
