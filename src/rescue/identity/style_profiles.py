@@ -17,28 +17,27 @@ directions (the rest of the 5,000-dimensional profile is mostly what each accoun
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from rescue.identity import style_batch as sb
 from rescue.identity.model import TEMP
 
-_WORD = re.compile(r"\w+")
-_SPLIT = re.compile(r"(\w+)")
 _WORD_SAMPLE = 4000
 _FETCH = 20_000          # text rows per fetch from DuckDB
-_BATCH = 1000            # profiles filled and projected at once
+_ROWS = 4096             # text rows per Arrow batch from DuckDB
+_BATCH_CHARS = 2_000_000  # characters featurised at once (a batch of whole accounts)
+_CANDIDATES = 8          # 3-grams considered: the n_features × this most frequent in the sample
+_DF_ROWS = 256           # accounts per presence count
 _PCA_ROWS = 5000         # sampled profiles the principal directions are computed from (every k-th)
 
-Features = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
-
-
-def _texts_sql(where: str = "") -> str:
+def _texts_sql(where: str = "", wrap: bool = False) -> str:
     # The cut at ``max_chars`` is made inside DuckDB (a running sum of the lengths before each text), so
     # only the texts that are read reach Python: a text is kept while the texts before it are shorter
     # than ``max_chars`` in total (the one that crosses the limit is kept whole).
@@ -53,7 +52,8 @@ def _texts_sql(where: str = "") -> str:
                      coalesce(sum(length(body)) OVER (PARTITION BY idx ORDER BY ts, rid
                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
               FROM t)
-        SELECT idx, body FROM c WHERE total >= ? AND before < ? ORDER BY idx, ts, rid"""
+        SELECT idx, {"chr(2) || body || chr(3) AS body" if wrap else "body"} FROM c
+        WHERE total >= ? AND before < ? ORDER BY idx, ts, rid"""
 
 
 def text_stream(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1 << 62,
@@ -106,107 +106,213 @@ def profiled_accounts(con: duckdb.DuckDBPyConnection, min_chars: int) -> list[in
     return [int(r[0]) for r in rows]
 
 
-class _Masks(dict[str, str]):
-    """Word -> its masked form (a topic word's letters become ``*``, digits ``#``; kept words stay), filled
-    on first use so that masking a text is one C-level ``map``; ``kept`` holds the word forms kept."""
+@dataclass
+class TextBatch:
+    """The texts of whole accounts, each wrapped in ``\x02 … \x03``, as one code-point array."""
 
-    def __init__(self, keep: set[str]) -> None:
-        super().__init__()
-        self.keep = keep
-        self.kept: set[str] = set()
-
-    def __missing__(self, w: str) -> str:
-        if w.lower() in self.keep:
-            self.kept.add(w)
-            out = w
-        else:
-            out = "".join("#" if c.isdigit() else "*" for c in w)
-        self[w] = out
-        return out
+    accounts: npt.NDArray[np.int64]          # account index of each row
+    cp: npt.NDArray[np.uint32]
+    bounds: npt.NDArray[np.int64]            # account r is cp[bounds[r]:bounds[r + 1]]
+    text_bounds: npt.NDArray[np.int64]       # text k is cp[text_bounds[k]:text_bounds[k + 1]]
+    acct_of_text: npt.NDArray[np.int64]
 
 
-def _collapse_spaces(text: str) -> str:
-    """Runs of spaces and tabs as one space (as ``re.sub(r"[ \t]+", " ", text)``, at C speed)."""
-    text = text.replace("\t", " ")
-    while "  " in text:
-        text = text.replace("    ", " ").replace("  ", " ")
-    return text
+def _text_batch(t: pa.Table) -> TextBatch:
+    idx = np.asarray(t.column("idx").to_numpy(), dtype=np.int64)
+    body = t.column("body").combine_chunks().cast(pa.large_string())
+    offsets = np.frombuffer(body.buffers()[1], dtype=np.int64)[body.offset: body.offset + len(body) + 1]
+    raw = memoryview(body.buffers()[2])[int(offsets[0]):int(offsets[-1])] if len(body) else memoryview(b"")
+    cp = sb.codepoints(str(raw, "utf-8"))
+    lengths = np.asarray(pc.utf8_length(body).to_numpy(), dtype=np.int64)
+    text_bounds = np.concatenate(([0], np.cumsum(lengths)))
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = idx[1:] != idx[:-1]
+    acct_of_text = np.cumsum(new) - 1
+    bounds = np.concatenate((text_bounds[:-1][new], [text_bounds[-1]]))
+    return TextBatch(idx[new], cp, bounds, text_bounds, acct_of_text)
 
 
-def account_features(texts: list[str], masks: _Masks, names: dict[str, int]) -> Features:
-    """Feature ids and counts of one account: character 3-grams of the masked text (id = the three code
-    points packed in 63 bits, >= 0) and named features (negative ids from ``names``)."""
-    keys: list[str] = []
-    for body in texts:
-        first = body.lstrip().split("\n", 1)[0].strip()
-        if first:
-            keys.append("first:" + first[:20].lower())
-            keys.append("last:" + body.rstrip().rsplit("\n", 1)[-1].strip()[-20:].lower())
-        keys.append(f"paragraphs:{min(body.count(chr(10) + chr(10)), 3)}")
-    parts = _SPLIT.split("\x02" + "\x03\x02".join(texts) + "\x03")
-    words = parts[1::2]
-    parts[1::2] = map(masks.__getitem__, words)
-    named = Counter(keys)
-    for w, n in Counter(filter(masks.kept.__contains__, words)).items():   # kept words only
-        named["w:" + w.lower()] += n
-    text = _collapse_spaces("".join(parts))
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    grams = (cp[:-2] << 42) | (cp[1:-1] << 21) | cp[2:]
-    grams.sort()
-    edges = np.flatnonzero(np.diff(grams)) + 1
-    starts = np.concatenate(([0], edges)) if len(grams) else edges
-    ids = grams[starts]
-    counts = np.diff(np.concatenate((starts, [len(grams)])))
-    extra = sorted(named.items())
-    name_ids = np.array([-1 - names.setdefault(k, len(names)) for k, _ in extra], dtype=np.int64)
-    return (np.concatenate([name_ids, ids]),
-            np.concatenate([np.array([n for _, n in extra], dtype=np.int64), counts.astype(np.int64)]))
+def text_batches(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int, only: list[int] | None = None,
+                 exclude: list[int] | None = None) -> Iterator[TextBatch]:
+    """The texts of :func:`text_stream` (``only`` these accounts, or all but ``exclude``) as batches of whole
+    accounts of about ``_BATCH_CHARS`` characters, streamed."""
+    subset = only if only is not None else exclude
+    where = ""
+    if subset is not None:
+        con.register("_id_style_only_view", pa.table({"idx": pa.array(subset, pa.int64())}))
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE _id_style_only AS SELECT idx FROM _id_style_only_view")
+        finally:
+            con.unregister("_id_style_only_view")
+        where = f"AND a.idx {'' if only is not None else 'NOT '}IN (SELECT idx FROM _id_style_only)"
+    try:
+        sql = _texts_sql(where, wrap=True)
+        reader = con.sql(sql, params=[min_chars, min(max_chars, 1 << 62)]).to_arrow_reader(_ROWS)
+        pending: list[pa.RecordBatch] = []
+        chars = 0
+        for rb in reader:
+            if not rb.num_rows:
+                continue
+            pending.append(rb)
+            chars += int(pc.sum(pc.utf8_length(rb.column(1))).as_py() or 0)
+            if chars < _BATCH_CHARS:
+                continue
+            t = pa.Table.from_batches(pending)
+            ids = t.column("idx").to_numpy()
+            cut = int(np.searchsorted(ids, ids[-1]))          # the last account may go on in the next rows
+            if cut == 0:
+                continue
+            yield _text_batch(t.slice(0, cut))
+            rest = t.slice(cut)
+            pending = rest.to_batches()
+            chars = int(pc.sum(pc.utf8_length(rest.column("body"))).as_py() or 0) if rest.num_rows else 0
+        if pending:
+            t = pa.Table.from_batches(pending)
+            if t.num_rows:
+                yield _text_batch(t)
+    finally:
+        if subset is not None:
+            con.execute("DROP TABLE IF EXISTS _id_style_only")
+
+
+def _keep_region(b: TextBatch, limit: int) -> npt.NDArray[np.uint32]:
+    """Per account the first ``limit`` characters of its texts joined by line breaks, accounts separated by
+    a NUL (the text the corpus's most frequent words are counted on)."""
+    cp = b.cp.copy()
+    starts, ends = b.text_bounds[:-1], b.text_bounds[1:] - 1
+    cp[ends] = 10
+    last = np.ones(len(ends), dtype=bool)
+    last[:-1] = b.acct_of_text[1:] != b.acct_of_text[:-1]
+    keep = np.ones(len(cp), dtype=bool)
+    keep[starts] = False
+    rank = np.cumsum(keep) - 1                         # position in the joined text, counted over the batch
+    base = rank[b.bounds[:-1]] + 1                     # an account starts with a dropped \x02
+    acct = np.repeat(np.arange(len(b.bounds) - 1), np.diff(b.bounds))
+    keep &= (rank - base[acct]) < limit
+    cp[ends[last]] = 0
+    keep[ends[last]] = True
+    return cp[keep]
 
 
 class ProfileSpace:
-    """Vocabulary, IDF, mean and principal directions fitted on a sample of accounts' texts."""
+    """Kept words, alphabet, vocabulary, IDF, mean and principal directions fitted on a sample of accounts."""
 
-    def __init__(self, sample: list[list[str]], n_words: int, n_features: int, dims: int, seed: int) -> None:
-        words: Counter[str] = Counter()   # the corpus's most frequent words, counted on each account's start
-        for texts in sample:
-            words.update(map(str.lower, _WORD.findall("\n".join(texts)[:_WORD_SAMPLE])))
-        self.keep = {w for w, _ in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:n_words]}
-        self.names: dict[str, int] = {}
-        self.masks = _Masks(self.keep)
-        per = [account_features(texts, self.masks, self.names) for texts in sample]
-        all_ids = np.concatenate([ids for ids, _ in per]) if per else np.zeros(0, np.int64)
-        vocab, df = np.unique(all_ids, return_counts=True)
-        del all_ids
-        order = np.lexsort((np.arange(len(df)), -df))            # most frequent first, ties by id
-        chosen = np.sort(order[:n_features][df[order[:n_features]] >= 2])
-        self.keep_ids = vocab[chosen]
-        self.idf = (np.log((1 + len(per)) / (1 + df[chosen])) + 1.0).astype(np.float32)
-        z = self._rows(per)
+    def __init__(self, sample: list[TextBatch], n_words: int, n_features: int, dims: int, seed: int) -> None:
+        regions = [_keep_region(b, _WORD_SAMPLE) for b in sample]
+        self._choose_words(regions, n_words)
+        chars = np.zeros(0x110000, dtype=np.int64)
+        for region in regions:
+            chars += np.bincount(sb.masked_codepoints(region, self.keep), minlength=0x110000)
+        chars[[2, 3]] = chars.max() + 1                 # the text wrappers: always in the alphabet
+        self.ranks = sb.alphabet_ranks(chars)
+        del regions, chars
+        ranked = np.flatnonzero(self.ranks)
+        self.alphabet = np.concatenate(([0], ranked[ranked != 9])).astype(np.int64)   # rank -> code point
+        a = self.a = len(self.alphabet) if len(self.alphabet) > 1 else 2
+        masked = []
+        while sample:                                   # the caller's list empties as the batches are masked
+            masked.append(self._mask(sample.pop(0)))
+        total = np.zeros(a ** 3, dtype=np.int64)
+        for m in masked:
+            total += np.bincount(sb.gram_codes(m.r, m.bounds, a), minlength=a ** 3)
+        total[0] = 0
+        cand = np.lexsort((np.arange(len(total)), -total))[: _CANDIDATES * n_features]
+        cand = np.sort(cand[total[cand] > 0])
+        del total
+        lookup = np.full(a ** 3, len(cand), dtype=np.int32)
+        lookup[cand] = np.arange(len(cand), dtype=np.int32)
+        df_gram = np.zeros(len(cand) + 1, dtype=np.int64)
+        named_pairs: list[npt.NDArray[np.int64]] = []
+        n_acc = 0
+        seen = np.zeros((_DF_ROWS, len(cand) + 1), dtype=bool)      # which candidates each account has
+        for m in masked:
+            col = lookup[sb.gram_codes(m.r, m.bounds, a)]
+            rows = sb.gram_rows(m.bounds, len(col))
+            nb = len(m.bounds) - 1
+            for s in range(0, nb, _DF_ROWS):
+                lo, hi = m.bounds[s], m.bounds[min(s + _DF_ROWS, nb)]
+                seen[:] = False
+                seen[rows[lo:hi] - s, col[lo:hi]] = True
+                df_gram += seen.sum(axis=0)
+            uid, inv = np.unique(m.named_ids, return_inverse=True)
+            pairs = np.unique(m.named_acct * max(len(uid), 1) + inv)
+            named_pairs.append(uid[pairs % max(len(uid), 1)])
+            n_acc += nb
+        named_ids, df_named = np.unique(np.concatenate(named_pairs) if named_pairs else np.zeros(0, np.int64),
+                                        return_counts=True)
+        ids = np.concatenate((sb.code_ids(cand.astype(np.int64), self.alphabet, a), named_ids))
+        df = np.concatenate((df_gram[:-1], df_named))
+        order = np.lexsort((ids, -df))[:n_features]
+        order = order[df[order] >= 2]
+        by_id = order[np.argsort(ids[order])]
+        self.keep_ids = ids[by_id]
+        n_f = len(self.keep_ids)
+        self.idf = (np.log((1 + n_acc) / (1 + df[by_id])) + 1.0).astype(np.float32)
+        is_gram = by_id < len(cand)
+        self.gram_col = np.full(a ** 3, n_f, dtype=np.int32)        # n_f: not a chosen feature
+        self.gram_col[cand[by_id[is_gram]]] = np.flatnonzero(is_gram).astype(np.int32)
+        self.named_ids = self.keep_ids[~is_gram]
+        self.named_cols = np.flatnonzero(~is_gram).astype(np.int64)
+        del lookup
+        z = np.concatenate([self._rows(m) for m in masked]) if masked else np.zeros((0, n_f), np.float32)
+        self.sample_ids = np.concatenate([b for b in self._sample_accounts]) if masked else np.zeros(0, np.int64)
+        del masked
         self.mean = z.mean(axis=0, keepdims=True).astype(np.float32)
         z -= self.mean
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         self.basis = _principal_directions(z[:: max(1, len(z) // _PCA_ROWS)], dims, seed)   # features × dims
         self.sample_rows = z @ self.basis
 
+    def _choose_words(self, regions: list[npt.NDArray[np.uint32]], n_words: int) -> None:
+        """The corpus's ``n_words`` most frequent words (lower case), counted on each account's start."""
+        scans = [sb.scan(r) for r in regions]
+        uniq, counts = np.unique(np.concatenate([w.hashes for w in scans]) if scans else np.zeros(0, np.uint64),
+                                 return_counts=True)
+        sel = np.flatnonzero(counts >= np.sort(counts)[-n_words]) if len(uniq) > n_words else np.arange(len(uniq))
+        words: dict[int, str] = {}                      # hash -> the word (lower case), from any occurrence
+        for w in scans:
+            pos = np.searchsorted(uniq[sel], w.hashes).clip(0, max(len(sel) - 1, 0))
+            hit = np.flatnonzero(uniq[sel][pos] == w.hashes) if len(sel) else np.zeros(0, np.int64)
+            for i in np.unique(pos[hit], return_index=True)[1]:
+                k = int(hit[i])
+                words.setdefault(int(w.hashes[k]), "".join(map(chr, w.lower[w.starts[k]:w.ends[k]])))
+        text = [(words[int(h)], int(c), int(h)) for h, c in zip(uniq[sel], counts[sel], strict=True)]
+        text.sort(key=lambda t: (-t[1], t[0]))
+        chosen = sorted(text[:n_words], key=lambda t: t[2])
+        self.keep = np.array([t[2] for t in chosen], dtype=np.uint64)
+        self.keep_words = [t[0] for t in chosen]
+        self.word_ids = np.array([sb.name_id("w:" + t) for t in self.keep_words] or [0], dtype=np.int64)
+        self._sample_accounts: list[npt.NDArray[np.int64]] = []
+
     @property
     def dims(self) -> int:
         return int(self.basis.shape[1])
 
-    def _rows(self, per: list[Features]) -> npt.NDArray[np.float32]:
+    def _mask(self, b: TextBatch) -> sb.Masked:
+        self._sample_accounts.append(b.accounts)
+        return sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.word_ids, self.ranks)
+
+    def _rows(self, m: sb.Masked) -> npt.NDArray[np.float32]:
         """Sublinear TF-IDF rows over the chosen features, L2-normalised (not yet centred)."""
-        z = np.zeros((len(per), len(self.keep_ids)), dtype=np.float32)
-        for r, (ids, counts) in enumerate(per):
-            pos = np.searchsorted(self.keep_ids, ids)
-            hit = pos < len(self.keep_ids)
-            hit[hit] = self.keep_ids[pos[hit]] == ids[hit]
-            z[r, pos[hit]] = (1.0 + np.log(counts[hit].astype(np.float64))).astype(np.float32)
+        n_f, nb = len(self.keep_ids), len(m.bounds) - 1
+        col = self.gram_col[sb.gram_codes(m.r, m.bounds, self.a)]
+        keys = sb.gram_rows(m.bounds, len(col)).astype(np.int64) * (n_f + 1) + col
+        pos = np.searchsorted(self.named_ids, m.named_ids)
+        ok = pos < len(self.named_ids)
+        ok[ok] = self.named_ids[pos[ok]] == m.named_ids[ok]
+        keys = np.concatenate((keys, m.named_acct[ok] * (n_f + 1) + self.named_cols[pos[ok]]))
+        counts = np.bincount(keys, minlength=nb * (n_f + 1)).reshape(nb, n_f + 1)[:, :n_f]
+        z = np.zeros((nb, n_f), dtype=np.float32)
+        nz = counts > 0
+        z[nz] = (1.0 + np.log(counts[nz].astype(np.float64))).astype(np.float32)
         z *= self.idf
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         return z
 
-    def project(self, docs: list[list[str]]) -> npt.NDArray[np.float32]:
-        """Projected, centred profiles of these accounts (one row each)."""
-        z = self._rows([account_features(t, self.masks, self.names) for t in docs])
+    def project(self, b: TextBatch) -> npt.NDArray[np.float32]:
+        """Projected, centred profiles of the accounts of this batch (one row each)."""
+        m = sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.word_ids, self.ranks)
+        z = self._rows(m)
         z -= self.mean
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         out: npt.NDArray[np.float32] = z @ self.basis
@@ -229,37 +335,19 @@ def _principal_directions(z: npt.NDArray[np.float32], dims: int, seed: int) -> n
 
 def build(con: duckdb.DuckDBPyConnection, *, min_chars: int, max_chars: int, n_words: int, n_features: int,
           dims: int, sample: int, seed: int) -> tuple[list[int], npt.NDArray[np.float32]]:
-    """Account indexes with a profile and their projected profiles (``len × dims`` float32)."""
+    """Account indexes with a profile and their projected profiles (``len × dims`` float32), in account order."""
     accounts = profiled_accounts(con, min_chars)
     if len(accounts) < 3:
         return accounts, np.zeros((len(accounts), 0), dtype=np.float32)
     step = max(1, -(-len(accounts) // max(sample, 3)))
     chosen = accounts[::step]
-    got = dict(text_stream(con, min_chars, max_chars, only=chosen))
-    space = ProfileSpace([got[i] for i in chosen if i in got], n_words, n_features, dims, seed)
-    done = {i: r for r, i in enumerate(i for i in chosen if i in got)}
-    del got
-    ids: list[int] = []
-    y = np.zeros((len(accounts), space.dims), dtype=np.float32)
-    batch: list[tuple[int, list[str]]] = []
-
-    def flush() -> None:
-        rows = space.project([t for _, t in batch])
-        for (i, _), row in zip(batch, rows, strict=True):
-            y[len(ids)] = row
-            ids.append(i)
-        batch.clear()
-
-    for i, texts in text_stream(con, min_chars, max_chars):
-        if i in done:
-            if batch:
-                flush()
-            y[len(ids)] = space.sample_rows[done[i]]
-            ids.append(i)
-            continue
-        batch.append((i, texts))
-        if len(batch) >= _BATCH:
-            flush()
-    if batch:
-        flush()
-    return ids, y[: len(ids)]
+    space = ProfileSpace(list(text_batches(con, min_chars, max_chars, only=chosen)), n_words, n_features, dims,
+                         seed)
+    ids, rows = [space.sample_ids], [space.sample_rows]
+    for b in text_batches(con, min_chars, max_chars, exclude=chosen):
+        ids.append(b.accounts)
+        rows.append(space.project(b))
+    all_ids = np.concatenate(ids)
+    order = np.argsort(all_ids, kind="stable")
+    y: npt.NDArray[np.float32] = np.ascontiguousarray(np.concatenate(rows)[order], dtype=np.float32)
+    return [int(i) for i in all_ids[order]], y
