@@ -4,8 +4,10 @@
     .venv/bin/python bench/analyse_steps.py hash STORE OUT.json [--compare OLD.json]
 
 `run` analyses OP_DIR (identity resolution, attribution and risk included) and prints, after each step, its
-wall seconds and the CPU seconds of the whole process (every thread: DuckDB's and lingua's too), then the
-totals and the peak RSS. Run two checkouts side by side on two copies of one store to compare them
+wall seconds and the CPU seconds of the whole process (every thread: DuckDB's; and of finished child processes:
+the language detection's, counted at the step that collects it), then the totals and the peak RSS of the
+process and of its largest child. `--memory-limit` / `--threads` as for `rescue analyse`. Run two checkouts
+side by side on two copies of one store to compare them
 (`PYTHONPATH=OTHER/src` picks the other checkout's code).
 
 `hash` writes, per findings table, its row count, columns, an order-independent hash of its rows and a hash of
@@ -30,11 +32,12 @@ from rescue.analyse.store import FINDINGS_TABLES
 
 
 def _cpu() -> float:
+    """CPU seconds of this process (every thread) and of its finished children (the language detection)."""
     t = os.times()
-    return t[0] + t[1]
+    return t[0] + t[1] + t[2] + t[3]
 
 
-def run(op_dir: Path, out: Path | None) -> None:
+def run(op_dir: Path, out: Path | None, memory_limit: str | None = None, threads: int | None = None) -> None:
     from rescue.analyse import runner
     from rescue.flow import analyse_operation
     from rescue.operation import load
@@ -52,9 +55,11 @@ def run(op_dir: Path, out: Path | None) -> None:
 
     runner._Run.step = step  # type: ignore[method-assign]
     t0, c0 = time.perf_counter(), _cpu()
-    summary = analyse_operation(load(op_dir))
+    limits = {k: v for k, v in (("memory_limit", memory_limit), ("threads", threads)) if v}
+    summary = analyse_operation(load(op_dir), **limits)  # type: ignore[arg-type]
     total = {"wall": round(time.perf_counter() - t0, 2), "cpu": round(_cpu() - c0, 2),
-             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+             "peak_rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024}
     print("total", total)
     print("\n".join(summary.notes))
     if out is not None:
@@ -86,13 +91,15 @@ def main() -> int:
     r = sub.add_parser("run")
     r.add_argument("op_dir", type=Path)
     r.add_argument("--json", type=Path)
+    r.add_argument("--memory-limit", help="as `rescue analyse --memory-limit` (checkouts that have it)")
+    r.add_argument("--threads", type=int, help="as `rescue analyse --threads`")
     h = sub.add_parser("hash")
     h.add_argument("store", type=Path)
     h.add_argument("out", type=Path)
     h.add_argument("--compare", type=Path)
     args = ap.parse_args()
     if args.cmd == "run":
-        run(args.op_dir, args.json)
+        run(args.op_dir, args.json, args.memory_limit, args.threads)
         return 0
     snap = snapshot(args.store)
     args.out.write_text(json.dumps(snap, indent=1))

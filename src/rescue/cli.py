@@ -67,13 +67,18 @@ def analyse(
     engine: Annotated[str | None, typer.Option(
         help="Where the engine-defined steps run: duckdb (default) or spark (local mode unless "
              "RESCUE_SPARK_MASTER says otherwise); default: [analysis] engine of operation.toml.")] = None,
+    memory_limit: Annotated[str | None, typer.Option(
+        help="What the store (DuckDB) may hold in memory, e.g. 2GB; beyond it, it spills to <operation>/"
+             ".analyse-tmp. Default: [analyse] memory_limit of operation.toml, else min(50% of RAM, 10GB).")] = None,
+    threads: Annotated[int | None, typer.Option(
+        help="DuckDB threads. Default: [analyse] threads of operation.toml, else every core.", min=1)] = None,
 ) -> None:
     """Selectors, enrichment, identity resolution, country attribution with graded evidence, risk scores."""
     from rescue.flow import analyse_operation
 
     op = operation.load(directory)
     with stage_progress(out) as report:
-        result = analyse_operation(op, progress=report, engine=engine)
+        result = analyse_operation(op, progress=report, engine=engine, memory_limit=memory_limit, threads=threads)
     for line in result.lines():
         out.print(line, markup=False, highlight=False)
 

@@ -7,6 +7,8 @@ Everything has a default; an operation overrides it in an ``[analyse]`` table, f
     country_mmdb = "/licensed/GeoIP2-Country.mmdb"
     cgnat_min_accounts = 8
     cgnat_window_days = 30
+    memory_limit = "4GB"                        # DuckDB's share; beyond it, it spills to disk
+    threads = 2
 
     [analyse.weights]
     phone = 2.5
@@ -83,6 +85,10 @@ class AnalyseConfig:
     min_share: float = 0.55
     min_confidence: float = 0.3
     strength_scale: float = 2.5
+    # Resources (rescue.analyse.limits): what DuckDB may hold in memory before it spills to
+    # <operation>/.analyse-tmp ("": min(50 % of RAM, 10 GB)), and its threads (0: every core).
+    memory_limit: str = ""
+    threads: int = 0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def weight(self, evidence_type: str) -> float:

@@ -17,6 +17,7 @@ from rescue.analyse.domains import cctld_country, classify
 from rescue.analyse.language import detect_languages
 from rescue.analyse.places import parse_location, parse_timezone
 from rescue.engine import Engine
+from rescue.engine.duck import BATCH_ROWS
 
 EMAIL_SCHEMA = pa.schema([
     ("email", pa.string()), ("domain", pa.string()), ("provider_class", pa.string()),
@@ -110,30 +111,39 @@ def account_signals(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine: 
     """Time zone, declared location and language per account of a person (language on ``engine``, unless
     ``languages``, the result of :func:`rescue.analyse.language.detect_languages`, is given)."""
     found = languages if languages is not None else detect_languages(con, cfg, engine)
-    langs = {(r["source_id"], r["account_id"]): (r["language"], r["confidence"], r["chars"])
-             for r in found.to_pylist()}
     default_lang = con.execute("""SELECT min(value) FROM forum_config WHERE name IN
                                   ('default_lang', 'bblang', 'language', 'default_locale')""").fetchall()
     board_lang = str(default_lang[0][0]).lower()[:2] if default_lang and default_lang[0][0] else "en"
     board_tz = {sid: parse_timezone(str(v))[1] for sid, v in con.execute(
         """SELECT source_id, min(value) FROM forum_config WHERE name IN ('board_timezone', 'default_timezone',
            'timezone', 'default_timezone_offset') GROUP BY 1 ORDER BY 1""").fetchall() if v is not None}
-    rows = con.execute("""SELECT a.source_id, a.account_id, a.timezone, a.location, a.language FROM accounts a
-                          JOIN person_accounts pa ON pa.source_id = a.source_id AND pa.account_id = a.account_id
-                          ORDER BY 1, 2""").fetchall()
+    con.register("_rescue_languages", found)
+    try:
+        rel = con.sql("""SELECT a.source_id, a.account_id, a.timezone, a.location, a.language, l.language,
+                                l.confidence, l.chars FROM accounts a
+                         JOIN person_accounts pa ON pa.source_id = a.source_id AND pa.account_id = a.account_id
+                         LEFT JOIN _rescue_languages l ON l.source_id = a.source_id AND l.account_id = a.account_id
+                         ORDER BY 1, 2""")
+        assert rel is not None
+        parts = [_signals_batch(b, board_tz, board_lang) for b in rel.to_arrow_reader(BATCH_ROWS)]
+    finally:
+        con.unregister("_rescue_languages")
+    return pa.concat_tables(parts) if parts else SIGNALS_SCHEMA.empty_table()
+
+
+def _signals_batch(batch: pa.RecordBatch, board_tz: dict[str, str | None], board_lang: str) -> pa.Table:
     out: dict[str, list[Any]] = {n: [] for n in SIGNALS_SCHEMA.names}
-    for sid, aid, tz, loc, setting in rows:
+    for sid, aid, tz, loc, setting, lang, conf, chars in zip(*(c.to_pylist() for c in batch.columns), strict=True):
         tz_c, tz_norm = parse_timezone(tz)
         if tz_norm is not None and tz_norm == board_tz.get(sid):
             tz_c, tz_norm = (), "board default"  # never changed: says nothing about the member
         place = parse_location(loc)
-        lang = langs.get((sid, aid))
         set_lang = str(setting).lower().replace("-", "_")[:2] if setting else None
         for k, v in (("source_id", sid), ("account_id", aid), ("timezone_raw", tz), ("timezone", tz_norm),
                      ("timezone_countries", " ".join(tz_c) or None), ("location_raw", loc),
                      ("location_countries", " ".join(place.countries) or None), ("location_match", place.match),
-                     ("location_how", place.how), ("language", lang[0] if lang else None),
-                     ("language_confidence", lang[1] if lang else None), ("language_chars", lang[2] if lang else None),
+                     ("location_how", place.how), ("language", lang),
+                     ("language_confidence", conf), ("language_chars", chars),
                      ("language_setting", set_lang if set_lang and set_lang != board_lang else None)):
             out[k].append(v)
     return pa.Table.from_pydict(out, schema=SIGNALS_SCHEMA)

@@ -12,14 +12,18 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rescue.analyse.attribute import Decision, Item, corroboration, decide, grade
 from rescue.analyse.config import WEAK_TYPES, AnalyseConfig
 from rescue.analyse.store import write_arrow, write_sql
+from rescue.engine.duck import BATCH_ROWS
 
 DECISION_FIELDS = [("country", pa.string()), ("confidence", pa.float64()), ("candidate", pa.string()),
                    ("support", pa.float64()), ("against", pa.float64()), ("share", pa.float64()),
                    ("evidence_items", pa.int64()), ("evidence_types", pa.string()), ("reason", pa.string())]
+ANN_SCHEMA = pa.schema([("evidence_id", pa.string()), ("strength", pa.string()), ("accuracy", pa.int64()),
+                        ("grade", pa.string()), ("stance", pa.string())])
 _NONE = Decision(None, 0.0, None, 0.0, 0.0, 0.0, 0, "", "no evidence")
 
 _IDS_SQL = """
@@ -31,11 +35,34 @@ FROM _evidence
 """
 
 
-def _columns(con: duckdb.DuckDBPyConnection, cols: str, order: str, where: str = "TRUE") -> dict[str, list[Any]]:
+def _group_batches(con: duckdb.DuckDBPyConnection, cols: str, order: str, keys: list[str],
+                   where: str = "TRUE") -> Iterator[dict[str, list[Any]]]:
+    """The items, sorted by ``order``, in batches of whole groups (rows with equal ``keys`` columns, which lead
+    ``order``, are never split over two batches), column by column: memory holds one batch, not every item."""
     rel = con.sql(f"SELECT {cols} FROM _evidence_ids WHERE {where} ORDER BY {order}")
     assert rel is not None
-    out: dict[str, list[Any]] = rel.to_arrow_table().to_pydict()
-    return out
+    pending: pa.Table | None = None
+    for batch in rel.to_arrow_reader(BATCH_ROWS):
+        t = pa.Table.from_batches([batch]) if pending is None else pa.concat_tables([pending, pa.Table.from_batches(
+            [batch])])
+        n = t.num_rows
+        if n == 0:
+            continue
+        last = t.slice(n - 1, 1).select(keys).to_pylist()[0]
+        # where the last group starts: compare the key columns from the end, in Arrow
+        same = None
+        for k in keys:
+            col = t.column(k)
+            eq = pc.is_null(col) if last[k] is None else pc.fill_null(
+                pc.equal(col, pa.scalar(last[k], t.schema.field(k).type)), False)
+            same = eq if same is None else pc.and_(same, eq)
+        assert same is not None
+        cut = n - int(pc.sum(pc.cast(same, pa.int64())).as_py() or 0)  # the last group runs to the end (sorted)
+        if cut > 0:
+            yield t.slice(0, cut).to_pydict()
+        pending = t.slice(cut)
+    if pending is not None and pending.num_rows:
+        yield pending.to_pydict()
 
 
 def _groups(keys: list[Any]) -> Iterator[tuple[Any, int, int]]:
@@ -90,33 +117,39 @@ def _annotations(d: dict[str, list[Any]], by_person: dict[Any, Decision]) -> pa.
             ann["grade"].append(g)
             ann["stance"].append(None if attributed is None else "supports" if attributed in countries[j]
                                  else "contradicts" if w > 0 else "not counted")
-    return pa.Table.from_pydict(ann)
+    return pa.Table.from_pydict(ann, schema=ANN_SCHEMA)
 
 
 def write_attribution(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> dict[str, int]:
     con.execute(_IDS_SQL)
     base = "evidence_type, countries, weight"
-    per_person = _columns(con, f"evidence_id, person_id, reliability, {base}", "person_id, evidence_id")
-    by_person = _decide_groups(per_person, per_person["person_id"], cfg)
+    # One pass over the items, person by person: the decision, then each item's grade and stance against it.
+    by_person: dict[Any, Decision] = {}
+    ann_parts: list[pa.Table] = []
+    for part in _group_batches(con, f"evidence_id, person_id, reliability, {base}", "person_id, evidence_id",
+                               ["person_id"]):
+        decided = _decide_groups(part, part["person_id"], cfg)
+        by_person.update(decided)
+        ann_parts.append(_annotations(part, decided))
     persons = [tuple(r) for r in con.execute("SELECT person_id FROM persons ORDER BY 1").fetchall()]
     accounts = con.execute("SELECT source_id, account_id, person_id FROM person_accounts ORDER BY 1, 2").fetchall()
     # An account that is its person's only one has its person's items, in the same order (both sorted by
     # evidence_id), hence its decision: only the accounts of persons with several accounts are decided again.
     n_accounts = Counter(p for _, _, p in accounts)
     by_account = {(s, a): by_person[p] for s, a, p in accounts if n_accounts[p] == 1 and p in by_person}
-    per_account = _columns(con, f"source_id, account_id, {base}", "source_id, account_id, evidence_id",
-                           "person_id IN (SELECT person_id FROM person_accounts GROUP BY 1 HAVING count(*) > 1)")
-    by_account.update(_decide_groups(per_account, list(zip(per_account["source_id"], per_account["account_id"],
-                                                           strict=True)), cfg))
-    del per_account
+    for part in _group_batches(con, f"source_id, account_id, {base}", "source_id, account_id, evidence_id",
+                               ["source_id", "account_id"],
+                               "person_id IN (SELECT person_id FROM person_accounts GROUP BY 1 HAVING count(*) > 1)"):
+        by_account.update(_decide_groups(part, list(zip(part["source_id"], part["account_id"], strict=True)), cfg))
     n_att = write_arrow(con, "attribution", _decision_table([("person_id", pa.string())], persons, by_person),
                         "person_id")
     acc_table = _decision_table([("source_id", pa.string()), ("account_id", pa.string())],
                                 [(s, a) for s, a, _ in accounts], by_account)
     acc_table = acc_table.append_column("person_id", pa.array([p for _, _, p in accounts], pa.string()))
     n_acc = write_arrow(con, "account_attribution", acc_table, "source_id, account_id")
-    ann = _annotations(per_person, by_person)
-    del per_person
+    del acc_table, by_account, by_person
+    ann = pa.concat_tables(ann_parts) if ann_parts else ANN_SCHEMA.empty_table()
+    del ann_parts
     con.register("_ann", ann)
     try:
         n_ev = write_sql(con, "attribution_evidence", """

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -31,6 +32,7 @@ from rescue.analyse import resources
 from rescue.analyse.config import AnalyseConfig
 from rescue.analyse.geo import GeoProvider
 from rescue.analyse.netsets import Addresses, NetSet
+from rescue.engine.duck import BATCH_ROWS
 from rescue.errors import OperationError
 
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
@@ -98,10 +100,10 @@ def _special_v4() -> NetSet:
     return NetSet("special-purpose IPv4 ranges", [*_SPECIAL_V4, *extra])
 
 
-def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
-    """Per address: accounts, persons, events, first/last seen and the most persons within one window.
-    Addresses, accounts and persons are numbered first: integer keys make the aggregations over millions of
-    sightings cheap."""
+def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> Iterator[pa.RecordBatch]:
+    """Per address: accounts, persons, events, first/last seen and the most persons within one window, in
+    record batches (ordered by address). Addresses, accounts and persons are numbered first: integer keys make
+    the aggregations over millions of sightings cheap."""
     w = max(1, cfg.cgnat_window_days) * 86400
     ignored = list(cfg.ignore_ip_kinds) or ["\x00"]
     rel = con.sql(
@@ -158,7 +160,7 @@ def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> pa.Table:
         ORDER BY 1
         """, params=[ignored, w, w, w])
     assert rel is not None
-    return rel.to_arrow_table()
+    yield from rel.to_arrow_reader(BATCH_ROWS)
 
 
 @functools.lru_cache(maxsize=1)
@@ -211,11 +213,17 @@ def _unused(ips: list[str]) -> pa.Table:
 
 def enrich_ips(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, provider: GeoProvider,
                only: list[str] | None = None) -> pa.Table:
-    """Enrichment of every address in ``ip_events`` (or, with ``only``, of those addresses, unused)."""
-    usage = _usage(con, cfg) if only is None else _unused(only)
+    """Enrichment of every address in ``ip_events`` (or, with ``only``, of those addresses, unused). The
+    addresses are read and classified batch by batch: only the (columnar) result is held whole."""
+    clf = Classifier(cfg)
+    usage = iter([_unused(only)]) if only is not None else (pa.Table.from_batches([b]) for b in _usage(con, cfg))
+    out = [_classify(u, clf, cfg, provider) for u in usage]
+    return pa.concat_tables(out) if out else IP_ENRICHMENT_SCHEMA.empty_table()
+
+
+def _classify(usage: pa.Table, clf: Classifier, cfg: AnalyseConfig, provider: GeoProvider) -> pa.Table:
     ips = [str(x) for x in usage.column("ip").to_pylist()]
     addrs = Addresses(ips)
-    clf = Classifier(cfg)
     listed: list[tuple[str, str, np.ndarray]] = [(cls, nets.label, addrs.member_of(nets)) for cls, nets in clf.lists]
     order = {"tor": 0, "vpn": 1, "hosting": 2}
     first_hit = np.full(len(ips), -1, dtype=np.int64)  # per address: the list that classifies it, by precedence
@@ -274,11 +282,11 @@ def geo_history(con: duckdb.DuckDBPyConnection, provider: GeoProvider) -> pa.Tab
     schema = pa.schema([("ip", pa.string()), ("month", pa.timestamp("us")), ("country", pa.string())])
     if not provider.time_aware:
         return schema.empty_table()
-    rows = con.execute("SELECT DISTINCT ip, date_trunc('month', seen_at) AS month FROM ip_events "
-                       "WHERE ip IS NOT NULL AND seen_at IS NOT NULL ORDER BY 1, 2").fetchall()
-    out_ip, out_m, out_c = [], [], []
-    for ip, month in rows:
-        out_ip.append(ip)
-        out_m.append(month)
-        out_c.append(provider.lookup(ip, month).country)
-    return pa.Table.from_pydict({"ip": out_ip, "month": out_m, "country": out_c}, schema=schema)
+    cur = con.execute("SELECT DISTINCT ip, date_trunc('month', seen_at) AS month FROM ip_events "
+                      "WHERE ip IS NOT NULL AND seen_at IS NOT NULL ORDER BY 1, 2")
+    parts: list[pa.Table] = []
+    while rows := cur.fetchmany(BATCH_ROWS):
+        parts.append(pa.Table.from_pydict({"ip": [r[0] for r in rows], "month": [r[1] for r in rows],
+                                           "country": [provider.lookup(r[0], r[1]).country for r in rows]},
+                                          schema=schema))
+    return pa.concat_tables(parts) if parts else schema.empty_table()

@@ -9,7 +9,10 @@ in a second language, and one language is spoken in many countries.
 from __future__ import annotations
 
 import functools
-from concurrent.futures import Future, ThreadPoolExecutor
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -18,6 +21,7 @@ import pyarrow as pa
 from rescue.analyse.config import AnalyseConfig
 from rescue.engine import Dialect, DuckDBEngine, Engine
 from rescue.engine.duck import BATCH_ROWS
+from rescue.errors import OperationError
 
 LANGUAGES = ("ENGLISH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "DUTCH", "PORTUGUESE", "POLISH", "SWEDISH",
              "DANISH", "BOKMAL", "FINNISH", "CZECH", "SLOVAK", "HUNGARIAN", "ROMANIAN", "GREEK", "RUSSIAN",
@@ -91,19 +95,68 @@ def detect_languages(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, engine:
     return eng.map_batches(own_texts_sql(eng.dialect), params, fn, SCHEMA)
 
 
-def _detect_all(texts: pa.Table, min_confidence: float) -> pa.Table:
-    out = [languages_from_batch(b, min_confidence) for b in texts.to_batches(BATCH_ROWS)]
+def _detect_file(path: Path, min_confidence: float) -> pa.Table:
+    """The languages of the texts in the Parquet file ``path``, read batch by batch."""
+    import pyarrow.parquet as pq
+
+    out = [languages_from_batch(b, min_confidence) for b in pq.ParquetFile(path).iter_batches(BATCH_ROWS)]
     return pa.Table.from_batches([b for b in out if b.num_rows], schema=SCHEMA)
 
 
-def start_detection(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, pool: ThreadPoolExecutor) -> Future[pa.Table]:
-    """DuckDB only: select the texts now (on ``con``) and detect their languages in ``pool``, while the caller
-    goes on with other steps. lingua releases the GIL and uses every core, so on a small machine this hides
-    most of its time behind the single-threaded steps. The result is the table :func:`detect_languages`
-    returns (same rows; the caller sorts)."""
+class Detection:
+    """Language detection running in a child process (``python -m rescue.analyse.language IN OUT MIN``): lingua
+    holds the GIL while it computes, so in a thread it would stall the steps the analysis goes on with; in its
+    own process it runs beside them on another core. :meth:`result` waits for it and reads its output."""
+
+    def __init__(self, texts: Path, min_confidence: float) -> None:
+        self.out = texts.with_name("languages.parquet")
+        self.log = texts.with_name("languages.log")
+        env = dict(os.environ)
+        src = str(Path(__file__).resolve().parents[2])   # this checkout of rescue, whatever the child's path
+        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "rescue.analyse.language", str(texts), str(self.out), repr(min_confidence)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env)
+
+    def result(self) -> pa.Table:
+        if self.proc.wait() != 0 or not self.out.is_file():
+            lines = self.log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            raise OperationError(f"language detection failed (exit {self.proc.returncode}): "
+                                 f"{lines[-1] if lines else 'no output'}")
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.out, schema=SCHEMA)
+
+    def cancel(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_detection(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig, workdir: Path) -> Detection:
+    """DuckDB only: write the texts now (on ``con``, streamed to a Parquet file in ``workdir``) and detect their
+    languages in a child process while the caller goes on with other steps. ``.result()`` is the table
+    :func:`detect_languages` returns (same rows; the caller sorts)."""
     params = {"max_chars": cfg.language_max_chars, "min_chars": cfg.language_min_chars}
     rel = con.sql(own_texts_sql(DuckDBEngine.dialect), params=params)
     assert rel is not None
-    texts = rel.to_arrow_table()
-    _detector()  # built here: lru_cache is not meant to be filled from two threads at once
-    return pool.submit(_detect_all, texts, cfg.language_min_confidence)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / "language-texts.parquet"
+    rel.to_parquet(str(path))
+    return Detection(path, cfg.language_min_confidence)
+
+
+def _main(argv: list[str]) -> int:
+    import pyarrow.parquet as pq
+
+    texts, out, min_confidence = Path(argv[0]), Path(argv[1]), float(argv[2])
+    table = _detect_file(texts, min_confidence)
+    tmp = out.with_suffix(".part")
+    pq.write_table(table, tmp)
+    tmp.replace(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -7,11 +7,11 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 
+from rescue.analyse import limits
 from rescue.analyse.config import AnalyseConfig
 from rescue.analyse.domains import own_domains
 from rescue.analyse.enrich import account_signals, domain_enrichment, email_enrichment, phone_enrichment
@@ -27,6 +27,8 @@ from rescue.analyse.store import RUNS_TABLE, drop_findings, ensure_runs_table, e
 from rescue.analyse.summary import AnalyseSummary
 from rescue.engine import Engine, open_engine, running
 from rescue.errors import OperationError
+from rescue.risk.prescan import Prescan
+from rescue.risk.prescan import start as start_prescan
 from rescue.store import duck
 
 Progress = Callable[[str, int, int], None]
@@ -61,6 +63,7 @@ class _Run:
                  steps: tuple[str, ...]) -> None:
         self.con, self.cfg, self.progress, self.steps = con, cfg, progress, steps
         self.summary = AnalyseSummary()
+        self.prescan: Prescan | None = None   # risk's lexicon scan, started ahead (rescue.risk.prescan)
         self.started = utcnow()
         self.t0 = self._t = time.perf_counter()
 
@@ -86,7 +89,7 @@ class _Run:
         # risk follows whoever the persons are now (it joins this transaction)
         from rescue import risk
 
-        scored = risk.run(self.con)
+        scored = risk.run(self.con, prescanned=self.prescan)
         self.summary.counts.update(scored.counts)
         self.summary.notes.extend(scored.lines())
         self.step("risk")
@@ -111,10 +114,12 @@ def _engine(name: str, con: duckdb.DuckDBPyConnection, workdir: Path) -> Iterato
 
 
 @contextlib.contextmanager
-def _transaction(path: Path, needed: frozenset[str], hint: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def _transaction(path: Path, needed: frozenset[str], hint: str,
+                 lim: limits.Limits) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duck.connect(path)
     try:
         con.execute("SET enable_progress_bar = false")  # progress is reported through the callback
+        lim.apply(con)
         missing = sorted(needed - existing_tables(con))
         if missing:
             raise OperationError(f"store has no table(s) {', '.join(missing)} ({hint})")
@@ -128,6 +133,7 @@ def _transaction(path: Path, needed: frozenset[str], hint: str) -> Iterator[duck
             raise
     finally:
         con.close()
+        lim.cleanup()
 
 
 def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None = None,
@@ -136,9 +142,10 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
     and ``person_accounts`` (identity resolution) after the enrichment and before the attribution.
     ``engine`` (``duckdb`` or ``spark``) runs the engine-defined steps (see docs/engine.md)."""
     provider = build_provider(cfg.country_mmdb, cfg.asn_mmdb)
-    with _transaction(Path(store_path), EVIDENCE_NEEDED, "run `rescue ingest` first") as con, \
+    lim = limits.resolve(Path(store_path), cfg.memory_limit, cfg.threads)
+    with _transaction(Path(store_path), EVIDENCE_NEEDED, "run `rescue ingest` first", lim) as con, \
             _engine(engine, con, Path(store_path).parent / "parquet") as eng, \
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescue-language") as pool:
+            contextlib.ExitStack() as stack:
         steps = STEPS if resolve_persons else tuple(s for s in STEPS if s != "identity")
         r = _Run(con, cfg, progress, steps)
         counts = r.summary.counts
@@ -148,7 +155,9 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
         counts["persons"], counts["person_accounts"] = build_persons(con, eng)
         eng.share(["person_accounts"])
         # DuckDB: language detection (the largest single cost) runs in the background from here to "signals"
-        languages = start_detection(con, cfg, pool) if engine == "duckdb" else None
+        languages = start_detection(con, cfg, lim.temp_dir) if engine == "duckdb" else None
+        if languages is not None:
+            stack.callback(languages.cancel)   # a failed run does not leave it running
         r.step("persons")
         counts["ip_enrichment"] = write_arrow(con, "ip_enrichment", enrich_ips(con, cfg, provider), "ip")
         counts["ip_geo_history"] = write_arrow(con, "ip_geo_history", geo_history(con, provider), "ip, month")
@@ -172,6 +181,10 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
         found_languages = languages.result() if languages is not None else None
         counts["account_signals"] = write_arrow(con, "account_signals", account_signals(con, cfg, eng, found_languages),
                                                 "source_id, account_id")
+        # risk's lexicon scan needs only the texts: a child process scans them while identity resolution,
+        # evidence and attribution run here (risk then credits the hits to the persons as they are by then)
+        r.prescan = start_prescan(con, lim.temp_dir)
+        stack.callback(r.prescan.cancel)
         r.step("signals")
         if resolve_persons is not None:
             resolve_persons(con)
@@ -187,7 +200,9 @@ def run_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None
 def attribute_store(store_path: Path, cfg: AnalyseConfig, *, progress: Progress | None = None) -> AnalyseSummary:
     """Only the evidence and attribution steps, over the store's current ``persons``/``person_accounts`` and
     findings (after identity resolution or analyst decisions changed who is who)."""
-    with _transaction(Path(store_path), FINDINGS_NEEDED | EVIDENCE_NEEDED, "run `rescue analyse` first") as con:
+    lim = limits.resolve(Path(store_path), cfg.memory_limit, cfg.threads)
+    with _transaction(Path(store_path), FINDINGS_NEEDED | EVIDENCE_NEEDED, "run `rescue analyse` first",
+                      lim) as con:
         r = _Run(con, cfg, progress, ("evidence", "attribution", "risk"))
         r.summary.geo_provider = str(con.execute("SELECT coalesce(max(geo_provider), '') FROM ip_enrichment"
                                                  ).fetchall()[0][0])

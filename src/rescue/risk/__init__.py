@@ -30,6 +30,7 @@ from rescue.risk import config as config_mod
 from rescue.risk import network, signals, store, textscan
 from rescue.risk.config import RiskConfig, RiskConfigError
 from rescue.risk.matcher import Matcher
+from rescue.risk.prescan import Prescan
 from rescue.risk.scoring import score_persons
 from rescue.risk.store import tables as existing_tables
 
@@ -74,11 +75,14 @@ def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(first == con.execute("SELECT txid_current()").fetchall()[0][0])
 
 
-def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None) -> RiskSummary:
+def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None,
+        prescanned: Prescan | None = None) -> RiskSummary:
     """Score every person of the store behind ``con`` and write the three risk tables.
 
     Inside a transaction of the caller (the analyse stage) it writes as part of it; otherwise it
-    opens its own, so a failed run leaves the previous tables in place.
+    opens its own, so a failed run leaves the previous tables in place. ``prescanned``: the lexicon scan
+    started ahead of time (:func:`rescue.risk.prescan.start`, same ``config_path``), whose hits are used
+    instead of scanning the texts again.
     """
     t0 = time.perf_counter()
     cfg = config_mod.load(config_path)
@@ -98,7 +102,8 @@ def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None) -> R
     try:
         matcher = Matcher(cfg)
         step("lexicons")
-        items, stats = textscan.scan_texts(con, cfg, matcher)
+        hits = prescanned.result(con) if prescanned is not None else None
+        items, stats = textscan.scan_texts(con, cfg, matcher, hits)
         summary.texts_read, summary.hits = stats["texts_read"], stats["hits"]
         step("text")
         items += signals.filehost_links(con, cfg)

@@ -85,7 +85,9 @@ def _sources(pf: str) -> dict[str, tuple[set[str], str]]:
     }
 
 
-def _profile_field(tbl: str, field: str) -> str | None:
+def profile_field(tbl: str, field: str) -> str | None:
+    """The profile field a text is in, as the matcher needs it (occupation and interests need no first-person
+    cue), or None."""
     if tbl == "accounts":
         return field if field in ("occupation", "interests") else None
     if tbl == "profile_fields":
@@ -94,6 +96,15 @@ def _profile_field(tbl: str, field: str) -> str | None:
         if _INTERESTS_FIELD.search(field):
             return "interests"
     return None
+
+
+def candidate_sql(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> str:
+    """One SELECT of every candidate text of every source that exists in the store (the rows of
+    :func:`candidates`; parameters :meth:`Matcher.prefilter_params`)."""
+    have = tables(con)
+    pf = matcher.prefilter_sql("{col}")
+    parts = [sql for needed, sql in _sources(pf).values() if needed <= have]
+    return "\nUNION ALL\n".join(f"SELECT * FROM ({sql})" for sql in parts)
 
 
 def candidates(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> Iterator[tuple[Any, ...]]:
@@ -108,8 +119,11 @@ def candidates(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> Iterator[tup
             yield from rows
 
 
-def scan_texts(con: duckdb.DuckDBPyConnection, cfg: RiskConfig, matcher: Matcher) -> tuple[list[Item], dict[str, int]]:
-    """Items of every text indicator, and counts (texts read, hits)."""
+def scan_texts(con: duckdb.DuckDBPyConnection, cfg: RiskConfig, matcher: Matcher,
+               prescanned: dict[tuple[str, str, str, str], list[Hit]] | None = None
+               ) -> tuple[list[Item], dict[str, int]]:
+    """Items of every text indicator, and counts (texts read, hits). ``prescanned``: the hits of every
+    candidate row that has any, computed ahead (:mod:`rescue.risk.prescan`); a row not in it has none."""
     quote_factor = float(cfg.text["quote_factor"])
     items: list[Item] = []
     stats = {"texts_read": 0, "hits": 0}
@@ -117,12 +131,16 @@ def scan_texts(con: duckdb.DuckDBPyConnection, cfg: RiskConfig, matcher: Matcher
     memo: dict[tuple[str, str | None], list[Hit]] = {}
     for person, sid, aid, tbl, oid, field, text, ptable, pkey, poffset, pline in candidates(con, matcher):
         stats["texts_read"] += 1
-        key = (str(text), _profile_field(str(tbl), str(field)))
-        hits = memo.get(key)
-        if hits is None:
-            hits = matcher.scan(*key)
-            if len(memo) < MEMO_TEXTS and len(key[0]) <= MEMO_CHARS:
-                memo[key] = hits
+        if prescanned is not None:
+            hits = prescanned.get((str(sid), str(tbl), str(oid), str(field)), [])
+        else:
+            key = (str(text), profile_field(str(tbl), str(field)))
+            got = memo.get(key)
+            if got is None:
+                got = matcher.scan(*key)
+                if len(memo) < MEMO_TEXTS and len(key[0]) <= MEMO_CHARS:
+                    memo[key] = got
+            hits = got
         in_quote = tbl == "quotes"
         for h in hits:
             stats["hits"] += 1

@@ -1,0 +1,94 @@
+"""How much memory and how many threads the analysis gives DuckDB, and where DuckDB spills beyond that.
+
+DuckDB's own default is 80 % of the machine's RAM, with no spilling until then: at Kidflix scale the
+buffer pool alone outgrew any sensible budget. Every connection the analysis opens on the store gets
+
+- ``memory_limit``: ``--memory-limit``, else ``[analyse] memory_limit`` of operation.toml, else
+  ``min(50 % of RAM, 10 GB)`` (:func:`default_memory_limit`), which leaves room for the Python side of the
+  analysis (and for identity resolution's own structures) inside 16 GB;
+- ``threads``: ``--threads``, else ``[analyse] threads``, else every core;
+- ``temp_directory``: ``<operation>/.analyse-tmp`` (what does not fit is written there and read back; the
+  folder is removed after the run);
+- ``preserve_insertion_order = false``: results without ORDER BY may come in any order (every findings
+  table is written with an explicit ORDER BY, so the findings do not change), which lets DuckDB stream
+  and spill large intermediate results instead of holding them in order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from rescue.errors import OperationError
+
+TEMP_DIR = ".analyse-tmp"
+DEFAULT_SHARE = 0.5          # of the machine's RAM …
+DEFAULT_CAP_MB = 10 * 1024   # … but never more than this
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+_UNIT = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+         "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+
+
+def ram_bytes() -> int:
+    """The machine's physical memory (0 when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not on Linux
+        return 0
+
+
+def default_memory_limit(ram: int | None = None) -> str:
+    """``min(50 % of RAM, 10 GB)`` as a DuckDB size (MB); 2GB when the RAM is unknown."""
+    total = ram_bytes() if ram is None else ram
+    if total <= 0:
+        return "2GB"
+    mb = min(int(total * DEFAULT_SHARE) >> 20, DEFAULT_CAP_MB)
+    return f"{max(mb, 64)}MB"
+
+
+def size_bytes(value: str) -> int:
+    """A size such as ``512MB``, ``1.5GB`` or ``4GiB`` in bytes (an error names the value)."""
+    m = _SIZE.fullmatch(value.strip())
+    if not m:
+        raise OperationError(f"memory limit {value!r}: give a size such as 512MB, 1GB or 4GiB")
+    return int(float(m.group(1)) * _UNIT[m.group(2).lower()])
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one analysis run gives DuckDB."""
+
+    memory_limit: str
+    threads: int
+    temp_dir: Path
+
+    def apply(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Set the limits on ``con`` (and on the database instance it belongs to)."""
+        self.temp_dir.mkdir(parents=True, exist_ok=True)
+        temp = str(self.temp_dir).replace("'", "''")
+        try:
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            con.execute(f"SET threads = {int(self.threads)}")
+            con.execute(f"SET temp_directory = '{temp}'")
+            con.execute("SET preserve_insertion_order = false")
+        except duckdb.Error as exc:
+            raise OperationError(f"memory limit {self.memory_limit!r}, threads {self.threads}: {exc}") from exc
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+
+def resolve(store_path: Path, memory_limit: str | None = None, threads: int | None = None) -> Limits:
+    """The limits of a run on the store at ``store_path``: the given values (option or operation.toml; empty
+    or 0 means automatic), else the defaults."""
+    mem = (memory_limit or "").strip() or default_memory_limit()
+    size_bytes(mem)  # validated here, so that a typo is one clear error before anything runs
+    n = int(threads or 0)
+    if n < 0:
+        raise OperationError(f"threads {n}: give a positive number (0: every core)")
+    return Limits(mem, n or (os.cpu_count() or 1), Path(store_path).parent / TEMP_DIR)
