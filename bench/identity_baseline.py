@@ -164,7 +164,8 @@ def _child(argv: list[str]) -> int:
                 "largest_true_person", "false_merges", "style_only_aliases", "review", "missed",
                 "splink_blocking_recall")
         out = {"seconds": round(seconds, 2), "section_cpu_seconds": round(section_cpu, 2),
-               "step_seconds": summary.step_seconds, "style_accounts": summary.style_accounts,
+               "step_seconds": summary.step_seconds, "step_cpu_seconds": summary.step_cpu_seconds,
+               "style_accounts": summary.style_accounts,
                "figures": {k: figures.get(k) for k in keep}, "link_precision": figures.get("link_precision")}
     else:
         c0 = _cpu()
@@ -222,7 +223,8 @@ def _markdown(r: dict[str, Any]) -> str:
                   f"**{r['time_ratio']}** wall, {r.get('section_cpu_ratio')} CPU of the sections "
                   f"({r['cpu_ratio']} of the whole processes) (target ≤ 2).",
               f"Style-only alias recall at review precision ≥ 0.9: "
-              f"{(of.get('review') or {}).get('style_only_recall_at_p90')}; steps (s): {o.get('step_seconds')}.",
+              f"{(of.get('review') or {}).get('style_only_recall_at_p90')}; steps (s): {o.get('step_seconds')}; "
+              f"CPU s per step: {o.get('step_cpu_seconds')}.",
               f"False merges per trap kind (ours): {of.get('false_merges')}"]
     return "\n".join(lines) + "\n"
 

@@ -75,6 +75,10 @@ def _blocking() -> list[Any]:
     return [block_on(*cols) for cols in BLOCKING_COLUMNS]
 
 
+# m probabilities by EM on the pairs equal on each of these in turn (Splink trains every other comparison
+# on each block).
+EM_BLOCKS: tuple[tuple[str, ...], ...] = (("username_norm",), ("birth_date",))
+
 M_FLOOR = 0.05   # no level is taken as (almost) impossible for a match: aliases lie about birth dates
 
 
@@ -143,9 +147,12 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
                                    retain_intermediate_calculation_columns=True)
         linker = Linker(sdf, settings)
         linker.training.estimate_u_using_random_sampling(max_pairs=cfg.splink_u_pairs, seed=cfg.splink_seed)
-        for rule in (block_on("username_norm"), block_on("birth_date")):
+        for rule in (block_on(*cols) for cols in EM_BLOCKS):
             try:
-                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+                # no term-frequency adjustments are used, so EM on the counts of each comparison pattern
+                # (Splink's shortcut) gives the same estimates as on every pair, in half the time
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True)
             except Exception as exc:  # too few blocked pairs to train on: keep the defaults
                 info.setdefault("em_skipped", []).append(f"{rule}: {exc}".splitlines()[0][:200])
         model = _regularised(linker.misc.save_model_to_json(), M_FLOOR)

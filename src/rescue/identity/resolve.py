@@ -48,6 +48,7 @@ class IdentitySummary:
     splink: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)     # rows per table written
     step_seconds: dict[str, float] = field(default_factory=dict)
+    step_cpu_seconds: dict[str, float] = field(default_factory=dict)   # user + system of the process, per step
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -107,13 +108,15 @@ def resolve(con: duckdb.DuckDBPyConnection, *, decisions_path: Path | None = Non
     """
     cfg = cfg or IdentityConfig()
     t0 = last = time.perf_counter()
+    last_cpu = time.process_time()
     summary = IdentitySummary()
 
     def step(name: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
+        nonlocal last, last_cpu
+        now, cpu = time.perf_counter(), time.process_time()
         summary.step_seconds[name] = round(now - last, 3)
-        last = now
+        summary.step_cpu_seconds[name] = round(cpu - last_cpu, 3)
+        last, last_cpu = now, cpu
         if progress:
             progress("identity", STEPS.index(name) + 1, len(STEPS))
 
