@@ -70,7 +70,7 @@ def _store(n: int, seed: int = 3) -> duckdb.DuckDBPyConnection:
 
 
 def _batch_features(space: sp.ProfileSpace, b: sp.TextBatch) -> list[Counter[int]]:
-    m = sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, space.keep, space.word_ids, space.ranks)
+    m = sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, space.keep, space.ranks)
     code = sb.gram_codes(m.r, m.bounds, space.a).astype(np.int64)
     rows = sb.gram_rows(m.bounds, len(code))
     a = space.a
@@ -78,7 +78,7 @@ def _batch_features(space: sp.ProfileSpace, b: sp.TextBatch) -> list[Counter[int
     ids = sb.code_ids(code[ok], space.alphabet, a)
     rows = rows[ok]
     return [Counter(ids[rows == r].tolist()) + Counter(m.named_ids[m.named_acct == r].tolist())
-            for r in range(len(b.accounts))]
+            + Counter(space.word_ids[m.kept_word[m.kept_acct == r]].tolist()) for r in range(len(b.accounts))]
 
 
 def test_batch_features_equal_the_per_account_reference() -> None:

@@ -176,8 +176,18 @@ def _masked_flag(n: int, s: Scan, kept: Bool) -> Bool:
 
 
 def _kept(s: Scan, keep: U64) -> tuple[Bool, I64]:
-    pos = np.searchsorted(keep, s.hashes)
-    kept = pos < len(keep)
+    """Which words are kept, and the index of each in ``keep`` (sorted hashes): a direct table on the top
+    16 bits of the hash, then an exact comparison."""
+    slot = (keep >> np.uint64(48)).astype(np.int64)
+    if len(np.unique(slot)) < len(slot):                # two kept words share a slot: search instead
+        pos = np.searchsorted(keep, s.hashes)
+        kept = pos < len(keep)
+        kept[kept] = keep[pos[kept]] == s.hashes[kept]
+        return kept, pos
+    table = np.full(1 << 16, -1, dtype=np.int64)
+    table[slot] = np.arange(len(keep))
+    pos = table[(s.hashes >> np.uint64(48)).astype(np.int64)]
+    kept = pos >= 0
     kept[kept] = keep[pos[kept]] == s.hashes[kept]
     return kept, pos
 
@@ -196,15 +206,16 @@ class Masked:
 
     r: npt.NDArray[np.uint8]
     bounds: I64                   # account row k is r[bounds[k]:bounds[k + 1]]
-    named_acct: I64               # per named-feature occurrence: account row …
+    named_acct: I64               # per first line, last line, paragraphs of a text: account row …
     named_ids: I64                # … and feature id
+    kept_acct: I64                # per kept word: account row …
+    kept_word: I64                # … and which (index into the sorted hashes of the kept words)
 
 
-def mask(cp: U32, bounds: I64, text_bounds: I64, acct_of_text: I64, keep: U64, word_ids: I64,
+def mask(cp: U32, bounds: I64, text_bounds: I64, acct_of_text: I64, keep: U64,
          ranks: npt.NDArray[np.uint8]) -> Masked:
     """Mask, collapse spaces and tabs, rank over the alphabet (``ranks``: code point -> rank, tab as
-    space), and collect the named features of the texts (``word_ids``: id of each kept word, by hash
-    order of ``keep``)."""
+    space), and collect the named features of the texts and the kept words."""
     s = scan(cp)
     kept, pos = _kept(s, keep)
     r = ranks[cp]
@@ -222,8 +233,8 @@ def mask(cp: U32, bounds: I64, text_bounds: I64, acct_of_text: I64, keep: U64, w
         new_bounds = bounds
     kept_acct = np.searchsorted(bounds, s.starts[kept], side="right") - 1
     n_acct, n_ids = _named(cp, s, text_bounds, acct_of_text)
-    return Masked(r, new_bounds.astype(np.int64), np.concatenate((n_acct, kept_acct)),
-                  np.concatenate((n_ids, word_ids[pos[kept]])))
+    return Masked(r, new_bounds.astype(np.int64), n_acct, n_ids, kept_acct.astype(np.int64),
+                  pos[kept].astype(np.int64))
 
 
 _PARAGRAPHS = np.array([name_id(f"paragraphs:{k}") for k in range(4)], dtype=np.int64)

@@ -222,6 +222,8 @@ class ProfileSpace:
         lookup = np.full(a ** 3, len(cand), dtype=np.int32)
         lookup[cand] = np.arange(len(cand), dtype=np.int32)
         df_gram = np.zeros(len(cand) + 1, dtype=np.int64)
+        nk = len(self.keep)
+        df_words = np.zeros(nk, dtype=np.int64)
         named_pairs: list[npt.NDArray[np.int64]] = []
         n_acc = 0
         seen = np.zeros((_DF_ROWS, len(cand) + 1), dtype=bool)      # which candidates each account has
@@ -234,14 +236,16 @@ class ProfileSpace:
                 seen[:] = False
                 seen[rows[lo:hi] - s, col[lo:hi]] = True
                 df_gram += seen.sum(axis=0)
+            df_words += np.count_nonzero(np.bincount(m.kept_acct * nk + m.kept_word, minlength=nb * nk)
+                                         .reshape(nb, nk), axis=0)
             uid, inv = np.unique(m.named_ids, return_inverse=True)
             pairs = np.unique(m.named_acct * max(len(uid), 1) + inv)
             named_pairs.append(uid[pairs % max(len(uid), 1)])
             n_acc += nb
         named_ids, df_named = np.unique(np.concatenate(named_pairs) if named_pairs else np.zeros(0, np.int64),
                                         return_counts=True)
-        ids = np.concatenate((sb.code_ids(cand.astype(np.int64), self.alphabet, a), named_ids))
-        df = np.concatenate((df_gram[:-1], df_named))
+        ids = np.concatenate((sb.code_ids(cand.astype(np.int64), self.alphabet, a), self.word_ids[:nk], named_ids))
+        df = np.concatenate((df_gram[:-1], df_words, df_named))
         order = np.lexsort((ids, -df))[:n_features]
         order = order[df[order] >= 2]
         by_id = order[np.argsort(ids[order])]
@@ -251,8 +255,12 @@ class ProfileSpace:
         is_gram = by_id < len(cand)
         self.gram_col = np.full(a ** 3, n_f, dtype=np.int32)        # n_f: not a chosen feature
         self.gram_col[cand[by_id[is_gram]]] = np.flatnonzero(is_gram).astype(np.int32)
-        self.named_ids = self.keep_ids[~is_gram]
-        self.named_cols = np.flatnonzero(~is_gram).astype(np.int64)
+        is_word = (by_id >= len(cand)) & (by_id < len(cand) + nk)
+        self.word_col = np.full(max(nk, 1), n_f, dtype=np.int64)
+        self.word_col[by_id[is_word] - len(cand)] = np.flatnonzero(is_word)
+        is_named = ~is_gram & ~is_word
+        self.named_ids = self.keep_ids[is_named]
+        self.named_cols = np.flatnonzero(is_named).astype(np.int64)
         del lookup
         z = np.concatenate([self._rows(m) for m in masked]) if masked else np.zeros((0, n_f), np.float32)
         self.sample_ids = np.concatenate([b for b in self._sample_accounts]) if masked else np.zeros(0, np.int64)
@@ -290,7 +298,7 @@ class ProfileSpace:
 
     def _mask(self, b: TextBatch) -> sb.Masked:
         self._sample_accounts.append(b.accounts)
-        return sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.word_ids, self.ranks)
+        return sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
 
     def _rows(self, m: sb.Masked) -> npt.NDArray[np.float32]:
         """Sublinear TF-IDF rows over the chosen features, L2-normalised (not yet centred)."""
@@ -300,7 +308,8 @@ class ProfileSpace:
         pos = np.searchsorted(self.named_ids, m.named_ids)
         ok = pos < len(self.named_ids)
         ok[ok] = self.named_ids[pos[ok]] == m.named_ids[ok]
-        keys = np.concatenate((keys, m.named_acct[ok] * (n_f + 1) + self.named_cols[pos[ok]]))
+        keys = np.concatenate((keys, m.named_acct[ok] * (n_f + 1) + self.named_cols[pos[ok]],
+                               m.kept_acct * (n_f + 1) + self.word_col[m.kept_word]))
         counts = np.bincount(keys, minlength=nb * (n_f + 1)).reshape(nb, n_f + 1)[:, :n_f]
         z = np.zeros((nb, n_f), dtype=np.float32)
         nz = counts > 0
@@ -311,7 +320,7 @@ class ProfileSpace:
 
     def project(self, b: TextBatch) -> npt.NDArray[np.float32]:
         """Projected, centred profiles of the accounts of this batch (one row each)."""
-        m = sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.word_ids, self.ranks)
+        m = sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
         z = self._rows(m)
         z -= self.mean
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
