@@ -262,7 +262,11 @@ class ProfileSpace:
         self.named_ids = self.keep_ids[is_named]
         self.named_cols = np.flatnonzero(is_named).astype(np.int64)
         del lookup
-        z = np.concatenate([self._rows(m) for m in masked]) if masked else np.zeros((0, n_f), np.float32)
+        z = np.zeros((sum(len(m.bounds) - 1 for m in masked), n_f), dtype=np.float32)
+        at = 0
+        for m in masked:
+            z[at:at + len(m.bounds) - 1] = self._rows(m)
+            at += len(m.bounds) - 1
         self.sample_ids = np.concatenate([b for b in self._sample_accounts]) if masked else np.zeros(0, np.int64)
         del masked
         self.mean = z.mean(axis=0, keepdims=True).astype(np.float32)
@@ -273,17 +277,29 @@ class ProfileSpace:
 
     def _choose_words(self, regions: list[npt.NDArray[np.uint32]], n_words: int) -> None:
         """The corpus's ``n_words`` most frequent words (lower case), counted on each account's start."""
-        scans = [sb.scan(r) for r in regions]
-        uniq, counts = np.unique(np.concatenate([w.hashes for w in scans]) if scans else np.zeros(0, np.uint64),
-                                 return_counts=True)
+        # per region: its distinct words (hashes), their counts, and where one of each is spelt
+        per: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64],
+                        npt.NDArray[np.int64]]] = []
+        for r in regions:
+            w = sb.scan(r)
+            u, first, c = np.unique(w.hashes, return_index=True, return_counts=True)
+            per.append((u, c, w.starts[first], w.ends[first]))
+            del w
+        all_u = np.concatenate([p[0] for p in per]) if per else np.zeros(0, np.uint64)
+        uniq, inv = np.unique(all_u, return_inverse=True)
+        counts = np.bincount(inv, weights=np.concatenate([p[1] for p in per]) if per else None,
+                             minlength=len(uniq)).astype(np.int64)
         sel = np.flatnonzero(counts >= np.sort(counts)[-n_words]) if len(uniq) > n_words else np.arange(len(uniq))
         words: dict[int, str] = {}                      # hash -> the word (lower case), from any occurrence
-        for w in scans:
-            pos = np.searchsorted(uniq[sel], w.hashes).clip(0, max(len(sel) - 1, 0))
-            hit = np.flatnonzero(uniq[sel][pos] == w.hashes) if len(sel) else np.zeros(0, np.int64)
-            for i in np.unique(pos[hit], return_index=True)[1]:
-                k = int(hit[i])
-                words.setdefault(int(w.hashes[k]), "".join(map(chr, w.lower[w.starts[k]:w.ends[k]])))
+        for r, (u, _, st, en) in zip(regions, per, strict=True):
+            if not len(u):
+                continue
+            pos = np.searchsorted(u, uniq[sel]).clip(0, len(u) - 1)
+            for k in np.flatnonzero(u[pos] == uniq[sel]):
+                h = int(uniq[sel][k])
+                if h not in words:
+                    span = r[st[pos[k]]:en[pos[k]]]
+                    words[h] = "".join(map(chr, sb.chars().props(span)[1].tolist()))
         text = [(words[int(h)], int(c), int(h)) for h, c in zip(uniq[sel], counts[sel], strict=True)]
         text.sort(key=lambda t: (-t[1], t[0]))
         chosen = sorted(text[:n_words], key=lambda t: t[2])
