@@ -108,13 +108,18 @@ def profiled_accounts(con: duckdb.DuckDBPyConnection, min_chars: int) -> list[in
 
 @dataclass
 class TextBatch:
-    """The texts of whole accounts, each wrapped in ``\x02 … \x03``, as one code-point array."""
+    """The texts of whole accounts, each wrapped in ``\\x02 … \\x03``: UTF-8 (a quarter of the code points'
+    memory while the sample waits to be fitted), code points on demand."""
 
     accounts: npt.NDArray[np.int64]          # account index of each row
-    cp: npt.NDArray[np.uint32]
+    utf8: bytes
     bounds: npt.NDArray[np.int64]            # account r is cp[bounds[r]:bounds[r + 1]]
     text_bounds: npt.NDArray[np.int64]       # text k is cp[text_bounds[k]:text_bounds[k + 1]]
     acct_of_text: npt.NDArray[np.int64]
+
+    @property
+    def cp(self) -> npt.NDArray[np.uint32]:
+        return sb.codepoints(self.utf8.decode("utf-8"))
 
 
 def _text_batch(t: pa.Table) -> TextBatch:
@@ -122,14 +127,13 @@ def _text_batch(t: pa.Table) -> TextBatch:
     body = t.column("body").combine_chunks().cast(pa.large_string())
     offsets = np.frombuffer(body.buffers()[1], dtype=np.int64)[body.offset: body.offset + len(body) + 1]
     raw = memoryview(body.buffers()[2])[int(offsets[0]):int(offsets[-1])] if len(body) else memoryview(b"")
-    cp = sb.codepoints(str(raw, "utf-8"))
     lengths = np.asarray(pc.utf8_length(body).to_numpy(), dtype=np.int64)
     text_bounds = np.concatenate(([0], np.cumsum(lengths)))
     new = np.ones(len(idx), dtype=bool)
     new[1:] = idx[1:] != idx[:-1]
     acct_of_text = np.cumsum(new) - 1
     bounds = np.concatenate((text_bounds[:-1][new], [text_bounds[-1]]))
-    return TextBatch(idx[new], cp, bounds, text_bounds, acct_of_text)
+    return TextBatch(idx[new], bytes(raw), bounds, text_bounds, acct_of_text)
 
 
 def text_batches(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int, only: list[int] | None = None,
