@@ -11,6 +11,7 @@ from rescue.identity.model import TEMP
 from rescue.identity.realnames import name_evidence, raw_tokens, years
 from rescue.identity.style import neighbours
 from rescue.identity.style_profiles import build, own_texts, text_stream
+from tests.identity_fixtures import text_store
 
 
 def test_tokens_and_years() -> None:
@@ -55,12 +56,7 @@ def test_name_evidence_strong_weak_and_refused() -> None:
 def _text_store(n: int) -> duckdb.DuckDBPyConnection:
     rng = np.random.default_rng(3)
     words = ["the", "and", "of", "to", "a", "in", "weather", "garden", "football", "kitchen", "music", "travel"]
-    con = duckdb.connect()
-    con.execute("CREATE TABLE posts (source_id VARCHAR, account_id VARCHAR, post_id VARCHAR, posted_at TIMESTAMP,"
-                " body_text VARCHAR)")
-    con.execute("CREATE TABLE messages (source_id VARCHAR, sender_account_id VARCHAR, message_id VARCHAR,"
-                " sent_at TIMESTAMP, body_text VARCHAR)")
-    con.execute(f"CREATE TEMP TABLE {TEMP} (idx BIGINT, source_id VARCHAR, account_id VARCHAR)")
+    con = text_store()
     for i in range(n):
         con.execute(f"INSERT INTO {TEMP} VALUES (?, 's', ?)", [i, str(i)])
         habit = "!!" if i % 2 else " ..."    # two writing habits

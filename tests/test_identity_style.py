@@ -6,15 +6,11 @@ import duckdb
 
 from rescue.identity.model import TEMP
 from rescue.identity.style import own_texts
+from tests.identity_fixtures import text_store
 
 
 def _store() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE posts (source_id VARCHAR, account_id VARCHAR, post_id VARCHAR, posted_at TIMESTAMP,"
-                " body_text VARCHAR)")
-    con.execute("CREATE TABLE messages (source_id VARCHAR, sender_account_id VARCHAR, message_id VARCHAR,"
-                " sent_at TIMESTAMP, body_text VARCHAR)")
-    con.execute(f"CREATE TEMP TABLE {TEMP} (idx BIGINT, source_id VARCHAR, account_id VARCHAR)")
+    con = text_store()
     con.execute(f"INSERT INTO {TEMP} VALUES (0, 's', 'a'), (1, 's', 'b'), (2, 's', 'c')")
     # a: three posts and a message interleaved in time; b: too little text; c: none at all
     con.execute("""INSERT INTO posts VALUES

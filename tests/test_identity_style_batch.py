@@ -13,6 +13,7 @@ import pytest
 from rescue.identity import style_batch as sb
 from rescue.identity import style_profiles as sp
 from rescue.identity.model import TEMP
+from tests.identity_fixtures import text_store
 
 _WORD = re.compile(r"\w+")
 _SPLIT = re.compile(r"(\w+)")
@@ -52,12 +53,7 @@ def _reference(texts: list[str], keep: set[str]) -> Counter[int]:
 
 def _store(n: int, seed: int = 3) -> duckdb.DuckDBPyConnection:
     rng = np.random.default_rng(seed)
-    con = duckdb.connect()
-    con.execute("CREATE TABLE posts (source_id VARCHAR, account_id VARCHAR, post_id VARCHAR, posted_at TIMESTAMP,"
-                " body_text VARCHAR)")
-    con.execute("CREATE TABLE messages (source_id VARCHAR, sender_account_id VARCHAR, message_id VARCHAR,"
-                " sent_at TIMESTAMP, body_text VARCHAR)")
-    con.execute(f"CREATE TEMP TABLE {TEMP} (idx BIGINT, source_id VARCHAR, account_id VARCHAR)")
+    con = text_store()
     for i in range(n):
         con.execute(f"INSERT INTO {TEMP} VALUES (?, 's', ?)", [i, str(i)])
         for k in range(4):

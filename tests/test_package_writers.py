@@ -13,73 +13,31 @@ import xlsxwriter
 from followthemoney import model
 
 from rescue.package.ftm_entity import Fragment, entity_id
-from rescue.package.write_exchange import MESSENGERS, WALLETS, report_entities
+from rescue.package.write_exchange import report_entities
 from rescue.package.xlsx_rows import fast_row
 
 # --- FollowTheMoney --------------------------------------------------------------------------------------------
 
 
+def _proxy(schema: str, ident: str) -> Any:
+    e = model.make_entity(schema)
+    e.id = ident
+    return e
+
+
 def proxy_entities(r: dict[str, Any], ns: str, ref: str) -> list[dict[str, Any]]:
-    """The entities of one report built with followthemoney's EntityProxy (what the package wrote before)."""
-    ents: dict[str, Any] = {}
+    """The entities of one report built with followthemoney's EntityProxy (what the package wrote before):
+    the same ``add`` calls, followthemoney's own cleaning and merging of values."""
+    return [e.to_dict() for e in report_entities(r, ns, ref, entity=_proxy)]
 
-    def make(schema: str, *key: str) -> Any:
-        e = model.make_entity(schema)
-        e.make_id("rescue", ns, *key)
-        return ents.setdefault(e.id, e)
 
-    pid = r["person_id"]
-    person = make("Person", "person", pid)
-    person.add("name", r["label"])
-    person.add("alias", [n["value"] for n in r["identity"]["names_used"]])
-    person.add("birthDate", [b["value"] for b in r["identity"]["birth_dates_claimed"]
-                             if len(b["value"]) == 10 and b["value"][4] == "-"])
-    if r["attribution"]["country"]:
-        person.add("country", r["attribution"]["country"].lower())
-    person.add("topics", "crime", cleaned=True)
-    person.add("notes", f"Rescue person {pid}; role {r['role']}; risk tier {r['risk']['tier']} "
-                        f"(grade {r['risk']['grade']}, advisory); attribution grade {r['attribution']['grade']}",
-               cleaned=True)
-    person.add("sourceUrl", f"rescue:{ns}/{ref}#{pid}")
-    for a in r["identity"]["accounts"]:
-        acc = make("UserAccount", "account", a["account"])
-        acc.add("username", a["username"])
-        acc.add("name", a["username"])
-        acc.add("service", f"forum {a['source_id']}")
-        acc.add("owner", person.id, cleaned=True)
-        acc.add("createdAt", (a["registered_at"] or "")[:19] or None)
-    for s in r["selectors"]:
-        kind, value = s["kind"], s["value"]
-        if kind == "email":
-            person.add("email", value)
-        elif kind == "phone":
-            person.add("phone", value)
-        elif kind in MESSENGERS:
-            acc = make("UserAccount", "selector", kind, value)
-            acc.add("name", value)
-            acc.add("service", kind, cleaned=True)
-            acc.add("owner", person.id, cleaned=True)
-        elif kind in WALLETS:
-            w = make("CryptoWallet", "wallet", kind, value)
-            w.add("publicKey", value)
-            w.add("currency", WALLETS[kind], cleaned=True)
-            w.add("holder", person.id, cleaned=True)
-        elif kind == "ip" and r["identity"]["accounts"]:
-            make("UserAccount", "account", r["identity"]["accounts"][0]["account"]).add("ipAddress", value)
-        elif kind == "url":
-            person.add("website", value)
-    for c in r["links"]["contacts"]:
-        if c["in_this_package"] and pid < c["person_id"]:
-            link = make("UnknownLink", "pm", pid, c["person_id"])
-            link.add("subject", person.id, cleaned=True)
-            other = model.make_entity("Person")
-            other.make_id("rescue", ns, "person", c["person_id"])
-            link.add("object", other.id, cleaned=True)
-            link.add("role", f"private messages: {c['messages_sent']} sent, {c['messages_received']} received",
-                     cleaned=True)
-            link.add("startDate", (c["first_at"] or "")[:10] or None)
-            link.add("endDate", (c["last_at"] or "")[:10] or None)
-    return [e.to_dict() for e in ents.values()]
+@pytest.mark.parametrize("key", [("person", "P-0001"), ("account", "s:1"), ("selector", "telegram", "@handle"),
+                                 ("wallet", "btc", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"), ("pm", "P-1", "P-2"),
+                                 ("person", "Анна\x00")])
+def test_entity_ids_equal_followthemoney_make_id(key: tuple[str, ...]) -> None:
+    e = model.make_entity("Person")
+    e.make_id("rescue", "op-ä", *key)
+    assert entity_id(("rescue", "op-ä"), *key) == e.id
 
 
 def _report(pid: str, label: str | None, selectors: list[tuple[str, str]], accounts: list[dict[str, Any]],

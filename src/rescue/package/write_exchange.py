@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +34,21 @@ def _ns(doc: dict[str, Any]) -> str:
     return str(doc["operation"].get("name") or "operation")
 
 
-def report_entities(r: dict[str, Any], ns: str, ref: str) -> list[Fragment]:
+def report_entities(r: dict[str, Any], ns: str, ref: str,
+                    entity: Callable[[str, str], Any] = Fragment) -> list[Any]:
     """The FtM entities of one report (``ref``: COUNTRY/VERSION): the person, its accounts, messenger handles,
     wallets, and the private-message links to persons of the same package. An account, handle or wallet
     shared with a person of another report is the same entity there (same id): FtM merges such fragments.
-    Built as :class:`Fragment` (ftm_entity.py): what followthemoney's ``EntityProxy`` would hold."""
-    ents: dict[str, Fragment] = {}
+    Built as :class:`Fragment` (ftm_entity.py): what followthemoney's ``EntityProxy`` would hold; ``entity``
+    (schema, id) builds another kind with the same ``add`` (the tests pass followthemoney's own)."""
+    ents: dict[str, Any] = {}
     prefix = ("rescue", ns)
 
-    def make(schema: str, *key: str) -> Fragment:
+    def make(schema: str, *key: str) -> Any:
         ident = entity_id(prefix, *key)
         e = ents.get(ident)
         if e is None:
-            e = ents[ident] = Fragment(schema, ident)
+            e = ents[ident] = entity(schema, ident)
         return e
 
     pid = r["person_id"]
