@@ -56,18 +56,24 @@ def _texts_sql(where: str = "", wrap: bool = False) -> str:
         WHERE total >= ? AND before < ? ORDER BY idx, ts, rid"""
 
 
+def _account_filter(con: duckdb.DuckDBPyConnection, subset: list[int] | None, exclude: bool = False) -> str:
+    """The WHERE clause of :func:`_texts_sql` keeping only (or, with ``exclude``, leaving out) the accounts of
+    ``subset`` (account indexes, put in a temporary table); empty when ``subset`` is None."""
+    if subset is None:
+        return ""
+    con.register("_id_style_only_view", pa.table({"idx": pa.array(subset, pa.int64())}))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _id_style_only AS SELECT idx FROM _id_style_only_view")
+    finally:
+        con.unregister("_id_style_only_view")
+    return f"AND a.idx {'NOT ' if exclude else ''}IN (SELECT idx FROM _id_style_only)"
+
+
 def text_stream(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1 << 62,
                 only: list[int] | None = None) -> Iterator[tuple[int, list[str]]]:
     """(account index, texts in time order, up to about ``max_chars``) for accounts with at least
     ``min_chars`` of own text, in account order, streamed (``only``: just these accounts)."""
-    where = ""
-    if only is not None:
-        con.register("_id_style_only_view", pa.table({"idx": pa.array(only, pa.int64())}))
-        try:
-            con.execute("CREATE OR REPLACE TEMP TABLE _id_style_only AS SELECT idx FROM _id_style_only_view")
-        finally:
-            con.unregister("_id_style_only_view")
-        where = "AND a.idx IN (SELECT idx FROM _id_style_only)"
+    where = _account_filter(con, only)
     # The result is streamed from the caller's connection (its temporary tables are not visible from a
     # cursor): no other statement may run on it until the stream is consumed.
     try:
@@ -83,7 +89,7 @@ def text_stream(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int =
         if bodies:
             yield current, bodies
     finally:
-        if only is not None:
+        if where:
             con.execute("DROP TABLE IF EXISTS _id_style_only")
 
 
@@ -140,15 +146,7 @@ def text_batches(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int,
                  exclude: list[int] | None = None) -> Iterator[TextBatch]:
     """The texts of :func:`text_stream` (``only`` these accounts, or all but ``exclude``) as batches of whole
     accounts of about ``_BATCH_CHARS`` characters, streamed."""
-    subset = only if only is not None else exclude
-    where = ""
-    if subset is not None:
-        con.register("_id_style_only_view", pa.table({"idx": pa.array(subset, pa.int64())}))
-        try:
-            con.execute("CREATE OR REPLACE TEMP TABLE _id_style_only AS SELECT idx FROM _id_style_only_view")
-        finally:
-            con.unregister("_id_style_only_view")
-        where = f"AND a.idx {'' if only is not None else 'NOT '}IN (SELECT idx FROM _id_style_only)"
+    where = _account_filter(con, only) if only is not None else _account_filter(con, exclude, exclude=True)
     try:
         sql = _texts_sql(where, wrap=True)
         reader = con.sql(sql, params=[min_chars, min(max_chars, 1 << 62)]).to_arrow_reader(_ROWS)
@@ -175,7 +173,7 @@ def text_batches(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int,
             if t.num_rows:
                 yield _text_batch(t)
     finally:
-        if subset is not None:
+        if where:
             con.execute("DROP TABLE IF EXISTS _id_style_only")
 
 
