@@ -237,7 +237,7 @@ def mask(cp: U32, bounds: I64, text_bounds: I64, acct_of_text: I64, keep: U64,
                   pos[kept].astype(np.int64))
 
 
-_PARAGRAPHS = np.array([name_id(f"paragraphs:{k}") for k in range(4)], dtype=np.int64)
+PARAGRAPHS = np.array([name_id(f"paragraphs:{k}") for k in range(4)], dtype=np.int64)
 
 
 def _named(cp: U32, s: Scan, tb: I64, acct_of_text: I64) -> tuple[I64, I64]:
@@ -271,7 +271,7 @@ def _named(cp: U32, s: Scan, tb: I64, acct_of_text: I64) -> tuple[I64, I64]:
     else:
         para = np.zeros(len(lo), dtype=np.int64)
     acct = np.concatenate((acct_of_text[has], acct_of_text[has], acct_of_text))
-    ids = np.concatenate((_neg(first), _neg(last), _PARAGRAPHS[np.minimum(para, 3)]))
+    ids = np.concatenate((_neg(first), _neg(last), PARAGRAPHS[np.minimum(para, 3)]))
     return acct, ids
 
 
@@ -312,3 +312,22 @@ def gram_rows(bounds: I64, n: int) -> npt.NDArray[np.int32]:
     """The account row of each 3-gram position."""
     out: npt.NDArray[np.int32] = np.repeat(np.arange(len(bounds) - 1, dtype=np.int32), np.diff(bounds))[:max(n, 0)]
     return out
+
+
+def keep_region(cp: U32, bounds: I64, text_bounds: I64, acct_of_text: I64, limit: int) -> U32:
+    """Per account the first ``limit`` characters of its texts joined by line breaks, accounts separated by
+    a NUL (the text the corpus's most frequent words are counted on)."""
+    cp = cp.copy()
+    starts, ends = text_bounds[:-1], text_bounds[1:] - 1
+    cp[ends] = 10
+    last = np.ones(len(ends), dtype=bool)
+    last[:-1] = acct_of_text[1:] != acct_of_text[:-1]
+    keep = np.ones(len(cp), dtype=bool)
+    keep[starts] = False
+    rank = np.cumsum(keep) - 1                         # position in the joined text, counted over the batch
+    base = rank[bounds[:-1]] + 1                     # an account starts with a dropped \x02
+    acct = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    keep &= (rank - base[acct]) < limit
+    cp[ends[last]] = 0
+    keep[ends[last]] = True
+    return cp[keep]

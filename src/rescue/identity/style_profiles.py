@@ -1,12 +1,13 @@
 """Writing-style profiles in bounded memory: texts streamed from DuckDB, features chosen on a sample,
 every profile reduced to a short vector.
 
-1. The accounts with at least ``style_min_chars`` of own text are listed; a deterministic sample of at
-   most ``style_sample`` of them (every k-th in account order) fixes the vocabulary: the corpus's most
+1. One query streams the texts of the accounts with at least ``style_min_chars`` of own text (each text
+   read once), the texts of a deterministic sample of at most ``style_sample`` of them (every k-th in
+   account order) first. The sample fixes the vocabulary: the corpus's most
    frequent words (kept when masking topic words), the ``style_features`` features found in most sampled
    accounts, their IDF, the mean profile and the principal directions of the centred profiles (randomised
    SVD, ``style_dims`` of them).
-2. Every account's texts are then streamed in account order (never all at once) and its profile —
+2. The other accounts' texts then follow in account order (never all at once), and each profile —
    sublinear TF-IDF over the chosen features, L2-normalised, centred on the mean and normalised again —
    is projected on those directions. Only ``n × style_dims`` float32 are kept: at 490,000 profiles and
    128 dimensions 250 MB, where the full profiles would take 9.8 GB.
@@ -27,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rescue.identity import style_batch as sb
+from rescue.identity import style_scan as ss
 from rescue.identity.model import TEMP
 
 _WORD_SAMPLE = 4000
@@ -34,26 +36,35 @@ _FETCH = 20_000          # text rows per fetch from DuckDB
 _ROWS = 4096             # text rows per Arrow batch from DuckDB
 _BATCH_CHARS = 2_000_000  # characters featurised at once (a batch of whole accounts)
 _CANDIDATES = 8          # 3-grams considered: the n_features × this most frequent in the sample
-_DF_ROWS = 256           # accounts per presence count
 _PCA_ROWS = 5000         # sampled profiles the principal directions are computed from (every k-th)
 
-def _texts_sql(where: str = "", wrap: bool = False) -> str:
-    # The cut at ``max_chars`` is made inside DuckDB (a running sum of the lengths before each text), so
+def _texts_sql(where: str = "", wrap: bool = False, sampled: bool = False) -> str:
+    # The cut at ``max_chars`` is made inside DuckDB (a running sum of the lengths up to each text), so
     # only the texts that are read reach Python: a text is kept while the texts before it are shorter
     # than ``max_chars`` in total (the one that crosses the limit is kept whole).
+    # ``sampled``: two more parameters, the sample size twice; a third column says whether the account is
+    # in the sample (every k-th profiled account in account order, k = ceil(accounts / sample)), and the
+    # sample's texts come first, so that one query reads every text once.
+    pick = """, acc AS (SELECT idx, (row_number() OVER (ORDER BY idx) - 1)
+                                % greatest(1, (count(*) OVER () + ? - 1) // ?) = 0 AS sampled
+                         FROM (SELECT DISTINCT idx FROM k))
+        SELECT idx, body, sampled FROM k JOIN acc USING (idx) ORDER BY sampled DESC, idx, ts, rid""" \
+        if sampled else "SELECT idx, body FROM k ORDER BY idx, ts, rid"
     return f"""
-        WITH t AS (SELECT a.idx, p.body_text AS body, p.posted_at AS ts, p.post_id AS rid FROM posts p
+        WITH t AS (SELECT a.idx, p.body_text AS body, length(p.body_text) AS len, p.posted_at AS ts,
+                          p.post_id AS rid FROM posts p
                    JOIN {TEMP} a USING (source_id, account_id) WHERE p.body_text IS NOT NULL {where}
                    UNION ALL
-                   SELECT a.idx, m.body_text, m.sent_at, m.message_id FROM messages m
+                   SELECT a.idx, m.body_text, length(m.body_text), m.sent_at, m.message_id FROM messages m
                    JOIN {TEMP} a ON a.source_id = m.source_id AND a.account_id = m.sender_account_id
                    WHERE m.body_text IS NOT NULL {where}),
-        c AS (SELECT idx, body, ts, rid, sum(length(body)) OVER (PARTITION BY idx) AS total,
-                     coalesce(sum(length(body)) OVER (PARTITION BY idx ORDER BY ts, rid
-                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-              FROM t)
-        SELECT idx, {"chr(2) || body || chr(3) AS body" if wrap else "body"} FROM c
-        WHERE total >= ? AND before < ? ORDER BY idx, ts, rid"""
+        c AS (SELECT idx, body, ts, rid, sum(len) OVER (PARTITION BY idx) AS total,
+                     sum(len) OVER (PARTITION BY idx ORDER BY ts, rid
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - len AS before
+              FROM t),
+        k AS (SELECT idx, {"chr(2) || body || chr(3) AS body" if wrap else "body"}, ts, rid FROM c
+              WHERE total >= ? AND before < ?)
+        {pick}"""
 
 
 def _account_filter(con: duckdb.DuckDBPyConnection, subset: list[int] | None, exclude: bool = False) -> str:
@@ -99,19 +110,6 @@ def own_texts(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int = 1
     return list(text_stream(con, min_chars, max_chars))
 
 
-def profiled_accounts(con: duckdb.DuckDBPyConnection, min_chars: int) -> list[int]:
-    """Indexes of the accounts with at least ``min_chars`` characters of own text, in order."""
-    rows = con.execute(f"""
-        SELECT idx FROM (SELECT a.idx, length(p.body_text) AS n FROM posts p JOIN {TEMP} a USING (source_id, account_id)
-                         WHERE p.body_text IS NOT NULL
-                         UNION ALL
-                         SELECT a.idx, length(m.body_text) FROM messages m JOIN {TEMP} a
-                         ON a.source_id = m.source_id AND a.account_id = m.sender_account_id
-                         WHERE m.body_text IS NOT NULL)
-        GROUP BY idx HAVING sum(n) >= ? ORDER BY idx""", [min_chars]).fetchall()
-    return [int(r[0]) for r in rows]
-
-
 @dataclass
 class TextBatch:
     """The texts of whole accounts, each wrapped in ``\\x02 … \\x03``: UTF-8 (a quarter of the code points'
@@ -142,6 +140,33 @@ def _text_batch(t: pa.Table) -> TextBatch:
     return TextBatch(idx[new], bytes(raw), bounds, text_bounds, acct_of_text)
 
 
+def _rebatch(batches: Iterator[pa.RecordBatch]) -> Iterator[TextBatch]:
+    """Arrow batches of (idx, wrapped text) rows in account order as batches of whole accounts of about
+    ``_BATCH_CHARS`` characters."""
+    pending: list[pa.RecordBatch] = []
+    chars = 0
+    for rb in batches:
+        if not rb.num_rows:
+            continue
+        pending.append(rb)
+        chars += int(pc.sum(pc.utf8_length(rb.column(1))).as_py() or 0)
+        if chars < _BATCH_CHARS:
+            continue
+        t = pa.Table.from_batches(pending)
+        ids = t.column("idx").to_numpy()
+        cut = int(np.searchsorted(ids, ids[-1]))          # the last account may go on in the next rows
+        if cut == 0:
+            continue
+        yield _text_batch(t.slice(0, cut))
+        rest = t.slice(cut)
+        pending = rest.to_batches()
+        chars = int(pc.sum(pc.utf8_length(rest.column("body"))).as_py() or 0) if rest.num_rows else 0
+    if pending:
+        t = pa.Table.from_batches(pending)
+        if t.num_rows:
+            yield _text_batch(t)
+
+
 def text_batches(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int, only: list[int] | None = None,
                  exclude: list[int] | None = None) -> Iterator[TextBatch]:
     """The texts of :func:`text_stream` (``only`` these accounts, or all but ``exclude``) as batches of whole
@@ -149,62 +174,46 @@ def text_batches(con: duckdb.DuckDBPyConnection, min_chars: int, max_chars: int,
     where = _account_filter(con, only) if only is not None else _account_filter(con, exclude, exclude=True)
     try:
         sql = _texts_sql(where, wrap=True)
-        reader = con.sql(sql, params=[min_chars, min(max_chars, 1 << 62)]).to_arrow_reader(_ROWS)
-        pending: list[pa.RecordBatch] = []
-        chars = 0
-        for rb in reader:
-            if not rb.num_rows:
-                continue
-            pending.append(rb)
-            chars += int(pc.sum(pc.utf8_length(rb.column(1))).as_py() or 0)
-            if chars < _BATCH_CHARS:
-                continue
-            t = pa.Table.from_batches(pending)
-            ids = t.column("idx").to_numpy()
-            cut = int(np.searchsorted(ids, ids[-1]))          # the last account may go on in the next rows
-            if cut == 0:
-                continue
-            yield _text_batch(t.slice(0, cut))
-            rest = t.slice(cut)
-            pending = rest.to_batches()
-            chars = int(pc.sum(pc.utf8_length(rest.column("body"))).as_py() or 0) if rest.num_rows else 0
-        if pending:
-            t = pa.Table.from_batches(pending)
-            if t.num_rows:
-                yield _text_batch(t)
+        yield from _rebatch(iter(con.sql(sql, params=[min_chars, min(max_chars, 1 << 62)]).to_arrow_reader(_ROWS)))
     finally:
         if where:
             con.execute("DROP TABLE IF EXISTS _id_style_only")
 
 
-def _keep_region(b: TextBatch, limit: int) -> npt.NDArray[np.uint32]:
-    """Per account the first ``limit`` characters of its texts joined by line breaks, accounts separated by
-    a NUL (the text the corpus's most frequent words are counted on)."""
-    cp = b.cp.copy()
-    starts, ends = b.text_bounds[:-1], b.text_bounds[1:] - 1
-    cp[ends] = 10
-    last = np.ones(len(ends), dtype=bool)
-    last[:-1] = b.acct_of_text[1:] != b.acct_of_text[:-1]
-    keep = np.ones(len(cp), dtype=bool)
-    keep[starts] = False
-    rank = np.cumsum(keep) - 1                         # position in the joined text, counted over the batch
-    base = rank[b.bounds[:-1]] + 1                     # an account starts with a dropped \x02
-    acct = np.repeat(np.arange(len(b.bounds) - 1), np.diff(b.bounds))
-    keep &= (rank - base[acct]) < limit
-    cp[ends[last]] = 0
-    keep[ends[last]] = True
-    return cp[keep]
+class _Phases:
+    """Splits a stream of (idx, text, sampled) Arrow batches, sampled rows first, into the sampled rows and
+    the rest (each as (idx, text) batches)."""
+
+    def __init__(self, reader: pa.RecordBatchReader) -> None:
+        self._reader = iter(reader)
+        self._carry: pa.RecordBatch | None = None
+
+    def sampled(self) -> Iterator[pa.RecordBatch]:
+        for rb in self._reader:
+            flag = rb.column(2).to_numpy(zero_copy_only=False)
+            cut = int(np.argmin(flag)) if not flag.all() else rb.num_rows
+            if cut < rb.num_rows:
+                yield rb.slice(0, cut).select([0, 1])
+                self._carry = rb.slice(cut).select([0, 1])
+                return
+            yield rb.select([0, 1])
+
+    def rest(self) -> Iterator[pa.RecordBatch]:
+        if self._carry is not None:
+            yield self._carry
+        for rb in self._reader:
+            yield rb.select([0, 1])
 
 
 class ProfileSpace:
     """Kept words, alphabet, vocabulary, IDF, mean and principal directions fitted on a sample of accounts."""
 
     def __init__(self, sample: list[TextBatch], n_words: int, n_features: int, dims: int, seed: int) -> None:
-        regions = [_keep_region(b, _WORD_SAMPLE) for b in sample]
+        regions = [ss.keep_region(b.cp, b.bounds, b.text_bounds, b.acct_of_text, _WORD_SAMPLE) for b in sample]
         self._choose_words(regions, n_words)
         chars = np.zeros(0x110000, dtype=np.int64)
         for region in regions:
-            chars += np.bincount(sb.masked_codepoints(region, self.keep), minlength=0x110000)
+            ss.char_counts(region, self.keep, chars)
         chars[[2, 3]] = chars.max() + 1                 # the text wrappers: always in the alphabet
         self.ranks = sb.alphabet_ranks(chars)
         del regions, chars
@@ -216,8 +225,7 @@ class ProfileSpace:
             masked.append(self._mask(sample.pop(0)))
         total = np.zeros(a ** 3, dtype=np.int64)
         for m in masked:
-            total += np.bincount(sb.gram_codes(m.r, m.bounds, a), minlength=a ** 3)
-        total[0] = 0
+            total += ss.gram_totals(m, a)
         cand = np.lexsort((np.arange(len(total)), -total))[: _CANDIDATES * n_features]
         cand = np.sort(cand[total[cand] > 0])
         del total
@@ -228,16 +236,9 @@ class ProfileSpace:
         df_words = np.zeros(nk, dtype=np.int64)
         named_pairs: list[npt.NDArray[np.int64]] = []
         n_acc = 0
-        seen = np.zeros((_DF_ROWS, len(cand) + 1), dtype=bool)      # which candidates each account has
         for m in masked:
-            col = lookup[sb.gram_codes(m.r, m.bounds, a)]
-            rows = sb.gram_rows(m.bounds, len(col))
             nb = len(m.bounds) - 1
-            for s in range(0, nb, _DF_ROWS):
-                lo, hi = m.bounds[s], m.bounds[min(s + _DF_ROWS, nb)]
-                seen[:] = False
-                seen[rows[lo:hi] - s, col[lo:hi]] = True
-                df_gram += seen.sum(axis=0)
+            df_gram[:-1] += ss.gram_df(m, a, lookup, len(cand))
             df_words += np.count_nonzero(np.bincount(m.kept_acct * nk + m.kept_word, minlength=nb * nk)
                                          .reshape(nb, nk), axis=0)
             uid, inv = np.unique(m.named_ids, return_inverse=True)
@@ -283,10 +284,10 @@ class ProfileSpace:
         per: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64],
                         npt.NDArray[np.int64]]] = []
         for r in regions:
-            w = sb.scan(r)
-            u, first, c = np.unique(w.hashes, return_index=True, return_counts=True)
-            per.append((u, c, w.starts[first], w.ends[first]))
-            del w
+            starts, ends, hashes = ss.words(r)
+            u, first, c = np.unique(hashes, return_index=True, return_counts=True)
+            per.append((u, c, starts[first], ends[first]))
+            del starts, ends, hashes
         all_u = np.concatenate([p[0] for p in per]) if per else np.zeros(0, np.uint64)
         uniq, inv = np.unique(all_u, return_inverse=True)
         counts = np.bincount(inv, weights=np.concatenate([p[1] for p in per]) if per else None,
@@ -316,19 +317,18 @@ class ProfileSpace:
 
     def _mask(self, b: TextBatch) -> sb.Masked:
         self._sample_accounts.append(b.accounts)
-        return sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
+        return ss.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
 
     def _rows(self, m: sb.Masked) -> npt.NDArray[np.float32]:
         """Sublinear TF-IDF rows over the chosen features, L2-normalised (not yet centred)."""
         n_f, nb = len(self.keep_ids), len(m.bounds) - 1
-        col = self.gram_col[sb.gram_codes(m.r, m.bounds, self.a)]
-        keys = sb.gram_rows(m.bounds, len(col)).astype(np.int64) * (n_f + 1) + col
+        counts = ss.gram_counts(m, self.a, self.gram_col, n_f)
         pos = np.searchsorted(self.named_ids, m.named_ids)
         ok = pos < len(self.named_ids)
         ok[ok] = self.named_ids[pos[ok]] == m.named_ids[ok]
-        keys = np.concatenate((keys, m.named_acct[ok] * (n_f + 1) + self.named_cols[pos[ok]],
-                               m.kept_acct * (n_f + 1) + self.word_col[m.kept_word]))
-        counts = np.bincount(keys, minlength=nb * (n_f + 1)).reshape(nb, n_f + 1)[:, :n_f]
+        rows = np.concatenate((m.named_acct[ok], m.kept_acct))
+        cols = np.concatenate((self.named_cols[pos[ok]], self.word_col[m.kept_word]))
+        ss.add_pairs(counts, rows, cols)
         z = np.zeros((nb, n_f), dtype=np.float32)
         nz = counts > 0
         z[nz] = (1.0 + np.log(counts[nz].astype(np.float64))).astype(np.float32)
@@ -338,7 +338,7 @@ class ProfileSpace:
 
     def project(self, b: TextBatch) -> npt.NDArray[np.float32]:
         """Projected, centred profiles of the accounts of this batch (one row each)."""
-        m = sb.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
+        m = ss.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
         z = self._rows(m)
         z -= self.mean
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
@@ -363,15 +363,21 @@ def _principal_directions(z: npt.NDArray[np.float32], dims: int, seed: int) -> n
 def build(con: duckdb.DuckDBPyConnection, *, min_chars: int, max_chars: int, n_words: int, n_features: int,
           dims: int, sample: int, seed: int) -> tuple[list[int], npt.NDArray[np.float32]]:
     """Account indexes with a profile and their projected profiles (``len × dims`` float32), in account order."""
-    accounts = profiled_accounts(con, min_chars)
-    if len(accounts) < 3:
-        return accounts, np.zeros((len(accounts), 0), dtype=np.float32)
-    step = max(1, -(-len(accounts) // max(sample, 3)))
-    chosen = accounts[::step]
-    space = ProfileSpace(list(text_batches(con, min_chars, max_chars, only=chosen)), n_words, n_features, dims,
-                         seed)
+    sql = _texts_sql(wrap=True, sampled=True)
+    reader = con.sql(sql, params=[min_chars, min(max_chars, 1 << 62), max(sample, 3), max(sample, 3)]
+                     ).to_arrow_reader(_ROWS)
+    phases = _Phases(reader)
+    sampled = list(_rebatch(phases.sampled()))
+    rest: Iterator[TextBatch] = _rebatch(phases.rest())
+    if sum(len(b.accounts) for b in sampled) < 3:                 # a tiny sample: are there 3 accounts at all?
+        others = list(rest)
+        accounts = sorted(int(i) for b in sampled + others for i in b.accounts)
+        if len(accounts) < 3:
+            return accounts, np.zeros((len(accounts), 0), dtype=np.float32)
+        rest = iter(others)
+    space = ProfileSpace(sampled, n_words, n_features, dims, seed)
     ids, rows = [space.sample_ids], [space.sample_rows]
-    for b in text_batches(con, min_chars, max_chars, exclude=chosen):
+    for b in rest:
         ids.append(b.accounts)
         rows.append(space.project(b))
     all_ids = np.concatenate(ids)
