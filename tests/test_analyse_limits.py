@@ -66,11 +66,26 @@ def _counts(store: Path) -> dict[str, int]:
         con.close()
 
 
-def test_tight_memory_limit_gives_identical_findings(ingested: Path, analysed: Path, tmp_path: Path) -> None:
+def test_tight_memory_limit_gives_identical_findings(ingested: Path, analysed: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     free = analysed
     tight = tmp_path / "tight"
     shutil.copytree(ingested, tight)
+    # identity's Splink database is bounded too (half the limit, spilling under the run's temp directory)
+    from rescue.identity import attributes
+
+    side: list[tuple[str, str]] = []
+
+    def recorded(store: duckdb.DuckDBPyConnection, name: str = "side") -> duckdb.DuckDBPyConnection:
+        con = limits.side_connection(store, name)
+        side.append(con.execute("SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+                                ).fetchall()[0])
+        return con
+
+    monkeypatch.setattr(attributes, "side_connection", recorded)
     b = analyse_operation(operation.load(tight), memory_limit="80MB", threads=1)
+    assert len(side) == 1 and side[0][1] == str(tight / limits.TEMP_DIR / "splink")
+    assert abs(limits.size_bytes(side[0][0]) - (limits.SIDE_FLOOR_MB << 20)) < 8 << 20   # half of 80MB: below the floor
     assert _counts(free / "store.duckdb") == b.counts
     assert b.counts["selectors"] > 500 and b.counts["attribution_evidence"] > 500
     ta, tb = _tables(free / "store.duckdb"), _tables(tight / "store.duckdb")
@@ -98,6 +113,29 @@ def test_limits_are_set_on_the_connection(tmp_path: Path) -> None:
         con.close()
     assert mem[0].replace(" ", "") in ("286.1MiB", "300.0MB", "300MB")
     assert int(mem[1]) == 1 and mem[2] == str(tmp_path / limits.TEMP_DIR) and mem[3] is False
+
+
+def test_side_connection_is_bounded_like_the_store(tmp_path: Path) -> None:
+    lim = limits.resolve(tmp_path / "store.duckdb", "400MB", 1)
+    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+    try:
+        lim.apply(con)
+        side = limits.side_connection(con, "splink")
+        mem, threads, temp = side.execute("SELECT current_setting('memory_limit'), current_setting('threads'), "
+                                          "current_setting('temp_directory')").fetchall()[0]
+        # it spills rather than fail: a sort of ~200 MB of rows under a 200 MB limit
+        got = side.execute("SELECT count(*), max(s) FROM (SELECT i, repeat('x', 80) || i AS s FROM range(2000000) "
+                           "t(i) ORDER BY s DESC)").fetchall()[0]
+        side.close()
+        plain = limits.side_connection(duckdb.connect())   # no limits applied: half of DuckDB's default
+        assert limits.size_bytes(plain.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]) > 0
+        plain.close()
+    finally:
+        con.close()
+        lim.cleanup()
+    assert 0.45 * 400e6 <= limits.size_bytes(mem) <= 0.55 * 400e6
+    assert int(threads) == 1 and temp == str(tmp_path / limits.TEMP_DIR / "splink")
+    assert got == (2000000, "x" * 80 + "999999")
 
 
 def test_default_and_bad_limits(tmp_path: Path) -> None:

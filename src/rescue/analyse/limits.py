@@ -12,6 +12,13 @@ buffer pool alone outgrew any sensible budget. Every connection the analysis ope
 - ``preserve_insertion_order = false``: results without ORDER BY may come in any order (every findings
   table is written with an explicit ORDER BY, so the findings do not change), which lets DuckDB stream
   and spill large intermediate results instead of holding them in order.
+
+A second, in-memory DuckDB database that works beside the store (identity resolution's Splink model) is
+opened with :func:`side_connection`: it gets ``SIDE_SHARE`` of the store connection's memory limit (at least
+``SIDE_FLOOR_MB``), the same
+number of threads and its own subfolder of the temp directory, so that both together stay within
+``(1 + SIDE_SHARE) × memory_limit`` — the store's buffer pool still holds its cached pages while the side
+database works.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ import duckdb
 from rescue.errors import OperationError
 
 TEMP_DIR = ".analyse-tmp"
+SIDE_SHARE = 0.5             # of the store connection's memory limit, for a side database (Splink's) …
+SIDE_FLOOR_MB = 128          # … but at least this (below it Splink's blocking fails even on a few hundred accounts)
 DEFAULT_SHARE = 0.5          # of the machine's RAM …
 DEFAULT_CAP_MB = 10 * 1024   # … but never more than this
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
@@ -92,3 +101,25 @@ def resolve(store_path: Path, memory_limit: str | None = None, threads: int | No
     if n < 0:
         raise OperationError(f"threads {n}: give a positive number (0: every core)")
     return Limits(mem, n or (os.cpu_count() or 1), Path(store_path).parent / TEMP_DIR)
+
+
+def side_connection(store: duckdb.DuckDBPyConnection, name: str = "side",
+                    share: float = SIDE_SHARE) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB connection bounded like ``store`` (a connection with :meth:`Limits.apply`, or
+    DuckDB's defaults): ``share`` of its memory limit, its threads, spilling to ``<its temp directory>/<name>``
+    (created by DuckDB when it first spills; removed with the run's temp directory) when that directory exists."""
+    mem, threads, temp = store.execute("SELECT current_setting('memory_limit'), current_setting('threads'), "
+                                       "current_setting('temp_directory')").fetchall()[0]
+    limit_mb = max(SIDE_FLOOR_MB, int(size_bytes(str(mem)) * share) >> 20)
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET memory_limit = '{limit_mb}MB'")
+        con.execute(f"SET threads = {max(1, int(threads))}")
+        con.execute("SET preserve_insertion_order = false")
+        if temp and Path(str(temp)).is_dir():
+            folder = Path(str(temp)) / name
+            con.execute("SET temp_directory = '{}'".format(str(folder).replace("'", "''")))
+    except BaseException:
+        con.close()
+        raise
+    return con

@@ -5,7 +5,8 @@ dropped — and Jaro–Winkler of the variant), the digits in the user name, bir
 (text, then its country), time-zone setting, language of the member's text, registration hour and the
 mean hour of day of posting. u probabilities are estimated on random pairs, m probabilities by EM on
 blocked pairs (blocked on the user-name variant, then on the birth date). Splink runs on its own
-in-memory DuckDB connection; only the scored pairs come back.
+in-memory DuckDB connection, bounded like the store's (``rescue.analyse.limits.side_connection``: half of
+the analysis' memory limit, spilling to its temp directory); only the scored pairs come back.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from rescue import engine
+from rescue.analyse.limits import side_connection
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import Evidence
 
@@ -120,10 +122,11 @@ def _level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
     return out
 
 
-def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
-                       prior_pairs: int) -> tuple[list[Evidence], dict[str, Any]]:
+def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig, prior_pairs: int,
+                       store: duckdb.DuckDBPyConnection | None = None) -> tuple[list[Evidence], dict[str, Any]]:
     """Scored pairs at or above ``cfg.splink_weak``; ``prior_pairs`` (pairs already linked by selectors)
-    sets the prior probability that two random accounts match. Returns the evidence and a model summary."""
+    sets the prior probability that two random accounts match. Splink's connection is bounded like ``store``
+    (the analysis' connection) when given. Returns the evidence and a model summary."""
     info: dict[str, Any] = {"accounts": n_accounts}
     if n_accounts < cfg.splink_min_accounts or not cfg.splink:
         info["skipped"] = "disabled" if not cfg.splink else f"fewer than {cfg.splink_min_accounts} accounts"
@@ -135,7 +138,7 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
     info["prior"] = prior
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    sc = duckdb.connect()
+    sc = side_connection(store, "splink") if store is not None else duckdb.connect()
     try:
         sc.execute("SET enable_progress_bar = false")
         sc.execute("SET threads = 1")   # deterministic sums (EM, u estimation)

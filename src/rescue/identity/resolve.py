@@ -129,7 +129,7 @@ def resolve(con: duckdb.DuckDBPyConnection, *, decisions_path: Path | None = Non
         step("addresses")
         prior_pairs = len({(e.a, e.b) for e in sel})
         features = attribute_table(con, uni)
-        attrs, summary.splink = attribute_evidence(len(uni), features, cfg, prior_pairs)
+        attrs, summary.splink = attribute_evidence(len(uni), features, cfg, prior_pairs, con)
         step("attributes")
         names = name_evidence(con, features, cfg)
         step("names")
