@@ -29,6 +29,7 @@ from rescue.analyse.find import TRIGGER_SQL, Found, find_all, find_in_field
 from rescue.analyse.find.emails import normalise_email
 from rescue.analyse.places import parse_location, parse_timezone
 from rescue.engine import Dialect, DuckDBEngine, Engine
+from rescue.engine.duck import BATCH_ROWS
 
 SCHEMA = pa.schema([
     ("source_id", pa.string()), ("account_id", pa.string()), ("kind", pa.string()), ("value", pa.string()),
@@ -112,42 +113,85 @@ def text_sql(d: Dialect) -> dict[str, str]:
     }
 
 
-def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> dict[tuple[str, str], list[str]]:
-    """Likely phone regions per account, best first: residential IP countries by number of sightings,
-    then the country of the registration e-mail's provider or ccTLD, then the declared location, then
-    the countries of a time-zone setting shared by few countries."""
-    ranked: dict[tuple[str, str], list[str]] = {}
-    for sid, aid, cc, _n in con.execute(
-            """SELECT e.source_id, e.account_id, i.country, count(*) AS n FROM ip_events e
-               JOIN ip_enrichment i ON i.ip = e.ip
-               WHERE i.class = 'residential' AND i.country IS NOT NULL AND e.account_id IS NOT NULL
-               GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3""").fetchall():
-        ranked.setdefault((sid, aid), []).append(cc)
-    for sid, aid, email, location, tz in con.execute(
-            "SELECT source_id, account_id, email, location, timezone FROM accounts ORDER BY 1, 2").fetchall():
-        extra: list[str] = []
-        if email and (e := normalise_email(str(email))):
-            info = classify(e.rpartition("@")[2], own)
-            if info.country or info.cctld_country:
-                extra.append(str(info.country or info.cctld_country))
-        place = parse_location(location)
-        if len(place.countries) == 1:
-            extra.append(place.countries[0])
-        zone_countries = parse_timezone(tz)[0]
-        if len(zone_countries) <= MAX_ZONE_HINTS:
-            extra.extend(zone_countries)
-        lst = ranked.setdefault((sid, aid), [])
-        lst.extend(c for c in extra if c not in lst)
-    return ranked
-
+# Per account: its residential IP countries (most sightings first) and the settings the other hints come from.
+_HINTS_SQL = """
+WITH ipc AS (
+    SELECT e.source_id, e.account_id, i.country, count(*) AS n FROM ip_events e
+    JOIN ip_enrichment i ON i.ip = e.ip
+    WHERE i.class = 'residential' AND i.country IS NOT NULL AND e.account_id IS NOT NULL
+    GROUP BY ALL
+),
+ipl AS (SELECT source_id, account_id, list(country ORDER BY n DESC, country) AS ips FROM ipc GROUP BY ALL),
+acc AS (SELECT source_id, account_id, email, location, timezone FROM accounts
+        WHERE email IS NOT NULL OR location IS NOT NULL OR timezone IS NOT NULL)
+SELECT coalesce(a.source_id, l.source_id) AS source_id, coalesce(a.account_id, l.account_id) AS account_id,
+       l.ips, a.email, a.location, a.timezone
+FROM acc a FULL OUTER JOIN ipl l ON l.source_id = a.source_id AND l.account_id = a.account_id
+"""
 
 HINTS_SCHEMA = pa.schema([("source_id", pa.string()), ("account_id", pa.string()), ("hints", pa.string())])
 
 
-def hints_table(hints: dict[tuple[str, str], list[str]]) -> pa.Table:
-    keys = sorted(hints)
-    return pa.Table.from_pydict({"source_id": [k[0] for k in keys], "account_id": [k[1] for k in keys],
-                                 "hints": [" ".join(hints[k]) for k in keys]}, schema=HINTS_SCHEMA)
+class _SettingHints:
+    """The hints an account's settings give (registration e-mail provider or ccTLD, a declared location naming
+    one country, a time zone of few countries), each distinct value worked out once."""
+
+    def __init__(self, own: frozenset[str]) -> None:
+        self.own = own
+        self._domain: dict[str, str | None] = {}
+        self._location: dict[str, str | None] = {}
+        self._zone: dict[str, tuple[str, ...]] = {}
+
+    def email(self, raw: str | None) -> str | None:
+        if not raw or not (e := normalise_email(str(raw))):
+            return None
+        domain = e.rpartition("@")[2]
+        if domain not in self._domain:
+            info = classify(domain, self.own)
+            self._domain[domain] = str(info.country or info.cctld_country) if (
+                info.country or info.cctld_country) else None
+        return self._domain[domain]
+
+    def location(self, raw: str | None) -> str | None:
+        key = raw or ""
+        if key not in self._location:
+            place = parse_location(raw)
+            self._location[key] = place.countries[0] if len(place.countries) == 1 else None
+        return self._location[key]
+
+    def zone(self, raw: str | None) -> tuple[str, ...]:
+        key = raw or ""
+        if key not in self._zone:
+            countries = tuple(parse_timezone(raw)[0])
+            self._zone[key] = countries if len(countries) <= MAX_ZONE_HINTS else ()
+        return self._zone[key]
+
+
+def account_hints(con: duckdb.DuckDBPyConnection, own: frozenset[str]) -> pa.Table:
+    """Likely phone regions per account, best first (``hints``, space-separated; accounts with none are left
+    out): residential IP countries by number of sightings, then the country of the registration e-mail's
+    provider or ccTLD, then the declared location, then the countries of a time-zone setting shared by few
+    countries. Read batch by batch: memory holds the result's columns, not a structure per account."""
+    settings = _SettingHints(own)
+    rel = con.sql(_HINTS_SQL)
+    assert rel is not None
+    parts: list[pa.Table] = []
+    for batch in rel.to_arrow_reader(BATCH_ROWS):
+        sids: list[str] = []
+        aids: list[str] = []
+        hints: list[str] = []
+        for sid, aid, ips, email, location, tz in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+            ranked: list[str] = list(ips) if ips else []
+            for c in (settings.email(email), settings.location(location), *settings.zone(tz)):
+                if c is not None and c not in ranked:
+                    ranked.append(c)
+            if ranked:
+                sids.append(sid)
+                aids.append(aid)
+                hints.append(" ".join(ranked))
+        parts.append(pa.Table.from_pydict({"source_id": sids, "account_id": aids, "hints": hints},
+                                          schema=HINTS_SCHEMA))
+    return pa.concat_tables(parts) if parts else HINTS_SCHEMA.empty_table()
 
 
 def texts_sql(d: Dialect) -> str:
@@ -202,7 +246,7 @@ def extract_selectors(con: duckdb.DuckDBPyConnection, own: frozenset[str],
     eng = engine or DuckDBEngine(con)
     if progress:
         progress("selectors", 0, 2)
-    eng.put("_selector_hints", hints_table(account_hints(con, own)))
+    eng.put("_selector_hints", account_hints(con, own))
     if progress:
         progress("selectors", 1, 2)
     try:

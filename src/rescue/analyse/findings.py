@@ -1,12 +1,15 @@
 """From the ``_evidence`` items to the tables ``attribution``, ``account_attribution`` and
 ``attribution_evidence`` (items with grades, and whether each supports or contradicts the result).
 
-Items are read column by column, sorted by DuckDB, and walked group by group: no per-row dicts.
+Items are read column by column, sorted by DuckDB, and walked group by group: no per-row dicts. Each batch's
+decisions and item annotations are kept as Arrow columns; the three findings tables are joined from them in
+SQL (a person or account with no items gets the "no evidence" decision there). Python holds one batch of
+objects at a time, never a structure per person or per account.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +19,7 @@ import pyarrow.compute as pc
 
 from rescue.analyse.attribute import Decision, Item, corroboration, decide, grade
 from rescue.analyse.config import WEAK_TYPES, AnalyseConfig
-from rescue.analyse.store import write_arrow, write_sql
+from rescue.analyse.store import write_sql
 from rescue.engine.duck import BATCH_ROWS
 
 DECISION_FIELDS = [("country", pa.string()), ("confidence", pa.float64()), ("candidate", pa.string()),
@@ -80,13 +83,12 @@ def _decide_groups(d: dict[str, list[Any]], keys: list[Any], cfg: AnalyseConfig)
             for k, lo, hi in _groups(keys)}
 
 
-def _decision_table(key_fields: list[tuple[str, pa.DataType]], all_keys: list[tuple[Any, ...]],
-                    decided: dict[Any, Decision]) -> pa.Table:
+def _decision_table(key_fields: list[tuple[str, pa.DataType]], decided: dict[Any, Decision]) -> pa.Table:
+    """The decisions of one batch of groups (key columns, then :data:`DECISION_FIELDS`)."""
     cols: dict[str, list[Any]] = {name: [] for name, _ in key_fields + DECISION_FIELDS}
     single = len(key_fields) == 1
-    for k in all_keys:
-        dec = decided.get(k[0] if single else k, _NONE)
-        for (name, _), v in zip(key_fields, k, strict=True):
+    for k, dec in decided.items():
+        for (name, _), v in zip(key_fields, (k,) if single else k, strict=True):
             cols[name].append(v)
         cols["country"].append(dec.country)
         cols["confidence"].append(dec.confidence)
@@ -98,6 +100,42 @@ def _decision_table(key_fields: list[tuple[str, pa.DataType]], all_keys: list[tu
         cols["evidence_types"].append(dec.types)
         cols["reason"].append(dec.reason)
     return pa.Table.from_pydict(cols, schema=pa.schema(key_fields + DECISION_FIELDS))
+
+
+class _Parts:
+    """Arrow tables of one schema gathered batch by batch (columns, not Python objects), shown to DuckDB as one
+    view: the sorted items are still being read while they grow, and DuckDB takes no other query on the
+    connection until that result is drained."""
+
+    def __init__(self, name: str, schema: pa.Schema) -> None:
+        self.name, self.schema = name, schema
+        self.parts: list[pa.Table] = []
+
+    def append(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.parts.append(table)
+
+    def register(self, con: duckdb.DuckDBPyConnection) -> None:
+        table = pa.concat_tables(self.parts) if self.parts else self.schema.empty_table()
+        self.parts = [table]
+        con.register(self.name, table)
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        with contextlib.suppress(Exception):
+            con.unregister(self.name)
+        self.parts = []
+
+
+def _decided_sql(alias: str) -> list[str]:
+    """The decision columns of ``alias`` (NULL where there is none), each defaulting to the "no evidence"
+    decision."""
+    out = []
+    for name, typ in DECISION_FIELDS:
+        default = getattr(_NONE, {"evidence_items": "items", "evidence_types": "types"}.get(name, name))
+        sql_type = {pa.string(): "VARCHAR", pa.float64(): "DOUBLE", pa.int64(): "BIGINT"}[typ]
+        lit = "NULL" if default is None else f"'{default}'" if isinstance(default, str) else repr(default)
+        out.append(f"CAST(coalesce({alias.format(name)}, CAST({lit} AS {sql_type})) AS {sql_type}) AS {name}")
+    return out
 
 
 def _annotations(d: dict[str, list[Any]], by_person: dict[Any, Decision]) -> pa.Table:
@@ -123,35 +161,37 @@ def _annotations(d: dict[str, list[Any]], by_person: dict[Any, Decision]) -> pa.
 def write_attribution(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> dict[str, int]:
     con.execute(_IDS_SQL)
     base = "evidence_type, countries, weight"
+    person_dec = _Parts("_person_decisions", pa.schema([("person_id", pa.string()), *DECISION_FIELDS]))
+    account_dec = _Parts("_account_decisions", pa.schema(
+        [("source_id", pa.string()), ("account_id", pa.string()), *DECISION_FIELDS]))
+    ann = _Parts("_ann", ANN_SCHEMA)
     # One pass over the items, person by person: the decision, then each item's grade and stance against it.
-    by_person: dict[Any, Decision] = {}
-    ann_parts: list[pa.Table] = []
     for part in _group_batches(con, f"evidence_id, person_id, reliability, {base}", "person_id, evidence_id",
                                ["person_id"]):
         decided = _decide_groups(part, part["person_id"], cfg)
-        by_person.update(decided)
-        ann_parts.append(_annotations(part, decided))
-    persons = [tuple(r) for r in con.execute("SELECT person_id FROM persons ORDER BY 1").fetchall()]
-    accounts = con.execute("SELECT source_id, account_id, person_id FROM person_accounts ORDER BY 1, 2").fetchall()
+        person_dec.append(_decision_table([("person_id", pa.string())], decided))
+        ann.append(_annotations(part, decided))
     # An account that is its person's only one has its person's items, in the same order (both sorted by
     # evidence_id), hence its decision: only the accounts of persons with several accounts are decided again.
-    n_accounts = Counter(p for _, _, p in accounts)
-    by_account = {(s, a): by_person[p] for s, a, p in accounts if n_accounts[p] == 1 and p in by_person}
     for part in _group_batches(con, f"source_id, account_id, {base}", "source_id, account_id, evidence_id",
                                ["source_id", "account_id"],
                                "person_id IN (SELECT person_id FROM person_accounts GROUP BY 1 HAVING count(*) > 1)"):
-        by_account.update(_decide_groups(part, list(zip(part["source_id"], part["account_id"], strict=True)), cfg))
-    n_att = write_arrow(con, "attribution", _decision_table([("person_id", pa.string())], persons, by_person),
-                        "person_id")
-    acc_table = _decision_table([("source_id", pa.string()), ("account_id", pa.string())],
-                                [(s, a) for s, a, _ in accounts], by_account)
-    acc_table = acc_table.append_column("person_id", pa.array([p for _, _, p in accounts], pa.string()))
-    n_acc = write_arrow(con, "account_attribution", acc_table, "source_id, account_id")
-    del acc_table, by_account, by_person
-    ann = pa.concat_tables(ann_parts) if ann_parts else ANN_SCHEMA.empty_table()
-    del ann_parts
-    con.register("_ann", ann)
+        decided = _decide_groups(part, list(zip(part["source_id"], part["account_id"], strict=True)), cfg)
+        account_dec.append(_decision_table([("source_id", pa.string()), ("account_id", pa.string())], decided))
     try:
+        for t in (person_dec, account_dec, ann):
+            t.register(con)
+        n_att = write_sql(con, "attribution", f"""
+            SELECT p.person_id, {", ".join(_decided_sql("d.{}"))}
+            FROM (SELECT person_id FROM persons) p LEFT JOIN _person_decisions d USING (person_id)""", "person_id")
+        n_acc = write_sql(con, "account_attribution", f"""
+            SELECT pa.source_id, pa.account_id,
+                   {", ".join(_decided_sql("CASE WHEN n.accounts = 1 THEN d.{0} ELSE ad.{0} END"))}, pa.person_id
+            FROM person_accounts pa
+            JOIN (SELECT person_id, count(*) AS accounts FROM person_accounts GROUP BY 1) n USING (person_id)
+            LEFT JOIN _person_decisions d ON n.accounts = 1 AND d.person_id = pa.person_id
+            LEFT JOIN _account_decisions ad ON n.accounts > 1 AND ad.source_id = pa.source_id
+                                            AND ad.account_id = pa.account_id""", "source_id, account_id")
         n_ev = write_sql(con, "attribution_evidence", """
             SELECT e.evidence_id, e.person_id, e.source_id, e.account_id,
                    CASE WHEN len(e.countries) = 1 THEN e.countries[1] END AS country,
@@ -160,7 +200,8 @@ def write_attribution(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> dic
                    e.events, e.first_seen, e.last_seen, e.origin, e.origin_id, e.prov_table, e.prov_key, e.prov_offset
             FROM _evidence_ids e JOIN _ann a USING (evidence_id)""", "person_id, evidence_type, evidence_id")
     finally:
-        con.unregister("_ann")
+        for t in (person_dec, account_dec, ann):
+            t.drop(con)
     con.execute("DROP TABLE IF EXISTS _evidence_ids")
     con.execute("DROP TABLE IF EXISTS _evidence")
     return {"attribution": n_att, "account_attribution": n_acc, "attribution_evidence": n_ev}

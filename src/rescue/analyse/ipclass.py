@@ -102,8 +102,9 @@ def _special_v4() -> NetSet:
 
 def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> Iterator[pa.RecordBatch]:
     """Per address: accounts, persons, events, first/last seen and the most persons within one window, in
-    record batches (ordered by address). Addresses, accounts and persons are numbered first: integer keys make
-    the aggregations over millions of sightings cheap."""
+    record batches (in no particular order: ``ip_enrichment`` is written sorted by address). Addresses,
+    accounts and persons are numbered first: integer keys make the aggregations over millions of sightings
+    cheap."""
     w = max(1, cfg.cgnat_window_days) * 86400
     ignored = list(cfg.ignore_ip_kinds) or ["\x00"]
     rel = con.sql(
@@ -157,7 +158,6 @@ def _usage(con: duckdb.DuckDBPyConnection, cfg: AnalyseConfig) -> Iterator[pa.Re
         SELECT i.ip, b.accounts, b.persons, b.events, coalesce(m.max_persons_window, 0) AS max_persons_window,
                b.first_seen, b.last_seen, coalesce(s.side_persons, 0) AS side_persons
         FROM base b JOIN ip_ids i USING (ipn) LEFT JOIN mx m USING (ipn) LEFT JOIN side s USING (ipn)
-        ORDER BY 1
         """, params=[ignored, w, w, w])
     assert rel is not None
     yield from rel.to_arrow_reader(BATCH_ROWS)
@@ -236,10 +236,11 @@ def _classify(usage: pa.Table, clf: Classifier, cfg: AnalyseConfig, provider: Ge
     side = usage.column("side_persons").to_pylist()
     cols: dict[str, list[object]] = {k: [] for k in ("version", "country", "asn", "asn_name", "network", "class",
                                                      "class_evidence", "ip")}
+    valid = addrs.valid.tolist()
     for k, ip in enumerate(ips):
-        a = addrs.parsed[k]
-        rec = provider.lookup(addrs.text[k]) if a is not None else None
-        cls_ev = _special(a) if maybe_special[k] else None
+        ok = valid[k]
+        rec = provider.lookup(addrs.text[k]) if ok else None
+        cls_ev = _special(addrs.address(k)) if maybe_special[k] else None
         if cls_ev is None:
             if (j := int(first_hit[k])) >= 0:
                 cls_ev = (listed[j][0], listed[j][1])
@@ -253,7 +254,7 @@ def _classify(usage: pa.Table, clf: Classifier, cfg: AnalyseConfig, provider: Ge
                                    f"(threshold {cfg.cgnat_min_accounts})")
             else:
                 cls_ev = ("residential", "public address, in no VPN/hosting/Tor list, not shared")
-        cols["ip"].append(addrs.text[k] if a is not None else ip)
+        cols["ip"].append(addrs.text[k] if ok else ip)
         cols["version"].append(int(addrs.version[k]) or None)
         cols["country"].append(rec.country if rec else None)
         cols["asn"].append(rec.asn if rec else None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable, Sequence
 
@@ -86,8 +87,15 @@ class NetSet:
         return res
 
 
+# An IPv4 address in canonical dotted-quad form (no leading zeros): exactly the IPv4 strings
+# ipaddress.ip_address accepts, whose canonical text is the string itself.
+_DOTTED = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
+                     r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
+
+
 class Addresses:
-    """Parsed addresses of one column: canonical text, version and integer value."""
+    """Parsed addresses of one column: canonical text, version and integer value. Canonical IPv4 strings (almost
+    every address) are read without ``ipaddress``; :meth:`address` gives the ``ipaddress`` object on demand."""
 
     def __init__(self, ips: Sequence[str]) -> None:
         self.text: list[str] = []
@@ -97,17 +105,24 @@ class Addresses:
         self.v4_int: list[int] = []
         self.v6_index: list[int] = []
         self.v6_int: list[int] = []
-        self.parsed: list[ipaddress.IPv4Address | ipaddress.IPv6Address | None] = []
+        self._parsed: dict[int, ipaddress.IPv4Address | ipaddress.IPv6Address] = {}
+        dotted, aton, from_bytes = _DOTTED.fullmatch, socket.inet_aton, int.from_bytes
         for k, ip in enumerate(ips):
+            if dotted(ip):
+                self.text.append(ip)
+                self.valid[k] = True
+                self.version[k] = 4
+                self.v4_index.append(k)
+                self.v4_int.append(from_bytes(aton(ip), "big"))
+                continue
             try:
                 a = ipaddress.ip_address(ip)
             except ValueError:
                 self.text.append(ip)
-                self.parsed.append(None)
                 continue
             if isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped is not None:
                 a = a.ipv4_mapped
-            self.parsed.append(a)
+            self._parsed[k] = a
             self.text.append(a.compressed)
             self.valid[k] = True
             self.version[k] = a.version
@@ -117,6 +132,15 @@ class Addresses:
             else:
                 self.v6_index.append(k)
                 self.v6_int.append(int(a))
+
+    def address(self, k: int) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+        """The ``ipaddress`` object of address ``k`` (None when it is not a valid address)."""
+        if not self.valid[k]:
+            return None
+        got = self._parsed.get(k)
+        if got is None:
+            got = self._parsed[k] = ipaddress.ip_address(self.text[k])
+        return got
 
     def member_of(self, nets: NetSet) -> npt.NDArray[np.bool_]:
         out = np.zeros(len(self.text), dtype=bool)
