@@ -151,3 +151,32 @@ def test_the_c_code_refuses_bad_input() -> None:
         ss._c.mask(cp, b, b, flags[:100], lower, keep, ranks, *outs, *per_text)
     with pytest.raises(ValueError, match="rank outside"):
         ss._c.grams(np.array([0, 1, 9], np.uint8), b, 3, None, np.zeros(27, np.int64), 27, False)
+
+
+def _brute_neighbours(y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every row's k best other rows by a full sort (score descending, then row ascending)."""
+    sims = y @ y.T
+    idx = np.empty((len(y), k), dtype=np.int64)
+    val = np.empty((len(y), k), dtype=np.float32)
+    for i in range(len(y)):
+        order = sorted((j for j in range(len(y)) if j != i), key=lambda j: (-float(sims[i, j]), j))[:k]
+        idx[i], val[i] = order, sims[i, order]
+    return idx, val
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_exact_neighbours_score_each_pair_once_and_keep_the_tie_rule(fast: bool, monkeypatch: pytest.MonkeyPatch
+                                                                     ) -> None:
+    from rescue.identity import style
+
+    monkeypatch.setattr(ss, "PREFER_C", fast)
+    rng = np.random.default_rng(11)
+    for trial in range(12):
+        n = int(rng.integers(3, 120))
+        # small integer vectors: many exact ties, and dot products exact in float32 whatever the order
+        y = rng.integers(-2, 3, (n, int(rng.integers(1, 6)))).astype(np.float32)
+        monkeypatch.setattr(style, "_BLOCK_CELLS", int(rng.integers(1, 3 * n * n)))
+        for k in (1, 2, 3):
+            got_i, got_v = style.neighbours(y, k, exact_max=10 ** 6, probe=4, seed=1)
+            want_i, want_v = _brute_neighbours(y, min(k, n - 1))
+            assert _same(got_i, want_i) and _same(got_v, want_v), (trial, k)

@@ -14,6 +14,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -462,7 +463,61 @@ done:
     return ret;
 }
 
+/* ---- nearest rows ------------------------------------------------------------------------------- */
+
+static const char block_top_doc[] =
+    "block_top(sims, m, w, k, col_from, row_idx, row_val, col_idx, col_val)\n"
+    "For a block of scores (float32, m rows x w columns, row-major): per row its k highest scores over all\n"
+    "columns, and per column c >= col_from its k highest scores over the rows (ties: the lower index;\n"
+    "-inf never counts: unfilled places keep index -1 and -inf). Outputs int64 / float32, rows x k and\n"
+    "(w - col_from) x k, filled in place.";
+
+static inline void put(int64_t *bi, float *bv, Py_ssize_t k, float v, int64_t j) {
+    if (!(v > bv[k - 1])) return;                 /* also drops NaN */
+    Py_ssize_t p = k - 1;
+    while (p > 0 && v > bv[p - 1]) { bv[p] = bv[p - 1]; bi[p] = bi[p - 1]; p--; }
+    bv[p] = v;
+    bi[p] = j;
+}
+
+static PyObject *py_block_top(PyObject *self, PyObject *args) {
+    PyObject *o[5];
+    Buf bs[5];
+    Py_ssize_t m, w, k, from, ns, nri, nrv, nci, ncv;
+    PyObject *ret = NULL;
+    memset(bs, 0, sizeof bs);
+    if (!PyArg_ParseTuple(args, "OnnnnOOOO", &o[0], &m, &w, &k, &from, &o[1], &o[2], &o[3], &o[4])) return NULL;
+    if (get(o[0], &bs[0], 4, 0, &ns, "sims") < 0 || get(o[1], &bs[1], 8, 1, &nri, "row_idx") < 0 ||
+        get(o[2], &bs[2], 4, 1, &nrv, "row_val") < 0 || get(o[3], &bs[3], 8, 1, &nci, "col_idx") < 0 ||
+        get(o[4], &bs[4], 4, 1, &ncv, "col_val") < 0)
+        goto done;
+    if (m < 0 || w < 0 || k < 1 || from < 0 || from > w || ns < m * w || nri < m * k || nrv < m * k ||
+        nci < (w - from) * k || ncv < (w - from) * k) {
+        PyErr_SetString(PyExc_ValueError, "block_top: bad sizes");
+        goto done;
+    }
+    const float *sims = bs[0].b.buf;
+    int64_t *ri = bs[1].b.buf, *ci = bs[3].b.buf;
+    float *rv = bs[2].b.buf, *cv = bs[4].b.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t x = 0; x < m * k; x++) { ri[x] = -1; rv[x] = -INFINITY; }
+    for (Py_ssize_t x = 0; x < (w - from) * k; x++) { ci[x] = -1; cv[x] = -INFINITY; }
+    for (Py_ssize_t i = 0; i < m; i++) {
+        const float *row = sims + i * w;
+        int64_t *bi = ri + i * k;
+        float *bv = rv + i * k;
+        for (Py_ssize_t j = 0; j < w; j++) put(bi, bv, k, row[j], j);
+        for (Py_ssize_t j = from; j < w; j++) put(ci + (j - from) * k, cv + (j - from) * k, k, row[j], i);
+    }
+    Py_END_ALLOW_THREADS
+    ret = Py_NewRef(Py_None);
+done:
+    release(bs, 5);
+    return ret;
+}
+
 static PyMethodDef methods[] = {
+    {"block_top", py_block_top, METH_VARARGS, block_top_doc},
     {"add_pairs", py_add_pairs, METH_VARARGS, add_pairs_doc},
     {"mask", py_mask, METH_VARARGS, mask_doc},
     {"words", py_words, METH_VARARGS, words_doc},

@@ -21,6 +21,8 @@ _DIGITS = re.compile(r"\d+")
 
 def fold(text: str) -> str:
     """Lower case without accents (Grüße -> grusse is not attempted: ü -> u)."""
+    if text.isascii():        # nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
 
@@ -44,12 +46,18 @@ def username_digits(name: str | None) -> str | None:
     return runs[0] if runs and len(runs[0]) >= 2 else None
 
 
-def circular_mean_hour(hours: list[int]) -> float | None:
-    """Mean hour of day on the clock circle (23 h and 1 h average to 0 h), None for fewer than 5 hours."""
-    if len(hours) < 5:
+_COS = [math.cos(h * math.pi / 12) for h in range(24)]
+_SIN = [math.sin(h * math.pi / 12) for h in range(24)]
+
+
+def circular_mean_hour(hours: list[int], counts: list[int] | None = None) -> float | None:
+    """Mean hour of day on the clock circle (23 h and 1 h average to 0 h), None for fewer than 5 hours
+    (``counts``: how often each of ``hours`` was seen, 1 each without)."""
+    counts = counts or [1] * len(hours)
+    if sum(counts) < 5:
         return None
-    x = sum(math.cos(h * math.pi / 12) for h in hours)
-    y = sum(math.sin(h * math.pi / 12) for h in hours)
+    x = sum(c * _COS[h % 24] for h, c in zip(hours, counts, strict=True))
+    y = sum(c * _SIN[h % 24] for h, c in zip(hours, counts, strict=True))
     if abs(x) < 1e-9 and abs(y) < 1e-9:
         return None
     return round((math.atan2(y, x) * 12 / math.pi) % 24, 2)
@@ -67,21 +75,22 @@ def attribute_table(con: duckdb.DuckDBPyConnection, uni: Universe) -> pa.Table:
     """One row per account of the universe (``unique_id`` = its index) with the compared attributes."""
     join, cols = _signals_sql(con)
     rows = con.execute(f"""
-        WITH act AS (SELECT x.idx, list(hour(t)) AS hours FROM (
+        WITH h AS (SELECT x.idx, hour(t) AS h, count(*) AS n FROM (
                 SELECT a.idx, p.posted_at AS t FROM posts p JOIN {TEMP} a USING (source_id, account_id)
                 UNION ALL
                 SELECT a.idx, m.sent_at FROM messages m JOIN {TEMP} a
                     ON a.source_id = m.source_id AND a.account_id = m.sender_account_id) x
-             WHERE t IS NOT NULL GROUP BY x.idx)
+             WHERE t IS NOT NULL GROUP BY x.idx, hour(t)),
+        act AS (SELECT idx, list(h ORDER BY h) AS hours, list(n ORDER BY h) AS counts FROM h GROUP BY idx)
         SELECT t.idx, acc.username, CAST(acc.birth_date AS VARCHAR),
                nullif(trim(regexp_replace(lower(acc.location), '[^[:alnum:] ]+', ' ', 'g')), ''),
-               {cols}, hour(acc.registered_at), act.hours
+               {cols}, hour(acc.registered_at), act.hours, act.counts
         FROM {TEMP} t JOIN accounts acc ON acc.source_id = t.source_id AND acc.account_id = t.account_id
         {join} LEFT JOIN act ON act.idx = t.idx ORDER BY t.idx""").fetchall()
     cols_out: dict[str, list[Any]] = {k: [] for k in (
         "unique_id", "username_lc", "username_norm", "username_digits", "birth_date", "location",
         "location_country", "timezone", "language", "reg_hour", "active_hour")}
-    for idx, name, birth, loc, tz, loc_cc, lang, reg_hour, hours in rows:
+    for idx, name, birth, loc, tz, loc_cc, lang, reg_hour, hours, counts in rows:
         cols_out["unique_id"].append(int(idx))
         cols_out["username_lc"].append(fold(name) if name else None)
         cols_out["username_norm"].append(username_variant(name))
@@ -95,6 +104,6 @@ def attribute_table(con: duckdb.DuckDBPyConnection, uni: Universe) -> pa.Table:
         cols_out["timezone"].append(tz)
         cols_out["language"].append(lang)
         cols_out["reg_hour"].append(None if reg_hour is None else int(reg_hour))
-        cols_out["active_hour"].append(circular_mean_hour([int(h) for h in hours or []]))
+        cols_out["active_hour"].append(circular_mean_hour(hours or [], counts or []))
     types = {"unique_id": pa.int64(), "reg_hour": pa.int64(), "active_hour": pa.float64()}
     return pa.table({k: pa.array(v, types.get(k, pa.string())) for k, v in cols_out.items()})

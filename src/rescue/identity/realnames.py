@@ -40,6 +40,8 @@ _SPLIT_MIN = 8      # a run at least this long may be two tokens written togethe
 
 
 def _fold(text: str) -> str:
+    if text.isascii():        # nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
 
@@ -123,7 +125,11 @@ def name_evidence(con: duckdb.DuckDBPyConnection, features: pa.Table, cfg: Ident
             ON x.tok = y.tok AND x.idx < y.idx GROUP BY x.idx, y.idx HAVING count(*) >= 2 ORDER BY 1, 2""").fetchall()
     finally:
         con.unregister("_id_name_tokens")
-    born = {int(i): years(f"{u or ''} {e or ''}", birth[int(i)]) for i, u, e, _ in rows}
+    names = {int(i): (u, e) for i, u, e, _ in rows}
+    born: dict[int, tuple[set[str], set[str]]] = {}    # the accounts of the pairs only
+    for i in {int(x) for p in pairs for x in p[:2]}:
+        u, e = names[i]
+        born[i] = years(f"{u or ''} {e or ''}", birth[i])
     out: list[Evidence] = []
     for a, b, shared in pairs:
         a, b = int(a), int(b)

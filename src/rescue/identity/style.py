@@ -29,7 +29,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from rescue.identity import style_profiles
+from rescue.identity import style_profiles, style_scan
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import Evidence
 from rescue.identity.style_profiles import own_texts
@@ -39,6 +39,48 @@ __all__ = ["neighbours", "own_texts", "style_evidence"]
 _BLOCK_CELLS = 20_000_000     # scores computed at once (rows × profiles): 80 MB
 
 
+def _merge(val: npt.NDArray[np.float32], idx: npt.NDArray[np.int64], k: int
+           ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Per row the ``k`` best candidates (highest value; ties: the earlier candidate, which has the lower
+    row number in every call here)."""
+    m = len(val)
+    rows = np.arange(m)
+    out_i = np.empty((m, k), dtype=np.int64)
+    out_v = np.empty((m, k), dtype=np.float32)
+    for r in range(k):
+        best = np.argmax(val, axis=1)
+        out_i[:, r] = idx[rows, best]
+        out_v[:, r] = val[rows, best]
+        val[rows, best] = -np.inf
+    return out_i, out_v
+
+
+def _exact(y: npt.NDArray[np.float32], k: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Every pair scored once: block ``[s, e)`` of rows against the rows from ``s`` on (the upper triangle);
+    the rows of the block take their best columns, the later rows their best among the block's rows
+    (a dot product is the same whichever of the two rows comes first)."""
+    n = y.shape[0]
+    idx = np.full((n, k), -1, dtype=np.int64)
+    val = np.full((n, k), -np.inf, dtype=np.float32)
+    if k <= 0:
+        return idx, val
+    chunk = max(1, _BLOCK_CELLS // n)
+    for s in range(0, n, chunk):
+        e = min(n, s + chunk)
+        m = e - s
+        sims = y[s:e] @ y[s:].T
+        rows = np.arange(m)
+        sims[rows, rows] = -np.inf
+        ri, rv, ci, cv = style_scan.block_top(sims, k, m)
+        del sims
+        idx[s:e], val[s:e] = _merge(np.concatenate((val[s:e], rv), axis=1),
+                                    np.concatenate((idx[s:e], np.where(ri >= 0, ri + s, -1)), axis=1), k)
+        if e < n:
+            idx[e:], val[e:] = _merge(np.concatenate((val[e:], cv), axis=1),
+                                      np.concatenate((idx[e:], np.where(ci >= 0, ci + s, -1)), axis=1), k)
+    return idx, val
+
+
 def neighbours(y: npt.NDArray[np.float32], k: int, exact_max: int, probe: int, seed: int
                ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
     """For every row, the ``k`` other rows with the highest dot product (ties: lower row first), and the
@@ -46,19 +88,7 @@ def neighbours(y: npt.NDArray[np.float32], k: int, exact_max: int, probe: int, s
     n = y.shape[0]
     k = min(k, n - 1)
     if n <= exact_max:
-        idx = np.full((n, k), -1, dtype=np.int64)
-        val = np.full((n, k), -np.inf, dtype=np.float32)
-        chunk = max(1, _BLOCK_CELLS // n)
-        for start in range(0, n, chunk):
-            sims = y[start:start + chunk] @ y.T
-            rows = np.arange(sims.shape[0])
-            sims[rows, rows + start] = -np.inf
-            for r in range(k):   # k is small: one argmax per rank (ties: the lower row, as argmax returns)
-                best = np.argmax(sims, axis=1)
-                idx[start:start + len(rows), r] = best
-                val[start:start + len(rows), r] = sims[rows, best]
-                sims[rows, best] = -np.inf
-        return idx, val
+        return _exact(y, k)
     import faiss
 
     faiss.omp_set_num_threads(1)           # deterministic training and search

@@ -193,3 +193,41 @@ def add_pairs(counts: I64, rows: I64, cols: I64, fast: bool | None = None) -> No
     assert _c is not None
     _c.add_pairs(np.ascontiguousarray(rows, dtype=np.int64), np.ascontiguousarray(cols, dtype=np.int64), counts,
                  counts.shape[1])
+
+
+def block_top(sims: npt.NDArray[np.float32], k: int, col_from: int, fast: bool | None = None
+              ) -> tuple[I64, npt.NDArray[np.float32], I64, npt.NDArray[np.float32]]:
+    """Of a block of scores (rows × columns): per row its ``k`` highest scores and their columns, and per
+    column from ``col_from`` on its ``k`` highest scores and their rows (ties: the lower index; -inf does
+    not count: index -1). ``sims`` may be changed."""
+    m, w = sims.shape
+    if not _use_c(fast):
+        rows = np.arange(m)
+        ri, rv = np.empty((m, k), dtype=np.int64), np.empty((m, k), dtype=np.float32)
+        picked = []
+        for r in range(k):     # one argmax per rank (ties: the lower column, as argmax returns)
+            best = np.argmax(sims, axis=1) if w else np.zeros(m, dtype=np.int64)
+            ri[:, r], rv[:, r] = best, sims[rows, best] if w else -np.inf
+            picked.append(best)
+            if w:
+                sims[rows, best] = -np.inf
+        for r, best in enumerate(picked):
+            if w:
+                sims[rows, best] = rv[:, r]
+        later = np.ascontiguousarray(sims[:, col_from:].T)     # the columns as rows
+        cols = np.arange(later.shape[0])
+        ci, cv = np.empty((len(cols), k), dtype=np.int64), np.empty((len(cols), k), dtype=np.float32)
+        for r in range(k):
+            best = np.argmax(later, axis=1) if m else np.zeros(len(cols), dtype=np.int64)
+            ci[:, r], cv[:, r] = best, later[cols, best] if m else -np.inf
+            if m:
+                later[cols, best] = -np.inf
+        ri[~(rv > -np.inf)] = -1
+        ci[~(cv > -np.inf)] = -1
+        return ri, rv, ci, cv
+    assert _c is not None
+    sims = np.ascontiguousarray(sims, dtype=np.float32)
+    ri, rv = np.empty((m, k), dtype=np.int64), np.empty((m, k), dtype=np.float32)
+    ci, cv = np.empty((w - col_from, k), dtype=np.int64), np.empty((w - col_from, k), dtype=np.float32)
+    _c.block_top(sims, m, w, k, col_from, ri, rv, ci, cv)
+    return ri, rv, ci, cv
