@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rescue.analyse.domains import classify
 from rescue.analyse.find import TRIGGER_SQL, Found, find_all, find_in_field
@@ -203,39 +204,46 @@ def texts_sql(d: Dialect) -> str:
             "WHERE t.text IS NOT NULL AND length(t.text) > 0")
 
 
+_FOUND = ("kind", "value", "char_start", "char_end", "obfuscated", "detail")
+
+
 def selectors_from_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """The selectors found in a batch of texts (rows of :func:`texts_sql`). Runs unchanged on every engine."""
-    out: dict[str, list[Any]] = {n: [] for n in SCHEMA.names}
-    for r in batch.to_pylist():
-        text = str(r["text"])
-        origin = r["origin"]
-        h = str(r["hints"]).split() if r["hints"] else []
+    """The selectors found in a batch of texts (rows of :func:`texts_sql`). Runs unchanged on every engine.
+    Only the columns the finders read become Python values; the others are carried over to the selectors
+    found by row index, in Arrow."""
+    texts, origins, fields, hint_col = (batch.column(n).to_pylist() for n in ("text", "origin", "field", "hints"))
+    rows: list[int] = []
+    out: dict[str, list[Any]] = {n: [] for n in _FOUND}
+    for i, (raw, origin, field, hints) in enumerate(zip(texts, origins, fields, hint_col, strict=True)):
+        text = str(raw)
+        h = str(hints).split() if hints else []
         found: list[Found]
         if origin == "profile_fields":
-            found = find_in_field(str(r["field"]), text, h)
-        elif r["field"] == "email" and origin in ("accounts", "bans"):
+            found = find_in_field(str(field), text, h)
+        elif field == "email" and origin in ("accounts", "bans"):
             e = normalise_email(text)
             what = "registration e-mail" if origin == "accounts" else "banned e-mail"
             found = [Found("email", e, 0, len(text), False, what)] if e else []
         else:
             found = find_all(text, h)
         for f in found:
-            out["source_id"].append(r["source_id"])
-            out["account_id"].append(r["account_id"])
+            rows.append(i)
             out["kind"].append(f.kind)
             out["value"].append(f.value)
-            out["origin"].append(origin)
-            out["origin_id"].append(r["origin_id"])
-            out["field"].append(r["field"])
             out["char_start"].append(f.start)
             out["char_end"].append(f.end)
             out["obfuscated"].append(f.obfuscated)
-            out["in_quote"].append(bool(r["in_quote"]))
             out["detail"].append(f.detail)
-            out["credited_by"].append(r["credited_by"])
-            for c in ("prov_table", "prov_key", "prov_offset", "prov_line"):
-                out[c].append(r[c])
-    return pa.RecordBatch.from_pydict(out, schema=SCHEMA)
+    idx = pa.array(rows, pa.int64())
+    arrays: list[pa.Array] = []
+    for field_ in SCHEMA:
+        if field_.name in out:
+            arrays.append(pa.array(out[field_.name], field_.type))
+        elif field_.name == "in_quote":
+            arrays.append(pc.fill_null(batch.column("in_quote").take(idx).cast(pa.bool_()), False))
+        else:
+            arrays.append(batch.column(field_.name).take(idx).cast(field_.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 
 def extract_selectors(con: duckdb.DuckDBPyConnection, own: frozenset[str],
