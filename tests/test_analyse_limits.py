@@ -123,10 +123,13 @@ def test_side_connection_is_bounded_like_the_store(tmp_path: Path) -> None:
         side = limits.side_connection(con, "splink")
         mem, threads, temp = side.execute("SELECT current_setting('memory_limit'), current_setting('threads'), "
                                           "current_setting('temp_directory')").fetchall()[0]
+        # the store connection gives up as much while the side database is open: one budget for both
+        lowered = limits.size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
         # it spills rather than fail: a sort of ~200 MB of rows under a 200 MB limit
         got = side.execute("SELECT count(*), max(s) FROM (SELECT i, repeat('x', 80) || i AS s FROM range(2000000) "
                            "t(i) ORDER BY s DESC)").fetchall()[0]
-        side.close()
+        limits.release_side(con, side)
+        restored = limits.size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
         plain = limits.side_connection(duckdb.connect())   # no limits applied: half of DuckDB's default
         assert limits.size_bytes(plain.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]) > 0
         plain.close()
@@ -134,6 +137,7 @@ def test_side_connection_is_bounded_like_the_store(tmp_path: Path) -> None:
         con.close()
         lim.cleanup()
     assert 0.45 * 400e6 <= limits.size_bytes(mem) <= 0.55 * 400e6
+    assert 0.45 * 400e6 <= lowered <= 0.55 * 400e6 and 0.95 * 400e6 <= restored <= 1.05 * 400e6
     assert int(threads) == 1 and temp == str(tmp_path / limits.TEMP_DIR / "splink")
     assert got == (2000000, "x" * 80 + "999999")
 

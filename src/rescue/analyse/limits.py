@@ -15,10 +15,9 @@ buffer pool alone outgrew any sensible budget. Every connection the analysis ope
 
 A second, in-memory DuckDB database that works beside the store (identity resolution's Splink model) is
 opened with :func:`side_connection`: it gets ``SIDE_SHARE`` of the store connection's memory limit (at least
-``SIDE_FLOOR_MB``), the same
-number of threads and its own subfolder of the temp directory, so that both together stay within
-``(1 + SIDE_SHARE) × memory_limit`` — the store's buffer pool still holds its cached pages while the side
-database works.
+``SIDE_FLOOR_MB``), the same number of threads and its own subfolder of the temp directory, and the store
+connection's limit is lowered by as much until :func:`release_side` closes it (DuckDB evicts cached pages to
+get there), so that both together stay within the one ``memory_limit``.
 """
 
 from __future__ import annotations
@@ -103,17 +102,24 @@ def resolve(store_path: Path, memory_limit: str | None = None, threads: int | No
     return Limits(mem, n or (os.cpu_count() or 1), Path(store_path).parent / TEMP_DIR)
 
 
+_LOWERED: dict[int, str] = {}   # id of an open side connection -> the store's memory limit before it opened
+
+
 def side_connection(store: duckdb.DuckDBPyConnection, name: str = "side",
                     share: float = SIDE_SHARE) -> duckdb.DuckDBPyConnection:
     """A new in-memory DuckDB connection bounded like ``store`` (a connection with :meth:`Limits.apply`, or
-    DuckDB's defaults): ``share`` of its memory limit, its threads, spilling to ``<its temp directory>/<name>``
-    (created by DuckDB when it first spills; removed with the run's temp directory) when that directory exists."""
+    DuckDB's defaults): ``share`` of its memory limit (at least ``SIDE_FLOOR_MB``), its threads, spilling to
+    ``<its temp directory>/<name>`` (created by DuckDB when it first spills; removed with the run's temp
+    directory) when that directory exists. The store's own limit is lowered by as much until
+    :func:`release_side` (best effort: when DuckDB cannot evict enough at once it keeps its limit), so that
+    both together stay within the one budget."""
     mem, threads, temp = store.execute("SELECT current_setting('memory_limit'), current_setting('threads'), "
                                        "current_setting('temp_directory')").fetchall()[0]
-    limit_mb = max(SIDE_FLOOR_MB, int(size_bytes(str(mem)) * share) >> 20)
+    total_mb = size_bytes(str(mem)) >> 20
+    side_mb = max(SIDE_FLOOR_MB, int(total_mb * share))
     con = duckdb.connect()
     try:
-        con.execute(f"SET memory_limit = '{limit_mb}MB'")
+        con.execute(f"SET memory_limit = '{side_mb}MB'")
         con.execute(f"SET threads = {max(1, int(threads))}")
         con.execute("SET preserve_insertion_order = false")
         if temp and Path(str(temp)).is_dir():
@@ -122,4 +128,17 @@ def side_connection(store: duckdb.DuckDBPyConnection, name: str = "side",
     except BaseException:
         con.close()
         raise
+    try:
+        store.execute(f"SET memory_limit = '{max(total_mb - min(side_mb, total_mb // 2), 1)}MB'")
+        _LOWERED[id(con)] = f"{total_mb}MB"
+    except duckdb.Error:
+        pass
     return con
+
+
+def release_side(store: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection of :func:`side_connection` and give the store its memory limit back."""
+    con.close()
+    before = _LOWERED.pop(id(con), None)
+    if before is not None:
+        store.execute(f"SET memory_limit = '{before}'")

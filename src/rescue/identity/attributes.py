@@ -6,7 +6,8 @@ dropped — and Jaro–Winkler of the variant), the digits in the user name, bir
 mean hour of day of posting. u probabilities are estimated on random pairs, m probabilities by EM on
 blocked pairs (blocked on the user-name variant, then on the birth date). Splink runs on its own
 in-memory DuckDB connection, bounded like the store's (``rescue.analyse.limits.side_connection``: half of
-the analysis' memory limit, spilling to its temp directory); only the scored pairs come back.
+the analysis' memory limit, taken from the store connection's while it runs; spilling to its temp directory);
+only the scored pairs come back.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from rescue import engine
-from rescue.analyse.limits import side_connection
+from rescue.analyse.limits import release_side, side_connection
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import Evidence
 
@@ -173,7 +174,10 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
             names = rel.columns
         cols = [c for c in names if c.startswith("gamma_")]
     finally:
-        sc.close()
+        if store is not None:
+            release_side(store, sc)   # the store connection gets its share of the memory limit back
+        else:
+            sc.close()
     out: list[Evidence] = []
     for row in rows:
         r = dict(zip(names, row, strict=True))
