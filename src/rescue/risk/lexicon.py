@@ -67,7 +67,12 @@ class Word:
             return tok.startswith(w)
         if m == "infix":
             return w in tok
-        return any(tok[: len(tok) - k].endswith(w) for k in range(self.suffix + 1) if len(tok) - k >= len(w))
+        # suffix: tok[: len(tok) - k] ends with w for some k <= suffix (the stripped token at least as long)
+        last = len(tok) - len(w)
+        for k in range(min(self.suffix, last) + 1):  # noqa: SIM110 - a loop: no generator per token
+            if tok.endswith(w, 0, len(tok) - k):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,10 @@ class Term:
         """Token indexes where a match starting at token ``i`` can end (exclusive), shortest first."""
         return _ends(self.elements, 0, tokens, i)
 
+    def first_end(self, tokens: list[str], i: int) -> int:
+        """The first index :meth:`ends` yields, or -1 when it yields none (without generators)."""
+        return _first_end(self.elements, 0, tokens, i)
+
 
 def _ends(seq: tuple[Element, ...], k: int, tokens: list[str], i: int) -> Iterator[int]:
     n = len(seq)
@@ -133,6 +142,37 @@ def _ends(seq: tuple[Element, ...], k: int, tokens: list[str], i: int) -> Iterat
     elif isinstance(el, Gap):
         for m in range(min(el.words, len(tokens) - i) + 1):
             yield from _ends(seq, k + 1, tokens, i + m)
+
+
+def _first_end(seq: tuple[Element, ...], k: int, tokens: list[str], i: int) -> int:
+    """``next(_ends(seq, k, tokens, i), -1)``: the same depth-first order, stopping at the first end found."""
+    n, size = len(seq), len(tokens)
+    while k < n and isinstance(el := seq[k], Word):
+        if i >= size:
+            return -1
+        tok = tokens[i]
+        if not (tok == el.text if el.mode == "exact" else el.ok(tok)):
+            return -1
+        k, i = k + 1, i + 1
+    if k == n:
+        return i
+    el = seq[k]
+    if isinstance(el, Alt):
+        if el.optional and (j := _first_end(seq, k + 1, tokens, i)) >= 0:
+            return j
+        for opt in el.options:
+            if len(opt) == 1 and isinstance(w := opt[0], Word):  # a one-word alternative
+                if i < size and w.ok(tokens[i]) and (j := _first_end(seq, k + 1, tokens, i + 1)) >= 0:
+                    return j
+                continue
+            for e in _ends(opt, 0, tokens, i):
+                if (j := _first_end(seq, k + 1, tokens, e)) >= 0:
+                    return j
+    elif isinstance(el, Gap):
+        for m in range(min(el.words, size - i) + 1):
+            if (j := _first_end(seq, k + 1, tokens, i + m)) >= 0:
+                return j
+    return -1
 
 
 def _first(seq: tuple[Element, ...]) -> tuple[set[Word], bool]:

@@ -34,6 +34,8 @@ URL = re.compile(r"(?:https?|hxxps?|ftp)://|www\.", re.I)
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 URL_SQL = r"(?i)(https?|hxxps?|ftp)://|www\."
 _CODE = 1 << 20  # index number × _CODE + term number
+_NONE: frozenset[int] = frozenset()
+_NO_CODES = (_NONE, _NONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +61,33 @@ class Tokens:
     """A folded text as word tokens with their character offsets."""
 
     def __init__(self, folded: str) -> None:
-        found = list(TOKEN.finditer(folded))
         self.folded = folded
-        self.words = [m.group() for m in found]
-        self.starts = [m.start() for m in found]
-        self.ends = [m.end() for m in found]
+        self.words: list[str] = TOKEN.findall(folded)
         self.unique = set(self.words)
         self.possible: dict[int, frozenset[int]] = {}  # per term index: terms whose needed words occur
+        self._spans: tuple[list[int], list[int]] | None = None  # the offsets, found when first needed
+
+    def _offsets(self) -> tuple[list[int], list[int]]:
+        if self._spans is None:
+            found = list(TOKEN.finditer(self.folded))
+            self._spans = [m.start() for m in found], [m.end() for m in found]
+        return self._spans
+
+    def start_of(self, lo: int) -> int:
+        """Where token ``lo`` starts (the text's length past the last token)."""
+        if lo == 0 and self._spans is None:  # the first token: no need for every offset
+            m = TOKEN.search(self.folded)
+            return m.start() if m is not None else len(self.folded)
+        starts = self.starts
+        return starts[lo] if lo < len(starts) else len(self.folded)
+
+    @property
+    def starts(self) -> list[int]:
+        return self._offsets()[0]
+
+    @property
+    def ends(self) -> list[int]:
+        return self._offsets()[1]
 
     def at_or_after(self, char: int) -> int:
         return bisect.bisect_left(self.starts, char)
@@ -93,14 +115,29 @@ class WordIndex:
     def lookup(self, tok: str) -> frozenset[int]:
         got = self._cache.get(tok)
         if got is None:
-            out = set(self.exact.get(tok, ()))
-            for k in range(min(self.max_suffix, len(tok)) + 1):
-                out.update(self.stem.get(tok[: len(tok) - k], ()))
-            for k in range(1, len(tok) + 1):
-                out.update(self.prefix.get(tok[:k], ()))
-            out.update(n for w, n in self.other if w.ok(tok))
-            got = self._cache[tok] = frozenset(out)
+            got = self._cache[tok] = self.compute(tok)
         return got
+
+    def compute(self, tok: str) -> frozenset[int]:
+        """:meth:`lookup` without keeping the answer."""
+        out = set(self.exact.get(tok, ()))
+        for k in range(min(self.max_suffix, len(tok)) + 1):
+            out.update(self.stem.get(tok[: len(tok) - k], ()))
+        for k in range(1, len(tok) + 1):
+            out.update(self.prefix.get(tok[:k], ()))
+        out.update(n for w, n in self.other if w.ok(tok))
+        return frozenset(out) if out else _NONE
+
+
+def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that finds a match from a position exactly when one of ``patterns`` does (None: cannot be
+    built the same: different flags, an inline flag not at the start, groups that back-references could name)."""
+    if len(patterns) < 2 or len({p.flags for p in patterns}) > 1 or any(p.groups for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    except re.error:
+        return None
 
 
 class TermIndex:
@@ -109,6 +146,7 @@ class TermIndex:
     def __init__(self, terms: list[Term]) -> None:
         self.terms = terms
         self.raw = [n for n, t in enumerate(terms) if t.raw is not None]
+        self.raw_any = _union([t.raw for t in terms if t.raw is not None])
         self.first = WordIndex([(w, n) for n, t in enumerate(terms) for w in t.first])
         self.needs = WordIndex([(w, n) for n, t in enumerate(terms) for w in t.needs])
 
@@ -120,10 +158,13 @@ class TermIndex:
         """
         hi = len(tx.words) if hi is None else hi
         found: list[tuple[int, int, int]] = []
-        for n in self.raw:
+        raw = self.raw
+        if raw and self.raw_any is not None and not self.raw_any.search(tx.folded, tx.start_of(lo)):
+            raw = []  # none of the raw terms matches from there: no need to try each
+        for n in raw:
             rx = self.terms[n].raw
             assert rx is not None
-            for m in rx.finditer(tx.folded, tx.starts[lo] if lo < len(tx.starts) else len(tx.folded)):
+            for m in rx.finditer(tx.folded, tx.start_of(lo)):
                 i, j = tx.at_or_after(m.start()), bisect.bisect_left(tx.starts, m.end())
                 if lo <= i < hi and j > i:
                     found.append((i, n, j))
@@ -136,9 +177,10 @@ class TermIndex:
                 if possible is None:
                     possible = tx.possible[id(self)] = frozenset().union(*map(self.needs.lookup, tx.unique))
                 cands = [(i, n) for i, f in starts for n in sorted(f & possible)]
+        terms = self.terms
         for i, n in cands:
-            end = next(self.terms[n].ends(words, i), None)
-            if end is not None and end > i:
+            end = terms[n].first_end(words, i)
+            if end > i:
                 found.append((i, n, end))
         for i, n, j in sorted(found):
             yield n, i, j
@@ -190,6 +232,7 @@ class Matcher:
                                  for n, t in enumerate(ix.terms) for w in t.first])
         self._needs = WordIndex([(w, k * _CODE + n) for k, ix in enumerate(self._all)
                                  for n, t in enumerate(ix.terms) for w in t.needs])
+        self._codes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
         self.prefilter_any = "(?i)" + "|".join(dict.fromkeys(free)) if free else "(?!x)x"
         self.prefilter_url = "(?i)" + "|".join(dict.fromkeys(with_url)) if with_url else "(?!x)x"
 
@@ -243,12 +286,27 @@ class Matcher:
 
     def _candidates(self, tx: Tokens) -> dict[int, list[tuple[int, int]]]:
         """Per index number: the (token, term) pairs whose first word is here and whose needed word occurs."""
-        possible = frozenset().union(*map(self._needs.lookup, tx.unique))
+        # Per distinct word, once per run: (terms it is a needed word of, terms it can be the first word of).
+        codes, get = self._codes, self._codes.get
+        mine: list[tuple[str, tuple[frozenset[int], frozenset[int]]]] = []
+        for w in tx.unique:
+            c = get(w)
+            if c is None:
+                needs, first = self._needs.compute(w), self._first.compute(w)
+                c = codes[w] = (needs, first) if needs or first else _NO_CODES
+            if c is not _NO_CODES:
+                mine.append((w, c))
+        possible = frozenset().union(*(c[0] for _, c in mine))
         out: dict[int, list[tuple[int, int]]] = {}
-        if possible:
+        if not possible:
+            return out
+        # The codes of each distinct word once (most words have none); then the tokens in order.
+        here = {w: sorted(f) for w, c in mine if (f := c[1] & possible)}
+        if here:
             for i, w in enumerate(tx.words):
-                if f := self._first.lookup(w) & possible:
-                    for code in sorted(f):
+                codes = here.get(w)
+                if codes:
+                    for code in codes:
                         out.setdefault(code // _CODE, []).append((i, code % _CODE))
         return out
 
