@@ -304,9 +304,9 @@ class Matcher:
         here = {w: sorted(f) for w, c in mine if (f := c[1] & possible)}
         if here:
             for i, w in enumerate(tx.words):
-                codes = here.get(w)
-                if codes:
-                    for code in codes:
+                at = here.get(w)
+                if at:
+                    for code in at:
                         out.setdefault(code // _CODE, []).append((i, code % _CODE))
         return out
 
