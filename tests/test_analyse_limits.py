@@ -145,7 +145,7 @@ def test_side_connection_is_bounded_like_the_store(tmp_path: Path) -> None:
 def test_default_and_bad_limits(tmp_path: Path) -> None:
     gib = 1 << 30
     assert limits.default_memory_limit(8 * gib) == "4096MB"          # half of a small machine
-    assert limits.default_memory_limit(64 * gib) == "10240MB"        # capped on a large one
+    assert limits.default_memory_limit(64 * gib) == "8192MB"        # capped on a large one
     assert limits.size_bytes("1.5GB") == 1_500_000_000 and limits.size_bytes("2GiB") == 2 * gib
     auto = limits.resolve(tmp_path / "store.duckdb")
     assert auto.threads >= 1 and limits.size_bytes(auto.memory_limit) > 0

@@ -69,7 +69,7 @@ def analyse(
              "RESCUE_SPARK_MASTER says otherwise); default: [analysis] engine of operation.toml.")] = None,
     memory_limit: Annotated[str | None, typer.Option(
         help="What the store (DuckDB) may hold in memory, e.g. 2GB; beyond it, it spills to <operation>/"
-             ".analyse-tmp. Default: [analyse] memory_limit of operation.toml, else min(50% of RAM, 10GB).")] = None,
+             ".analyse-tmp. Default: [analyse] memory_limit of operation.toml, else min(50% of RAM, 8GB).")] = None,
     threads: Annotated[int | None, typer.Option(
         help="DuckDB threads. Default: [analyse] threads of operation.toml, else every core.", min=1)] = None,
 ) -> None:

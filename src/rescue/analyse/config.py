@@ -86,7 +86,7 @@ class AnalyseConfig:
     min_confidence: float = 0.3
     strength_scale: float = 2.5
     # Resources (rescue.analyse.limits): what DuckDB may hold in memory before it spills to
-    # <operation>/.analyse-tmp ("": min(50 % of RAM, 10 GB)), and its threads (0: every core).
+    # <operation>/.analyse-tmp ("": min(50 % of RAM, 8 GB)), and its threads (0: every core).
     memory_limit: str = ""
     threads: int = 0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))

@@ -4,7 +4,7 @@ DuckDB's own default is 80 % of the machine's RAM, with no spilling until then: 
 buffer pool alone outgrew any sensible budget. Every connection the analysis opens on the store gets
 
 - ``memory_limit``: ``--memory-limit``, else ``[analyse] memory_limit`` of operation.toml, else
-  ``min(50 % of RAM, 10 GB)`` (:func:`default_memory_limit`), which leaves room for the Python side of the
+  ``min(50 % of RAM, 8 GB)`` (:func:`default_memory_limit`), which leaves room for the Python side of the
   analysis (and for identity resolution's own structures) inside 16 GB;
 - ``threads``: ``--threads``, else ``[analyse] threads``, else every core;
 - ``temp_directory``: ``<operation>/.analyse-tmp`` (what does not fit is written there and read back; the
@@ -36,7 +36,7 @@ TEMP_DIR = ".analyse-tmp"
 SIDE_SHARE = 0.5             # of the store connection's memory limit, for a side database (Splink's) …
 SIDE_FLOOR_MB = 128          # … but at least this (below it Splink's blocking fails even on a few hundred accounts)
 DEFAULT_SHARE = 0.5          # of the machine's RAM …
-DEFAULT_CAP_MB = 10 * 1024   # … but never more than this
+DEFAULT_CAP_MB = 8 * 1024    # … but never more than this (store + Splink's side database together)
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 _UNIT = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
          "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
@@ -51,7 +51,7 @@ def ram_bytes() -> int:
 
 
 def default_memory_limit(ram: int | None = None) -> str:
-    """``min(50 % of RAM, 10 GB)`` as a DuckDB size (MB); 2GB when the RAM is unknown."""
+    """``min(50 % of RAM, 8 GB)`` as a DuckDB size (MB); 2GB when the RAM is unknown."""
     total = ram_bytes() if ram is None else ram
     if total <= 0:
         return "2GB"
