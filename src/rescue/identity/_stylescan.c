@@ -47,14 +47,34 @@ static inline uint64_t span_hash(const uint32_t *cp, const uint32_t *lower, Py_s
 
 static inline int64_t neg_id(uint64_t h) { return -1 - (int64_t)(h >> 2); }
 
-/* index of h in the sorted keep[0:n], or -1 */
-static inline Py_ssize_t find(const uint64_t *keep, Py_ssize_t n, uint64_t h) {
-    Py_ssize_t lo = 0, hi = n;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (keep[mid] < h) lo = mid + 1; else hi = mid;
+/* the kept words as an open-addressing table (slot: the top bits of the hash; value: index + 1) */
+typedef struct { int bits; uint64_t *key; Py_ssize_t *val; } Keep;
+
+static int keep_init(Keep *t, const uint64_t *keep, Py_ssize_t n) {
+    t->bits = 4;
+    while (((Py_ssize_t)1 << t->bits) < 4 * n) t->bits++;
+    size_t size = (size_t)1 << t->bits;
+    t->key = PyMem_Calloc(size, sizeof(uint64_t));
+    t->val = PyMem_Calloc(size, sizeof(Py_ssize_t));
+    if (!t->key || !t->val) { PyMem_Free(t->key); PyMem_Free(t->val); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        size_t s = (size_t)(keep[i] >> (64 - t->bits));
+        while (t->val[s] && t->key[s] != keep[i]) s = (s + 1) & (size - 1);
+        if (!t->val[s]) { t->key[s] = keep[i]; t->val[s] = i + 1; }   /* a repeated hash: its first index */
     }
-    return (lo < n && keep[lo] == h) ? lo : -1;
+    return 0;
+}
+
+static void keep_free(Keep *t) { PyMem_Free(t->key); PyMem_Free(t->val); }
+
+/* index of h among the kept words, or -1 */
+static inline Py_ssize_t keep_find(const Keep *t, uint64_t h) {
+    size_t mask = ((size_t)1 << t->bits) - 1, s = (size_t)(h >> (64 - t->bits));
+    while (t->val[s]) {
+        if (t->key[s] == h) return t->val[s] - 1;
+        s = (s + 1) & mask;
+    }
+    return -1;
 }
 
 /* ---- buffers ---------------------------------------------------------------------------------- */
@@ -145,6 +165,8 @@ static PyObject *py_mask(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "an output buffer is too small");
         goto done;
     }
+    Keep kt_;
+    if (keep_init(&kt_, keep, nk) < 0) goto done;
     const uint8_t sp = ranks[32], r_digit = ranks['#'], r_other = ranks['*'];
     Py_ssize_t out = 0, nkept = 0, kb = 0, acct = -1, kt = 0, text = -1;
     Py_ssize_t wstart = -1, wout = 0, run = 0;
@@ -157,7 +179,7 @@ static PyObject *py_mask(PyObject *self, PyObject *args) {
         uint32_t c = i < n ? cp[i] : 0;
         uint8_t f = i < n ? flags[c] : 0;
         if (wstart >= 0 && !(f & F_WORD)) {          /* a word ends before i */
-            Py_ssize_t pos = find(keep, nk, finish(h, i - wstart));
+            Py_ssize_t pos = keep_find(&kt_, finish(h, i - wstart));
             if (pos >= 0) {
                 kept_acct[nkept] = acct - (bounds[acct] > wstart);   /* the account of the word's start */
                 kept_word[nkept++] = pos;
@@ -203,6 +225,7 @@ static PyObject *py_mask(PyObject *self, PyObject *args) {
         last[k] = neg_id(span_hash(cp, lower, ls > q + 1 - 20 ? ls : q + 1 - 20, q + 1) ^ LAST);
     }
     Py_END_ALLOW_THREADS
+    keep_free(&kt_);
     n_r = out;
     ret = Py_BuildValue("nn", n_r, nkept);
 done:
@@ -281,12 +304,14 @@ static PyObject *py_char_counts(PyObject *self, PyObject *args) {
     const uint64_t *keep = bs[3].b.buf;
     int64_t *counts = bs[4].b.buf;
     if (!cp_ok(cp, n)) goto done;
+    Keep kt_;
+    if (keep_init(&kt_, keep, nk) < 0) goto done;
     Py_ssize_t ws = -1;
     uint64_t h = 0, p = 1;
     for (Py_ssize_t i = 0; i <= n; i++) {
         int w = i < n && (flags[cp[i]] & F_WORD);
         if (!w && ws >= 0) {
-            if (find(keep, nk, finish(h, i - ws)) >= 0)
+            if (keep_find(&kt_, finish(h, i - ws)) >= 0)
                 for (Py_ssize_t j = ws; j < i; j++) counts[cp[j]]++;
             else
                 for (Py_ssize_t j = ws; j < i; j++) counts[(flags[cp[j]] & F_DIGIT) ? '#' : '*']++;
@@ -301,6 +326,7 @@ static PyObject *py_char_counts(PyObject *self, PyObject *args) {
             counts[cp[i]]++;
         }
     }
+    keep_free(&kt_);
     ret = Py_NewRef(Py_None);
 done:
     release(bs, 5);

@@ -114,14 +114,16 @@ def ip_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[li
         WITH ok AS (SELECT v.ip FROM (SELECT ip, count(DISTINCT idx) AS n FROM _id_ipev GROUP BY ip) v
                     JOIN ip_enrichment i USING (ip) WHERE i.class IN ({classes}) AND v.n BETWEEN 2 AND ?),
              ev AS (SELECT * FROM _id_ipev WHERE ip IN (SELECT ip FROM ok)),
-             cnt AS (SELECT idx, ip, count(*) AS k, min(seen_at) AS f, max(seen_at) AS l FROM ev GROUP BY ALL)
-        SELECT x.idx, y.idx, x.ip, min(abs(epoch(x.seen_at) - epoch(y.seen_at))) / 86400.0 AS gap,
-               arg_min(least(x.seen_at, y.seen_at), abs(epoch(x.seen_at) - epoch(y.seen_at))) AS at,
-               any_value(cx.k), any_value(cy.k),
-               any_value(greatest(cx.f, cy.f) <= least(cx.l, cy.l)) AS overlap
-        FROM ev x JOIN ev y ON x.ip = y.ip AND x.idx < y.idx
-        JOIN cnt cx ON cx.idx = x.idx AND cx.ip = x.ip JOIN cnt cy ON cy.idx = y.idx AND cy.ip = y.ip
-        GROUP BY x.idx, y.idx, x.ip ORDER BY 1, 2, 3""", [cfg.ip_max_accounts]).fetchall()
+             cnt AS (SELECT idx, ip, count(*) AS k, min(seen_at) AS f, max(seen_at) AS l FROM ev GROUP BY ALL),
+             -- the closest sightings per pair and address first, then the per-account counts (joined to
+             -- the pairs, not to every combination of sightings)
+             p AS (SELECT x.idx AS a, y.idx AS b, x.ip, min(abs(epoch(x.seen_at) - epoch(y.seen_at))) AS g,
+                          arg_min(least(x.seen_at, y.seen_at), abs(epoch(x.seen_at) - epoch(y.seen_at))) AS at
+                   FROM ev x JOIN ev y ON x.ip = y.ip AND x.idx < y.idx GROUP BY 1, 2, 3)
+        SELECT p.a, p.b, p.ip, p.g / 86400.0 AS gap, p.at, cx.k, cy.k,
+               greatest(cx.f, cy.f) <= least(cx.l, cy.l) AS overlap
+        FROM p JOIN cnt cx ON cx.idx = p.a AND cx.ip = p.ip JOIN cnt cy ON cy.idx = p.b AND cy.ip = p.ip
+        ORDER BY 1, 2, 3""", [cfg.ip_max_accounts]).fetchall()
     con.execute("DROP TABLE IF EXISTS _id_ipev")
     out: list[Evidence] = []
     per_pair: dict[tuple[int, int], int] = {}

@@ -280,29 +280,27 @@ class ProfileSpace:
 
     def _choose_words(self, regions: list[npt.NDArray[np.uint32]], n_words: int) -> None:
         """The corpus's ``n_words`` most frequent words (lower case), counted on each account's start."""
-        # per region: its distinct words (hashes), their counts, and where one of each is spelt
-        per: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64],
-                        npt.NDArray[np.int64]]] = []
+        # per region: its distinct words (hashes) and their counts
+        per: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]] = []
         for r in regions:
-            starts, ends, hashes = ss.words(r)
-            u, first, c = np.unique(hashes, return_index=True, return_counts=True)
-            per.append((u, c, starts[first], ends[first]))
-            del starts, ends, hashes
+            u, c = np.unique(ss.words(r)[2], return_counts=True)
+            per.append((u, c))
         all_u = np.concatenate([p[0] for p in per]) if per else np.zeros(0, np.uint64)
         uniq, inv = np.unique(all_u, return_inverse=True)
         counts = np.bincount(inv, weights=np.concatenate([p[1] for p in per]) if per else None,
                              minlength=len(uniq)).astype(np.int64)
+        del per, all_u, inv
         sel = np.flatnonzero(counts >= np.sort(counts)[-n_words]) if len(uniq) > n_words else np.arange(len(uniq))
         words: dict[int, str] = {}                      # hash -> the word (lower case), from any occurrence
-        for r, (u, _, st, en) in zip(regions, per, strict=True):
-            if not len(u):
-                continue
-            pos = np.searchsorted(u, uniq[sel]).clip(0, len(u) - 1)
-            for k in np.flatnonzero(u[pos] == uniq[sel]):
-                h = int(uniq[sel][k])
+        for r in regions:
+            if len(words) == len(sel):
+                break
+            starts, ends, hashes = ss.words(r)
+            found = np.flatnonzero(np.isin(hashes, uniq[sel]))
+            for k in found[np.unique(hashes[found], return_index=True)[1]]:
+                h = int(hashes[k])
                 if h not in words:
-                    span = r[st[pos[k]]:en[pos[k]]]
-                    words[h] = "".join(map(chr, sb.chars().props(span)[1].tolist()))
+                    words[h] = "".join(map(chr, sb.chars().props(r[starts[k]:ends[k]])[1].tolist()))
         text = [(words[int(h)], int(c), int(h)) for h, c in zip(uniq[sel], counts[sel], strict=True)]
         text.sort(key=lambda t: (-t[1], t[0]))
         chosen = sorted(text[:n_words], key=lambda t: t[2])
@@ -321,7 +319,7 @@ class ProfileSpace:
 
     def _rows(self, m: sb.Masked) -> npt.NDArray[np.float32]:
         """Sublinear TF-IDF rows over the chosen features, L2-normalised (not yet centred)."""
-        n_f, nb = len(self.keep_ids), len(m.bounds) - 1
+        n_f = len(self.keep_ids)
         counts = ss.gram_counts(m, self.a, self.gram_col, n_f)
         pos = np.searchsorted(self.named_ids, m.named_ids)
         ok = pos < len(self.named_ids)
@@ -329,9 +327,10 @@ class ProfileSpace:
         rows = np.concatenate((m.named_acct[ok], m.kept_acct))
         cols = np.concatenate((self.named_cols[pos[ok]], self.word_col[m.kept_word]))
         ss.add_pairs(counts, rows, cols)
-        z = np.zeros((nb, n_f), dtype=np.float32)
-        nz = counts > 0
-        z[nz] = (1.0 + np.log(counts[nz].astype(np.float64))).astype(np.float32)
+        top = int(counts.max()) if counts.size else 0
+        sublinear = np.zeros(top + 1, dtype=np.float32)   # count -> 1 + log(count), 0 -> 0
+        sublinear[1:] = (1.0 + np.log(np.arange(1, top + 1, dtype=np.float64))).astype(np.float32)
+        z = sublinear[counts]
         z *= self.idf
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         return z
