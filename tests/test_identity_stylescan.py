@@ -180,3 +180,21 @@ def test_exact_neighbours_score_each_pair_once_and_keep_the_tie_rule(fast: bool,
             got_i, got_v = style.neighbours(y, k, exact_max=10 ** 6, probe=4, seed=1)
             want_i, want_v = _brute_neighbours(y, min(k, n - 1))
             assert _same(got_i, want_i) and _same(got_v, want_v), (trial, k)
+
+
+def test_utf8_decoding_is_identical_and_strict() -> None:
+    rng = np.random.default_rng(4)
+    cps = rng.integers(0, 0x110000, 20000)
+    cps = cps[(cps < 0xD800) | (cps > 0xDFFF)]
+    samples = [*_PLAIN, *_ODD, "".join(map(chr, cps.tolist())), "a" * 17 + "\u00e9" + "b" * 9, ""]
+    for text in samples:
+        data = text.encode("utf-8")
+        assert _same(ss.codepoints(data, fast=True), sb.codepoints(text))
+        assert _same(ss.codepoints(data, fast=True), ss.codepoints(data, fast=False))
+    bad = [b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80", b"ok\x80",
+           b"abcdefgh\xe2\x82", b"\xc3", b"\xff", b"x" * 20 + b"\xc3\x28"]
+    for data in bad:
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+        with pytest.raises(UnicodeDecodeError):
+            ss.codepoints(data, fast=True)

@@ -489,6 +489,66 @@ done:
     return ret;
 }
 
+/* ---- UTF-8 --------------------------------------------------------------------------------------- */
+
+static const char utf8_doc[] =
+    "utf8(data, out) -> number of code points\n"
+    "Decodes UTF-8 (strict: as bytes.decode('utf-8'); ValueError on anything else) into out (uint32, at\n"
+    "least len(data) items).";
+
+static PyObject *py_utf8(PyObject *self, PyObject *args) {
+    PyObject *o[2];
+    Buf bs[2];
+    Py_ssize_t n, no;
+    PyObject *ret = NULL;
+    memset(bs, 0, sizeof bs);
+    if (!PyArg_ParseTuple(args, "OO", &o[0], &o[1])) return NULL;
+    if (get(o[0], &bs[0], 1, 0, &n, "data") < 0 || get(o[1], &bs[1], 4, 1, &no, "out") < 0) goto done;
+    if (no < n) { PyErr_SetString(PyExc_ValueError, "utf8: the output buffer is too small"); goto done; }
+    const uint8_t *s = bs[0].b.buf;
+    uint32_t *out = bs[1].b.buf;
+    Py_ssize_t i = 0, k = 0, bad = -1;
+    Py_BEGIN_ALLOW_THREADS
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            out[k++] = c;
+            i++;
+            while (i + 8 <= n) {                       /* a run of ASCII, 8 bytes at a time */
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ULL) break;
+                for (int j = 0; j < 8; j++) out[k + j] = s[i + j];
+                k += 8;
+                i += 8;
+            }
+            continue;
+        }
+        uint32_t cp;
+        int len;
+        if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; len = 2; }
+        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; len = 3; }
+        else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; len = 4; }
+        else { bad = i; break; }
+        if (i + len > n) { bad = i; break; }
+        for (int j = 1; j < len; j++) {
+            if ((s[i + j] & 0xC0) != 0x80) { bad = i; break; }
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if (bad >= 0) break;
+        if ((len == 2 && cp < 0x80) || (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) { bad = i; break; }
+        out[k++] = cp;
+        i += len;
+    }
+    Py_END_ALLOW_THREADS
+    if (bad >= 0) { PyErr_Format(PyExc_ValueError, "utf8: invalid UTF-8 at byte %zd", bad); goto done; }
+    ret = PyLong_FromSsize_t(k);
+done:
+    release(bs, 2);
+    return ret;
+}
+
 /* ---- nearest rows ------------------------------------------------------------------------------- */
 
 static const char block_top_doc[] =
@@ -544,6 +604,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"block_top", py_block_top, METH_VARARGS, block_top_doc},
+    {"utf8", py_utf8, METH_VARARGS, utf8_doc},
     {"add_pairs", py_add_pairs, METH_VARARGS, add_pairs_doc},
     {"mask", py_mask, METH_VARARGS, mask_doc},
     {"words", py_words, METH_VARARGS, words_doc},

@@ -97,10 +97,11 @@ def ip_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[li
         JOIN {TEMP} a ON a.source_id = e.source_id AND a.account_id = e.account_id
         WHERE e.ip IS NOT NULL AND e.seen_at IS NOT NULL AND coalesce(e.kind, '') NOT IN ({ignore})""")
     classes = ", ".join(f"'{c}'" for c in cfg.ip_classes) or "''"
+    con.execute("""CREATE OR REPLACE TEMP TABLE _id_ipn AS
+        SELECT ip, count(DISTINCT idx) AS n FROM _id_ipev GROUP BY ip HAVING count(DISTINCT idx) >= 2""")
     shared = con.execute("""
         SELECT v.ip, v.n, coalesce(i.class, 'unknown'), i.country, i.asn_name
-        FROM (SELECT ip, count(DISTINCT idx) AS n FROM _id_ipev GROUP BY ip HAVING count(DISTINCT idx) >= 2) v
-        LEFT JOIN ip_enrichment i USING (ip) ORDER BY v.ip""").fetchall()
+        FROM _id_ipn v LEFT JOIN ip_enrichment i USING (ip) ORDER BY v.ip""").fetchall()
     suppressed: list[Suppressed] = []
     info: dict[str, str] = {}
     for ip, n, cls, country, operator in shared:
@@ -111,7 +112,7 @@ def ip_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[li
         else:
             info[ip] = f"{cls}, {country or '??'}, {operator or 'operator unknown'}"
     rows = con.execute(f"""
-        WITH ok AS (SELECT v.ip FROM (SELECT ip, count(DISTINCT idx) AS n FROM _id_ipev GROUP BY ip) v
+        WITH ok AS (SELECT v.ip FROM _id_ipn v
                     JOIN ip_enrichment i USING (ip) WHERE i.class IN ({classes}) AND v.n BETWEEN 2 AND ?),
              ev AS (SELECT * FROM _id_ipev WHERE ip IN (SELECT ip FROM ok)),
              cnt AS (SELECT idx, ip, count(*) AS k, min(seen_at) AS f, max(seen_at) AS l FROM ev GROUP BY ALL),
@@ -125,6 +126,7 @@ def ip_evidence(con: duckdb.DuckDBPyConnection, cfg: IdentityConfig) -> tuple[li
         FROM p JOIN cnt cx ON cx.idx = p.a AND cx.ip = p.ip JOIN cnt cy ON cy.idx = p.b AND cy.ip = p.ip
         ORDER BY 1, 2, 3""", [cfg.ip_max_accounts]).fetchall()
     con.execute("DROP TABLE IF EXISTS _id_ipev")
+    con.execute("DROP TABLE IF EXISTS _id_ipn")
     out: list[Evidence] = []
     per_pair: dict[tuple[int, int], int] = {}
     for a, b, *_ in rows:

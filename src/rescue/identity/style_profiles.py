@@ -123,7 +123,7 @@ class TextBatch:
 
     @property
     def cp(self) -> npt.NDArray[np.uint32]:
-        return sb.codepoints(self.utf8.decode("utf-8"))
+        return ss.codepoints(self.utf8)
 
 
 def _text_batch(t: pa.Table) -> TextBatch:

@@ -231,3 +231,18 @@ def block_top(sims: npt.NDArray[np.float32], k: int, col_from: int, fast: bool |
     ci, cv = np.empty((w - col_from, k), dtype=np.int64), np.empty((w - col_from, k), dtype=np.float32)
     _c.block_top(sims, m, w, k, col_from, ri, rv, ci, cv)
     return ri, rv, ci, cv
+
+
+def codepoints(utf8: bytes, fast: bool | None = None) -> U32:
+    """The code points of UTF-8 text (:func:`style_batch.codepoints` of its decoding); invalid UTF-8 raises
+    as ``bytes.decode`` does."""
+    if _use_c(fast):
+        assert _c is not None
+        out = np.empty(len(utf8), dtype=np.uint32)
+        try:
+            n = _c.utf8(utf8, out)
+        except ValueError:
+            pass             # let Python's decoder say what is wrong
+        else:
+            return out[:n]
+    return sb.codepoints(utf8.decode("utf-8"))
