@@ -12,7 +12,7 @@ import re
 import pytest
 
 from rescue.risk.config import load
-from rescue.risk.lexicon import TOKEN, Word, fold
+from rescue.risk.lexicon import TOKEN, Alt, Word, compile_terms, fold
 from rescue.risk.matcher import Matcher, TermIndex, Tokens
 
 HOSTILE = ["e\u0301cole", "\u202eteacher", "𝐭𝐞𝐚𝐜𝐡𝐞𝐫", "te\x00acher", "straße", "ﬁle", "İstanbul", "u12", "u-12",
@@ -71,12 +71,21 @@ def test_word_test_equals_plain_formula(matcher: Matcher) -> None:
             assert w.ok(tok) == _ok_reference(w, tok), (w, tok)
 
 
+EXTRA_TERMS = ["(under|youth group|kids)? coach ... (team|squad|u*)", "(my|our) (club|youth club) ... (kids|children)",
+               "(*ball|e-mail|teach*) (me|us)?", "coach (under|youth|junior)"]
+
+
 def test_first_end_equals_first_of_ends(matcher: Matcher) -> None:
+    extra = compile_terms(EXTRA_TERMS, 2, {})
+    assert any(isinstance(el, Alt) and el.one_words is not None for t in extra for el in t.elements)
+    assert any(isinstance(el, Alt) and el.one_words is None for t in extra for el in t.elements)
+    vocab = [*_vocabulary(matcher), "youth", "group", "coach", "team", "squad", "u12", "club", "kids", "football",
+             "email", "e", "mail", "teaching", "me", "us", "our"]
     tried = matched = 0
-    for text in _texts(_vocabulary(matcher), 100, seed=7):
+    for text in _texts(vocab, 100, seed=7):
         words = TOKEN.findall(fold(text))
-        for ix in _indexes(matcher):
-            for t in ix.terms:
+        for terms in [*(ix.terms for ix in _indexes(matcher)), extra]:
+            for t in terms:
                 if t.raw is not None:
                     continue
                 for i in range(len(words) + 1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 STEM_MIN = 5  # letters a word needs before suffix tolerance applies
 GAP_WORDS = 4
@@ -79,6 +79,15 @@ class Word:
 class Alt:
     options: tuple[tuple[Element, ...], ...]
     optional: bool = False
+    # When every option is one word: the exact words' texts as a set, and the other words (else None).
+    one_words: tuple[frozenset[str], tuple[Word, ...]] | None = field(default=None, init=False, compare=False,
+                                                                        repr=False)
+
+    def __post_init__(self) -> None:
+        if all(len(o) == 1 and isinstance(o[0], Word) for o in self.options):
+            words = [o[0] for o in self.options if isinstance(o[0], Word)]
+            exact = frozenset(w.text for w in words if w.mode == "exact")
+            object.__setattr__(self, "one_words", (exact, tuple(w for w in words if w.mode != "exact")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +169,11 @@ def _first_end(seq: tuple[Element, ...], k: int, tokens: list[str], i: int) -> i
     if isinstance(el, Alt):
         if el.optional and (j := _first_end(seq, k + 1, tokens, i)) >= 0:
             return j
+        if (one := el.one_words) is not None:
+            # Every option is one word and leads on to token i + 1: which of them matches makes no difference.
+            if i < size and ((tok := tokens[i]) in one[0] or any(w.ok(tok) for w in one[1])):
+                return _first_end(seq, k + 1, tokens, i + 1)
+            return -1
         for opt in el.options:
             if len(opt) == 1 and isinstance(w := opt[0], Word):  # a one-word alternative
                 if i < size and w.ok(tokens[i]) and (j := _first_end(seq, k + 1, tokens, i + 1)) >= 0:
