@@ -4,6 +4,8 @@ the wrapper characters inside a text, very long words, odd white space)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
@@ -198,3 +200,27 @@ def test_utf8_decoding_is_identical_and_strict() -> None:
             data.decode("utf-8")
         with pytest.raises(UnicodeDecodeError):
             ss.codepoints(data, fast=True)
+
+
+def test_batches_in_threads_come_back_in_order_with_bounded_intake() -> None:
+    import threading
+    import time
+
+    taken, done, most = [0], [0], [0]
+    lock = threading.Lock()
+
+    def items() -> Iterator[int]:
+        for i in range(40):
+            with lock:
+                taken[0] += 1
+                most[0] = max(most[0], taken[0] - done[0])
+            yield i
+
+    def slow(i: int) -> int:
+        time.sleep(0.001 * ((i * 7) % 5))
+        with lock:
+            done[0] += 1
+        return i * i
+
+    assert list(sp.in_order(slow, items(), workers=2)) == [i * i for i in range(40)]
+    assert most[0] <= 3

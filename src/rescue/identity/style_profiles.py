@@ -18,8 +18,11 @@ directions (the rest of the 5,000-dimensional profile is mostly what each accoun
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -37,6 +40,8 @@ _ROWS = 4096             # text rows per Arrow batch from DuckDB
 _BATCH_CHARS = 2_000_000  # characters featurised at once (a batch of whole accounts)
 _CANDIDATES = 8          # 3-grams considered: the n_features × this most frequent in the sample
 _PCA_ROWS = 5000         # sampled profiles the principal directions are computed from (every k-th)
+T = TypeVar("T")
+R = TypeVar("R")
 
 def _texts_sql(where: str = "", wrap: bool = False, sampled: bool = False) -> str:
     # The cut at ``max_chars`` is made inside DuckDB (a running sum of the lengths up to each text), so
@@ -220,9 +225,13 @@ class ProfileSpace:
         ranked = np.flatnonzero(self.ranks)
         self.alphabet = np.concatenate(([0], ranked[ranked != 9])).astype(np.int64)   # rank -> code point
         a = self.a = len(self.alphabet) if len(self.alphabet) > 1 else 2
-        masked = []
-        while sample:                                   # the caller's list empties as the batches are masked
-            masked.append(self._mask(sample.pop(0)))
+        def batches() -> Iterator[TextBatch]:
+            while sample:                               # the caller's list empties as the batches are masked
+                b = sample.pop(0)
+                self._sample_accounts.append(b.accounts)    # here, in order (the masking runs in threads)
+                yield b
+
+        masked: list[sb.Masked] = list(in_order(self._mask, batches()))
         total = np.zeros(a ** 3, dtype=np.int64)
         for m in masked:
             total += ss.gram_totals(m, a)
@@ -267,8 +276,8 @@ class ProfileSpace:
         del lookup
         z = np.zeros((sum(len(m.bounds) - 1 for m in masked), n_f), dtype=np.float32)
         at = 0
-        for m in masked:
-            z[at:at + len(m.bounds) - 1] = self._rows(m)
+        for m, rows in zip(masked, in_order(self._rows, iter(masked)), strict=True):
+            z[at:at + len(m.bounds) - 1] = rows
             at += len(m.bounds) - 1
         self.sample_ids = np.concatenate([b for b in self._sample_accounts]) if masked else np.zeros(0, np.int64)
         del masked
@@ -314,7 +323,6 @@ class ProfileSpace:
         return int(self.basis.shape[1])
 
     def _mask(self, b: TextBatch) -> sb.Masked:
-        self._sample_accounts.append(b.accounts)
         return ss.mask(b.cp, b.bounds, b.text_bounds, b.acct_of_text, self.keep, self.ranks)
 
     def _rows(self, m: sb.Masked) -> npt.NDArray[np.float32]:
@@ -343,6 +351,20 @@ class ProfileSpace:
         z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
         out: npt.NDArray[np.float32] = z @ self.basis
         return out
+
+
+def in_order(fn: Callable[[T], R], items: Iterator[T], workers: int = 2) -> Iterator[R]:
+    """``fn`` of each item, in the items' order, computed by ``workers`` threads with at most ``workers + 1``
+    items taken at once (memory stays bounded). Each item is computed whole by one thread (the C code
+    and numpy release the GIL), so the results are those of a plain loop, bit for bit."""
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _principal_directions(z: npt.NDArray[np.float32], dims: int, seed: int) -> npt.NDArray[np.float32]:
@@ -376,9 +398,12 @@ def build(con: duckdb.DuckDBPyConnection, *, min_chars: int, max_chars: int, n_w
         rest = iter(others)
     space = ProfileSpace(sampled, n_words, n_features, dims, seed)
     ids, rows = [space.sample_ids], [space.sample_rows]
-    for b in rest:
-        ids.append(b.accounts)
-        rows.append(space.project(b))
+
+    def projected(b: TextBatch) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        return b.accounts, space.project(b)
+    for accounts_b, rows_b in in_order(projected, rest):
+        ids.append(accounts_b)
+        rows.append(rows_b)
     all_ids = np.concatenate(ids)
     order = np.argsort(all_ids, kind="stable")
     y: npt.NDArray[np.float32] = np.ascontiguousarray(np.concatenate(rows)[order], dtype=np.float32)
