@@ -192,6 +192,15 @@ def test_risk_prescan_gives_the_same_risk_tables(analysed: Path, tmp_path: Path)
         ahead = risk.run(con, prescanned=prescan.start(con, tmp_path / "work2"))
         after = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in before}
         assert after == before and ahead.hits == in_place.hits > 0 and ahead.texts_read == in_place.texts_read
+        # persons regrouped after the scan started (same accounts): its rows are credited to the persons of now
+        moved = prescan.start(con, tmp_path / "work4")
+        con.execute("""UPDATE person_accounts SET person_id = (SELECT min(person_id) FROM person_accounts)
+                       WHERE account_id = (SELECT min(account_id) FROM risk_evidence WHERE source_table = 'posts')""")
+        regrouped = risk.run(con, prescanned=moved)
+        ahead_tables = {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in before}
+        risk.run(con)
+        assert ahead_tables == {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in before} != after
+        assert regrouped.hits == in_place.hits
         stale = prescan.start(con, tmp_path / "work3")
         con.execute("DELETE FROM person_accounts WHERE rowid = (SELECT min(rowid) FROM person_accounts)")
         assert stale.result(con) is None

@@ -103,7 +103,10 @@ def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None,
         matcher = Matcher(cfg)
         step("lexicons")
         hits = prescanned.result(con) if prescanned is not None else None
-        items, stats = textscan.scan_texts(con, cfg, matcher, hits)
+        # The pre-scan's rows are the candidate rows of now when its hits are (the same accounts).
+        rows = prescanned.texts if prescanned is not None and hits is not None and prescanned.texts.is_file() \
+            else None
+        items, stats = textscan.scan_texts(con, cfg, matcher, hits, rows)
         summary.texts_read, summary.hits = stats["texts_read"], stats["hits"]
         step("text")
         items += signals.filehost_links(con, cfg)

@@ -46,6 +46,7 @@ class Prescan:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, texts: Path, config_path: Path | None) -> None:
         self.accounts = _accounts(con)
+        self.texts = texts
         self.out = texts.with_name("risk-hits.pickle")
         self.log = texts.with_name("risk-prescan.log")
         env = dict(os.environ)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -27,6 +28,8 @@ from rescue.risk.matcher import Hit, Matcher
 from rescue.risk.store import Item, tables
 
 _PROV = "prov_table, prov_key, prov_offset, prov_line"
+_ROW_COLS = "t.source_id, t.account_id, t.tbl, t.origin_id, t.field, t.text, t.prov_table, t.prov_key, " \
+            "t.prov_offset, t.prov_line"
 _OCCUPATION_FIELD = re.compile(r"occ|job|work|beruf|profession|metier|trabajo|lavoro|praca", re.I)
 _INTERESTS_FIELD = re.compile(r"interest|hobb|about", re.I)
 BATCH = 4096
@@ -119,17 +122,28 @@ def candidates(con: duckdb.DuckDBPyConnection, matcher: Matcher) -> Iterator[tup
             yield from rows
 
 
+def prescanned_candidates(con: duckdb.DuckDBPyConnection, texts: Path) -> Iterator[tuple[Any, ...]]:
+    """The rows of :func:`candidates` from the pre-scan's copy of them (written when the accounts were the
+    same as now), credited to the persons as they are now: the texts are not searched a second time."""
+    cur = con.execute(f"SELECT pa.person_id, {_ROW_COLS} FROM read_parquet($texts) t JOIN person_accounts pa "
+                      "ON pa.source_id = t.source_id AND pa.account_id = t.account_id", {"texts": str(texts)})
+    while rows := cur.fetchmany(BATCH):
+        yield from rows
+
+
 def scan_texts(con: duckdb.DuckDBPyConnection, cfg: RiskConfig, matcher: Matcher,
-               prescanned: dict[tuple[str, str, str, str], list[Hit]] | None = None
-               ) -> tuple[list[Item], dict[str, int]]:
+               prescanned: dict[tuple[str, str, str, str], list[Hit]] | None = None,
+               texts: Path | None = None) -> tuple[list[Item], dict[str, int]]:
     """Items of every text indicator, and counts (texts read, hits). ``prescanned``: the hits of every
-    candidate row that has any, computed ahead (:mod:`rescue.risk.prescan`); a row not in it has none."""
+    candidate row that has any, computed ahead (:mod:`rescue.risk.prescan`); a row not in it has none.
+    ``texts``: the pre-scan's Parquet copy of the candidate rows, read instead of selecting them again."""
     quote_factor = float(cfg.text["quote_factor"])
     items: list[Item] = []
     stats = {"texts_read": 0, "hits": 0}
     # The same text often comes back (a signature, a repeated line, an occupation): its hits are computed once.
     memo: dict[tuple[str, str | None], list[Hit]] = {}
-    for person, sid, aid, tbl, oid, field, text, ptable, pkey, poffset, pline in candidates(con, matcher):
+    rows = candidates(con, matcher) if texts is None else prescanned_candidates(con, texts)
+    for person, sid, aid, tbl, oid, field, text, ptable, pkey, poffset, pline in rows:
         stats["texts_read"] += 1
         if prescanned is not None:
             hits = prescanned.get((str(sid), str(tbl), str(oid), str(field)), [])
