@@ -34,6 +34,8 @@ from rescue.errors import OperationError
 
 TEMP_DIR = ".analyse-tmp"
 SIDE_SHARE = 0.5             # of the store connection's memory limit, for a side database (Splink's) …
+STORE_SPILL_SHARE = 0.5     # of the free disk space at the start, for what the store connection spills …
+SIDE_SPILL_SHARE = 0.25     # … and for what a side database spills: together they never fill the disk
 SIDE_FLOOR_MB = 128          # … but at least this (below it Splink's blocking fails even on a few hundred accounts)
 DEFAULT_SHARE = 0.5          # of the machine's RAM …
 DEFAULT_CAP_MB = 8 * 1024    # … but never more than this (store + Splink's side database together)
@@ -83,6 +85,7 @@ class Limits:
             con.execute(f"SET memory_limit = '{self.memory_limit}'")
             con.execute(f"SET threads = {int(self.threads)}")
             con.execute(f"SET temp_directory = '{temp}'")
+            con.execute(f"SET max_temp_directory_size = '{spill_mb(self.temp_dir, STORE_SPILL_SHARE)}MB'")
             con.execute("SET preserve_insertion_order = false")
         except duckdb.Error as exc:
             raise OperationError(f"memory limit {self.memory_limit!r}, threads {self.threads}: {exc}") from exc
@@ -105,6 +108,13 @@ def resolve(store_path: Path, memory_limit: str | None = None, threads: int | No
 _LOWERED: dict[int, str] = {}   # id of an open side connection -> the store's memory limit before it opened
 
 
+def spill_mb(folder: Path, share: float) -> int:
+    """``share`` of the free space on the disk of ``folder``, in MB (at least 64): what a connection may spill
+    there. DuckDB's own default (90 % of the free space, for each database) let the store and Splink's database
+    together fill the disk at 1.8M accounts; a full disk then fails the run far from its cause."""
+    return max(64, int(shutil.disk_usage(folder).free * share) >> 20)
+
+
 def side_connection(store: duckdb.DuckDBPyConnection, name: str = "side",
                     share: float = SIDE_SHARE) -> duckdb.DuckDBPyConnection:
     """A new in-memory DuckDB connection bounded like ``store`` (a connection with :meth:`Limits.apply`, or
@@ -125,6 +135,7 @@ def side_connection(store: duckdb.DuckDBPyConnection, name: str = "side",
         if temp and Path(str(temp)).is_dir():
             folder = Path(str(temp)) / name
             con.execute("SET temp_directory = '{}'".format(str(folder).replace("'", "''")))
+            con.execute(f"SET max_temp_directory_size = '{spill_mb(Path(str(temp)), SIDE_SPILL_SHARE)}MB'")
     except BaseException:
         con.close()
         raise

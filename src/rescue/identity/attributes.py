@@ -72,10 +72,43 @@ BLOCKING_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("username_norm",), ("username_lc",), ("birth_date",), ("location", "timezone"), ("username_digits", "timezone"))
 
 
-def _blocking() -> list[Any]:
-    from splink import block_on
+def _block_column(cols: tuple[str, ...]) -> str:
+    """The flag column of a blocking rule on ``cols``: true where at most the cap of accounts share the key."""
+    return "blk_" + "_".join(cols)
 
-    return [block_on(*cols) for cols in BLOCKING_COLUMNS]
+
+def _rule(cols: tuple[str, ...]) -> str:
+    """Splink's rule (SQL) for ``cols``: equal on every column, and the key not shared by too many accounts.
+    The compared columns stay in the rule, so EM knows which comparisons the block has used up."""
+    flag = _block_column(cols)
+    return " AND ".join([*(f"l.{c} = r.{c}" for c in cols), f"l.{flag}", f"r.{flag}"])
+
+
+def _blocking() -> list[Any]:
+    from splink.blocking_rule_library import CustomRule
+
+    return [CustomRule(_rule(cols)) for cols in BLOCKING_COLUMNS]
+
+
+def capped_blocks(con: duckdb.DuckDBPyConnection, features: pa.Table, cap: int) -> tuple[pa.Table, dict[str, int]]:
+    """``features`` with one flag column per blocking rule (of :data:`BLOCKING_COLUMNS` and :data:`EM_BLOCKS`):
+    false for the accounts whose key (all the rule's columns) is shared by more than ``cap`` accounts — such a
+    key proposes no pairs. Returns the table (rows in ``unique_id`` order) and, per rule, how many accounts with
+    a key were left out of it."""
+    rules = list(dict.fromkeys(BLOCKING_COLUMNS + EM_BLOCKS))
+    con.register("_features", features)
+    try:
+        flags = ", ".join(f"count(*) OVER (PARTITION BY {', '.join(cols)}) <= {int(cap)} AS {_block_column(cols)}"
+                          for cols in rules)
+        out = con.sql(f"SELECT *, {flags} FROM _features ORDER BY unique_id").to_arrow_table()
+        left_out = ", ".join(f"count(*) FILTER (WHERE NOT {_block_column(c)} AND "
+                             f"{' AND '.join(f'{x} IS NOT NULL' for x in c)})" for c in rules)
+        con.register("_flagged", out)
+        counts = con.execute(f"SELECT {left_out} FROM _flagged").fetchall()[0]
+        con.unregister("_flagged")
+    finally:
+        con.unregister("_features")
+    return out, {_block_column(c): int(n) for c, n in zip(rules, counts, strict=True)}
 
 
 # m probabilities by EM on the pairs equal on each of these in turn (Splink trains every other comparison
@@ -132,7 +165,7 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
     if n_accounts < cfg.splink_min_accounts or not cfg.splink:
         info["skipped"] = "disabled" if not cfg.splink else f"fewer than {cfg.splink_min_accounts} accounts"
         return [], info
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import DuckDBAPI, Linker, SettingsCreator
 
     total_pairs = n_accounts * (n_accounts - 1) / 2
     prior = min(0.5, max(prior_pairs * 2, n_accounts / 10) / total_pairs)   # assume selectors find half
@@ -143,6 +176,9 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
     try:
         sc.execute("SET enable_progress_bar = false")
         sc.execute("SET threads = 1")   # deterministic sums (EM, u estimation)
+        features, capped = capped_blocks(sc, features, cfg.splink_block_cap)
+        info["block_cap"] = cfg.splink_block_cap
+        info["left_out_of_blocks"] = {k: n for k, n in capped.items() if n}
         db = DuckDBAPI(connection=sc)
         sdf = db.register(features, dataset_display_name="accounts")
         settings = SettingsCreator(link_type="dedupe_only", comparisons=_comparisons(),
@@ -151,7 +187,7 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
                                    retain_intermediate_calculation_columns=True)
         linker = Linker(sdf, settings)
         linker.training.estimate_u_using_random_sampling(max_pairs=cfg.splink_u_pairs, seed=cfg.splink_seed)
-        for rule in (block_on(*cols) for cols in EM_BLOCKS):
+        for rule in (_rule(cols) for cols in EM_BLOCKS):
             try:
                 # no term-frequency adjustments are used, so EM on the counts of each comparison pattern
                 # (Splink's shortcut) gives the same estimates as on every pair, in half the time
