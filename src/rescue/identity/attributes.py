@@ -90,15 +90,29 @@ def _blocking() -> list[Any]:
     return [CustomRule(_rule(cols)) for cols in BLOCKING_COLUMNS]
 
 
-def capped_blocks(con: duckdb.DuckDBPyConnection, features: pa.Table, cap: int) -> tuple[pa.Table, dict[str, int]]:
+def _rule_cap(con: duckdb.DuckDBPyConnection, cols: tuple[str, ...], cap: int, budget: int) -> int:
+    """The largest key size (at most ``cap``) such that the rule's keys of that size or smaller propose at most
+    ``budget`` pairs in all (``_features`` registered on ``con``); 1 when even the smallest keys propose more."""
+    keyed = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+    row = con.execute(f"""
+        WITH g AS (SELECT count(*) AS n FROM _features WHERE {keyed} GROUP BY {', '.join(cols)}),
+             s AS (SELECT n, sum(count(*) * n * (n - 1) / 2) OVER (ORDER BY n) AS pairs FROM g GROUP BY n)
+        SELECT max(n) FROM s WHERE n <= {int(cap)} AND pairs <= {int(budget)}""").fetchall()[0]
+    return int(row[0]) if row[0] is not None else 1
+
+
+def capped_blocks(con: duckdb.DuckDBPyConnection, features: pa.Table, cap: int,
+                  budget: int) -> tuple[pa.Table, dict[str, int], dict[str, int]]:
     """``features`` with one flag column per blocking rule (of :data:`BLOCKING_COLUMNS` and :data:`EM_BLOCKS`):
-    false for the accounts whose key (all the rule's columns) is shared by more than ``cap`` accounts — such a
-    key proposes no pairs. Returns the table (rows in ``unique_id`` order) and, per rule, how many accounts with
-    a key were left out of it."""
+    false for the accounts whose key (all the rule's columns) is shared by more accounts than the rule's cap —
+    such a key proposes no pairs. A rule's cap is ``cap``, lowered so that the rule proposes at most ``budget``
+    pairs (the smallest keys kept first). Returns the table (rows in ``unique_id`` order), per rule how many
+    accounts with a key were left out of it, and per rule its cap."""
     rules = list(dict.fromkeys(BLOCKING_COLUMNS + EM_BLOCKS))
     con.register("_features", features)
     try:
-        flags = ", ".join(f"count(*) OVER (PARTITION BY {', '.join(cols)}) <= {int(cap)} AS {_block_column(cols)}"
+        caps = {cols: _rule_cap(con, cols, cap, budget) for cols in rules}
+        flags = ", ".join(f"count(*) OVER (PARTITION BY {', '.join(cols)}) <= {caps[cols]} AS {_block_column(cols)}"
                           for cols in rules)
         out = con.sql(f"SELECT *, {flags} FROM _features ORDER BY unique_id").to_arrow_table()
         left_out = ", ".join(f"count(*) FILTER (WHERE NOT {_block_column(c)} AND "
@@ -108,7 +122,8 @@ def capped_blocks(con: duckdb.DuckDBPyConnection, features: pa.Table, cap: int) 
         con.unregister("_flagged")
     finally:
         con.unregister("_features")
-    return out, {_block_column(c): int(n) for c, n in zip(rules, counts, strict=True)}
+    return (out, {_block_column(c): int(n) for c, n in zip(rules, counts, strict=True)},
+            {_block_column(c): caps[c] for c in rules})
 
 
 # m probabilities by EM on the pairs equal on each of these in turn (Splink trains every other comparison
@@ -176,8 +191,8 @@ def attribute_evidence(n_accounts: int, features: pa.Table, cfg: IdentityConfig,
     try:
         sc.execute("SET enable_progress_bar = false")
         sc.execute("SET threads = 1")   # deterministic sums (EM, u estimation)
-        features, capped = capped_blocks(sc, features, cfg.splink_block_cap)
-        info["block_cap"] = cfg.splink_block_cap
+        features, capped, caps = capped_blocks(sc, features, cfg.splink_block_cap, cfg.splink_block_pairs)
+        info["block_caps"] = caps
         info["left_out_of_blocks"] = {k: n for k, n in capped.items() if n}
         db = DuckDBAPI(connection=sc)
         sdf = db.register(features, dataset_display_name="accounts")
