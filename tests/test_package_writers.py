@@ -92,6 +92,30 @@ def test_fragment_refuses_unknown_property_and_keeps_first_of_equal_values() -> 
     assert f.id == e.id
 
 
+_IP_TEXTS = ["10.0.0.1", "255.255.255.255", "0.0.0.0", "256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4.5", "1.2.3.04",
+             "00.1.1.1", "2001:DB8::1", "::ffff:1.2.3.4", "1.2.3.4 ", "１.2.3.4"]
+_DATE_TEXTS = ["2021-03-04", "2021-03-04T05:06:07", "2020-02-29", "2021-02-29", "2021-13-01", "2021-03-04T24:00:00",
+               "2021-03-04T23:59:60", "1900-01-01", "1899-12-31", "2100-12-31T23:59:59", "2101-01-01", "0999-01-01",
+               "9999-12-31T23:59:59", "2021-3-4", "2021-03-04T05:06", "2021-03-04 05:06:07", "2021-03-04T05:06:07Z",
+               "２021-03-04"]
+
+
+@pytest.mark.parametrize(("schema", "prop", "texts"), [("UserAccount", "ipAddress", _IP_TEXTS),
+                                                       ("UserAccount", "createdAt", _DATE_TEXTS),
+                                                       ("UnknownLink", "startDate", _DATE_TEXTS)])
+def test_canonical_ip_and_date_shortcut_equals_followthemoney_cleaning(schema: str, prop: str,
+                                                                       texts: list[str]) -> None:
+    """The shortcut for already-canonical IP addresses and ISO times returns what followthemoney's cleaning
+    returns, on the edges (leading zeros, octets > 255, 29 February, hour 24, years outside 1900-2100)."""
+    from rescue.package import ftm_entity
+
+    p = model.get(schema).properties[prop]  # type: ignore[union-attr]
+    for text in texts:
+        ftm_entity._cleaned.clear()
+        assert ftm_entity.clean(p, text) == p.type.clean_text(text, fuzzy=False, format=None), text
+    assert ftm_entity._canonical(p, texts[0]) == texts[0]  # the shortcut is taken for the common form
+
+
 @pytest.fixture(scope="module")
 def built_reports(small_world: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     from rescue.package import build_drafts

@@ -41,14 +41,20 @@ class CsvSink:
 
     def reports(self, reports: list[tuple[list[Any], list[tuple[str, list[Any]]], bool]]) -> None:
         """The rows of a chunk of reports: (persons row, [(table, detail row)…], full report?) each."""
-        persons = self._writers["persons"].writerow
-        writers = {t: w.writerow for t, w in self._writers.items()}
+        # each file is its own stream: a chunk's rows are gathered per table and written with one ``writerows``
+        # call each (same rows, same order within every file)
+        out: dict[str, list[list[Any]]] = {t: [] for t in self._writers}
+        persons = out["persons"].append
+        adders = {t: rows.append for t, rows in out.items()}
         fs = FORMULA_START
         for prow, detail, _full in reports:
             persons(safe_row(prow))
             for table, row in detail:  # safe_row, inlined
-                writers[table]([("'" + v if v[:1] in fs else v) if v.__class__ is str
-                                else (" ".join(str(x) for x in v) if v.__class__ is list else v) for v in row])
+                adders[table]([("'" + v if v[:1] in fs else v) if v.__class__ is str
+                               else (" ".join(str(x) for x in v) if v.__class__ is list else v) for v in row])
+        for table, rows in out.items():
+            if rows:
+                self._writers[table].writerows(rows)
 
     def close(self) -> list[Path]:
         for fh in self._files:
