@@ -18,6 +18,7 @@ hold a selector are never read into Python).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -207,6 +208,20 @@ def texts_sql(d: Dialect) -> str:
 _FOUND = ("kind", "value", "char_start", "char_end", "obfuscated", "detail")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _find(origin: str, field: str, text: str, hints: str | None) -> tuple[Found, ...]:
+    """The selectors of one text (pure: many texts recur, e.g. locations, subjects, signatures; each distinct
+    text with its hints is searched once while it stays among the most recent 65,536)."""
+    h = hints.split() if hints else []
+    if origin == "profile_fields":
+        return tuple(find_in_field(field, text, h))
+    if field == "email" and origin in ("accounts", "bans"):
+        e = normalise_email(text)
+        what = "registration e-mail" if origin == "accounts" else "banned e-mail"
+        return (Found("email", e, 0, len(text), False, what),) if e else ()
+    return tuple(find_all(text, h))
+
+
 def selectors_from_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """The selectors found in a batch of texts (rows of :func:`texts_sql`). Runs unchanged on every engine.
     Only the columns the finders read become Python values; the others are carried over to the selectors
@@ -215,17 +230,7 @@ def selectors_from_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     rows: list[int] = []
     out: dict[str, list[Any]] = {n: [] for n in _FOUND}
     for i, (raw, origin, field, hints) in enumerate(zip(texts, origins, fields, hint_col, strict=True)):
-        text = str(raw)
-        h = str(hints).split() if hints else []
-        found: list[Found]
-        if origin == "profile_fields":
-            found = find_in_field(str(field), text, h)
-        elif field == "email" and origin in ("accounts", "bans"):
-            e = normalise_email(text)
-            what = "registration e-mail" if origin == "accounts" else "banned e-mail"
-            found = [Found("email", e, 0, len(text), False, what)] if e else []
-        else:
-            found = find_all(text, h)
+        found = _find(str(origin), str(field), str(raw), str(hints) if hints else None)
         for f in found:
             rows.append(i)
             out["kind"].append(f.kind)

@@ -23,6 +23,7 @@ _NOT_DOMAINS = frozenset({"md", "py", "sh", "rs", "ps", "so", "zip", "mov", "txt
                           "doc", "mp3", "mp4", "avi", "rar", "php", "html", "htm", "js", "css", "json", "xml", "csv"})
 _V4 = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.|\[\.\])){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
                  r"(?![\w]|\.\d)")
+_MAY_V4 = re.compile(r"\d(?:\.|\[\.\])\d")  # two octets and their separator: _V4 needs it
 _V6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", re.I)
 _BTC58 = re.compile(r"(?<![\w])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\w])")
 _BECH32 = re.compile(r"(?<![\w])(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{8,87}(?![\w])")
@@ -113,7 +114,7 @@ def find_domains(text: str, taken: Spans) -> list[Found]:
 
 def find_ips(text: str, taken: Spans) -> list[Found]:
     out: list[Found] = []
-    for m in _V4.finditer(text):
+    for m in _V4.finditer(text) if _MAY_V4.search(text) else ():
         if taken.overlaps(m.start(), m.end()):
             continue
         raw = m.group(0)
