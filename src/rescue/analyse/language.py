@@ -4,6 +4,12 @@ lingua's detector is restricted to the languages below (speed, and fewer confusi
 on accounts with at least ``language_min_chars`` characters of their own text; it reads the first
 ``language_max_chars`` characters (oldest posts first). The result is weak evidence: people write
 in a second language, and one language is spoken in many countries.
+
+Cost (bench/results/2026-11-29-language-r1.md): lingua's CPU time grows with the characters read, so the
+default reads 200 (``language_max_chars``), not 500 (0.49x CPU). The detector is in low-accuracy mode
+(trigrams only): lingua scores texts of 120 or more letters on trigrams in either mode, but a text that is
+shorter once digits and punctuation are gone would load and score all 1- to 5-gram models; on the 70k world
+the low mode gave identical languages, 0.78x the CPU and 0.42x the memory of the high mode.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     langs = [getattr(Language, name) for name in LANGUAGES]
-    return LanguageDetectorBuilder.from_languages(*langs).build()
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
 def own_texts_sql(d: Dialect) -> str:
