@@ -58,7 +58,7 @@ class Facts:
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Row]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description or []]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return [dict(zip(names, r)) for r in cur.fetchall()]  # noqa: B905 (every row has the description's width)
 
 
 def _load(con: duckdb.DuckDBPyConnection, staged: Staged, where: str, params: list[Any],

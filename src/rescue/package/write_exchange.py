@@ -156,6 +156,13 @@ class I2Sink:
             self.seen.add(row[0])
             self.entities.writerow(safe_row(row))
 
+    def _new(self, ident: str) -> bool:
+        """True the first time ``ident`` is met (its entity row is then written by the caller)."""
+        if ident in self.seen:
+            return False
+        self.seen.add(ident)
+        return True
+
     def add(self, r: dict[str, Any]) -> None:
         pid = r["person_id"]
         p_id = _i2_id("person", pid)
@@ -167,14 +174,18 @@ class I2Sink:
         for a in r["identity"]["accounts"]:
             a_id = _i2_id("account", a["account"])
             accounts[a["account"]] = (a_id, a["username"])
-            self._entity([a_id, "Account", a["username"], None, None, a["grade"], a["account"]])
+            if self._new(a_id):
+                self.entities.writerow(safe_row([a_id, "Account", a["username"], None, None, a["grade"],
+                                                 a["account"]]))
             links.append([p_id, "Person", label, a_id, "Account", a["username"], "holds", "holds account",
                           1, a["registered_at"], a["last_visit_at"], a["grade"]])
         for s in r["selectors"]:
             kind, value = s["kind"], s["value"]
             s_id = _i2_id(kind, value)
             s_type = kind.capitalize() if kind != "ip" else "IP Address"
-            self._entity([s_id, s_type, value, (s.get("network") or {}).get("country"), None, s["grade"], kind])
+            if self._new(s_id):
+                self.entities.writerow(safe_row([s_id, s_type, value, (s.get("network") or {}).get("country"), None,
+                                                 s["grade"], kind]))
             ends = [(accounts[k][0], "Account", accounts[k][1]) for k in s["accounts"] if k in accounts]
             for end_id, end_type, end_label in ends or [(p_id, "Person", label)]:
                 links.append([end_id, end_type, end_label, s_id, s_type, value, "uses",
