@@ -30,7 +30,8 @@ import pyarrow as pa
 
 from rescue.analyse import resources
 from rescue.analyse.config import AnalyseConfig
-from rescue.analyse.geo import GeoProvider
+from rescue.analyse.geo import GeoProvider, GeoRecord
+from rescue.analyse.geobulk import snapshot_records
 from rescue.analyse.netsets import Addresses, NetSet
 from rescue.engine.duck import BATCH_ROWS
 from rescue.errors import OperationError
@@ -237,9 +238,12 @@ def _classify(usage: pa.Table, clf: Classifier, cfg: AnalyseConfig, provider: Ge
     cols: dict[str, list[object]] = {k: [] for k in ("version", "country", "asn", "asn_name", "network", "class",
                                                      "class_evidence", "ip")}
     valid = addrs.valid.tolist()
+    known: list[GeoRecord | None] = [None] * len(ips)  # the snapshot's answers for IPv4, a whole column at once
+    for k, r in zip(addrs.v4_index, snapshot_records(provider, addrs.v4_int), strict=True):
+        known[k] = r
     for k, ip in enumerate(ips):
         ok = valid[k]
-        rec = provider.lookup(addrs.text[k]) if ok else None
+        rec = known[k] or (provider.lookup(addrs.text[k]) if ok else None)
         cls_ev = _special(addrs.address(k)) if maybe_special[k] else None
         if cls_ev is None:
             if (j := int(first_hit[k])) >= 0:
