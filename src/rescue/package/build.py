@@ -19,6 +19,7 @@ import duckdb
 from sqlalchemy import select
 
 from rescue import operation
+from rescue.analyse.limits import ram_bytes
 from rescue.errors import UsageError
 from rescue.package import worker
 from rescue.package.assemble import head
@@ -33,7 +34,9 @@ from rescue.workflow.users import get_user
 
 DRAFTER_ROLES = ("analyst", "admin")
 SCRATCH = ".package-tmp"  # staged facts of one build, removed after it
-STAGE_MEMORY = "1GB"
+# DuckDB's memory while staging (render workers start after it closes): a quarter of the RAM, between 1 and
+# 4 GB. At 1.8M members the contacts query (messages x recipients x persons, grouped) does not fit in 1 GB.
+STAGE_SHARE, STAGE_FLOOR_MB, STAGE_CAP_MB = 0.25, 1024, 4096
 Progress = Callable[[str, int, int], None]
 
 
@@ -192,12 +195,19 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
     return result
 
 
+def stage_memory(ram: int | None = None) -> str:
+    """DuckDB's memory limit for staging: ``STAGE_SHARE`` of the RAM within [1 GB, 4 GB] (1 GB if unknown)."""
+    total = ram_bytes() if ram is None else ram
+    mb = int(total * STAGE_SHARE) >> 20 if total > 0 else STAGE_FLOOR_MB
+    return f"{min(max(mb, STAGE_FLOOR_MB), STAGE_CAP_MB)}MB"
+
+
 def _plan_and_stage(store: Path, scratch: Path, min_tier: str | None) -> tuple[dict[str, CountryPlan], Staged]:
     """Plan every country and stage the facts (one query per fact over the whole store), then let go of
     DuckDB: the render workers read the staged files themselves."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    con = duckdb.connect(config={"memory_limit": STAGE_MEMORY, "temp_directory": str(scratch / "spill")})
+    con = duckdb.connect(config={"memory_limit": stage_memory(), "temp_directory": str(scratch / "spill")})
     try:
         con.execute(f"attach '{str(store).replace(chr(39), chr(39) * 2)}' as store (read_only)")
         con.execute("use store")

@@ -33,16 +33,27 @@ select pa.person_id, pa.source_id, pa.account_id, pa.method as link_method, pa.l
 from person_accounts pa join accounts a using (source_id, account_id)
 """
 
+# when each selector was seen: its post's, message's or account's time, looked up once per distinct origin
+# row through a narrow key table (three left joins that carried every selector column each needed several GB
+# of hash tables at 1.8M members, and DuckDB could not spill them)
 SELECTORS_SQL = """
+with o as (
+  select distinct source_id, origin, origin_id from selectors where origin in ('posts', 'messages', 'accounts')
+), t as (
+  select o.source_id, o.origin, o.origin_id, p.posted_at as seen_at
+  from o join posts p on o.origin = 'posts' and p.source_id = o.source_id and p.post_id = o.origin_id
+  union all
+  select o.source_id, o.origin, o.origin_id, m.sent_at
+  from o join messages m on o.origin = 'messages' and m.source_id = o.source_id and m.message_id = o.origin_id
+  union all
+  select o.source_id, o.origin, o.origin_id, a.registered_at
+  from o join accounts a on o.origin = 'accounts' and a.source_id = o.source_id and a.account_id = o.origin_id
+)
 select pa.person_id, s.kind, s.value, s.source_id, s.account_id, s.origin, s.origin_id, s.field, s.in_quote,
-       s.obfuscated, s.detail, s.prov_table, s.prov_key, s.prov_offset, s.prov_line,
-       case s.origin when 'posts' then p.posted_at when 'messages' then m.sent_at
-                     when 'accounts' then a.registered_at else null end as seen_at
+       s.obfuscated, s.detail, s.prov_table, s.prov_key, s.prov_offset, s.prov_line, t.seen_at
 from selectors s
 join person_accounts pa on pa.source_id = s.source_id and pa.account_id = s.account_id
-left join posts p on s.origin = 'posts' and p.source_id = s.source_id and p.post_id = s.origin_id
-left join messages m on s.origin = 'messages' and m.source_id = s.source_id and m.message_id = s.origin_id
-left join accounts a on s.origin = 'accounts' and a.source_id = s.source_id and a.account_id = s.origin_id
+left join t on t.source_id = s.source_id and t.origin = s.origin and t.origin_id = s.origin_id
 """
 
 # the first sighting's provenance as one arg_min over a struct (one row's values, and a fifth of the work of
