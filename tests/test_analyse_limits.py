@@ -142,6 +142,33 @@ def test_side_connection_is_bounded_like_the_store(tmp_path: Path) -> None:
     assert got == (2000000, "x" * 80 + "999999")
 
 
+def test_lowered_evicts_cached_pages_and_gives_the_limit_back(tmp_path: Path) -> None:
+    lim = limits.resolve(tmp_path / "store.duckdb", "600MB", 1)
+    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+    setting = "SELECT current_setting('memory_limit')"
+    used = "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()"
+    try:
+        lim.apply(con)
+        con.execute("CREATE TABLE t AS SELECT i, md5(i::VARCHAR) || md5((-i)::VARCHAR) || md5((i + 7)::VARCHAR) AS s "
+                    "FROM range(5000000) t(i)")
+        con.execute("CHECKPOINT")
+        con.execute("SELECT sum(length(s)), max(s) FROM t").fetchall()   # the table's pages are now cached
+        before = limits.size_bytes(con.execute(setting).fetchall()[0][0])
+        cached = int(con.execute(used).fetchall()[0][0])
+        with limits.lowered(con):
+            inside = limits.size_bytes(con.execute(setting).fetchall()[0][0])
+            evicted = int(con.execute(used).fetchall()[0][0])
+        after = limits.size_bytes(con.execute(setting).fetchall()[0][0])
+        # DuckDB can still read what it evicted
+        assert con.execute("SELECT count(*) FROM t").fetchall()[0][0] == 5000000
+    finally:
+        con.close()
+        lim.cleanup()
+    assert 0.2 * before <= inside <= 0.3 * before                 # a quarter of the limit meanwhile
+    assert abs(after - before) <= 0.001 * before                   # and the whole limit afterwards
+    assert cached > 1.2 * inside and evicted <= inside           # the cached pages beyond it were given back
+
+
 def test_default_and_bad_limits(tmp_path: Path) -> None:
     gib = 1 << 30
     assert limits.default_memory_limit(8 * gib) == "4096MB"          # half of a small machine

@@ -22,9 +22,11 @@ get there), so that both together stay within the one ``memory_limit``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,7 @@ SIDE_SHARE = 0.5             # of the store connection's memory limit, for a sid
 STORE_SPILL_SHARE = 0.5     # of the free disk space at the start, for what the store connection spills …
 SIDE_SPILL_SHARE = 0.25     # … and for what a side database spills: together they never fill the disk
 SIDE_FLOOR_MB = 128          # … but at least this (below it Splink's blocking fails even on a few hundred accounts)
+PYTHON_STEP_SHARE = 0.25   # of the store connection's limit while a step works on Python structures
 DEFAULT_SHARE = 0.5          # of the machine's RAM …
 DEFAULT_CAP_MB = 8 * 1024    # … but never more than this (store + Splink's side database together)
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
@@ -153,3 +156,24 @@ def release_side(store: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnectio
     before = _LOWERED.pop(id(con), None)
     if before is not None:
         store.execute(f"SET memory_limit = '{before}'")
+
+
+@contextlib.contextmanager
+def lowered(store: duckdb.DuckDBPyConnection, share: float = PYTHON_STEP_SHARE) -> Iterator[None]:
+    """While a step builds large Python structures and asks DuckDB little (identity resolution's clustering, risk
+    scoring), DuckDB keeps only ``share`` of its memory limit (at least ``SIDE_FLOOR_MB``): it evicts the pages it
+    cached for earlier queries, so the process's peak is not DuckDB's whole limit plus Python's structures at
+    their largest. At 1.8M members that was 16.2 GB (8 GB of them DuckDB's). Best effort: when DuckDB cannot
+    evict enough at once it keeps its limit. The limit is given back afterwards."""
+    mem = str(store.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    low = max(SIDE_FLOOR_MB, int((size_bytes(mem) >> 20) * share))
+    try:
+        store.execute(f"SET memory_limit = '{low}MB'")
+        done = True
+    except duckdb.Error:
+        done = False
+    try:
+        yield
+    finally:
+        if done:
+            store.execute(f"SET memory_limit = '{mem}'")

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from rescue import operation
+from rescue.analyse.limits import lowered
 from rescue.errors import OperationError
 from rescue.identity import decisions as dec
 from rescue.identity import tables
@@ -135,14 +136,15 @@ def resolve(con: duckdb.DuckDBPyConnection, *, decisions_path: Path | None = Non
         step("names")
         style, summary.style_accounts = style_evidence(con, cfg)
         step("style")
-        decision_rows, decision_ev, verdicts = _decision_evidence(uni.index, decisions_path)
-        pairs = _pairs(sel + ips + attrs + names + style + decision_ev)
-        same = {p for p, d in verdicts.items() if d.verdict == "same"}
-        not_same = {p for p, d in verdicts.items() if d.verdict == "not same"}
-        classify(pairs, cfg, same, not_same)
-        order = sorted(verdicts, key=lambda p: verdicts[p].line)
-        uf = cluster(len(uni), pairs, cfg, not_same, order)
-        pids = tables.person_ids(uni, uf)
+        with lowered(con):   # pairs and clusters are Python: DuckDB gives back its cached pages meanwhile
+            decision_rows, decision_ev, verdicts = _decision_evidence(uni.index, decisions_path)
+            pairs = _pairs(sel + ips + attrs + names + style + decision_ev)
+            same = {p for p, d in verdicts.items() if d.verdict == "same"}
+            not_same = {p for p, d in verdicts.items() if d.verdict == "not same"}
+            classify(pairs, cfg, same, not_same)
+            order = sorted(verdicts, key=lambda p: verdicts[p].line)
+            uf = cluster(len(uni), pairs, cfg, not_same, order)
+            pids = tables.person_ids(uni, uf)
         step("clusters")
         final_rows = [(d, _decision_status(d, status, uni.index, pids, pairs)) for d, status in decision_rows]
         has = {t for t in ("posts", "messages", "ip_events", "ip_enrichment", "selectors") if has_table(con, t)}

@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from rescue.analyse.limits import lowered
 from rescue.errors import OperationError
 from rescue.risk import config as config_mod
 from rescue.risk import network, signals, store, textscan
@@ -117,7 +118,8 @@ def run(con: duckdb.DuckDBPyConnection, *, config_path: Path | None = None,
         items += network.centrality(con, cfg)
         step("network")
         persons = [str(r[0]) for r in con.execute("SELECT person_id FROM persons ORDER BY 1").fetchall()]
-        people = score_persons(persons, items, cfg)
+        with lowered(con):   # pure Python: DuckDB gives back its cached pages meanwhile
+            people = score_persons(persons, items, cfg)
         step("scoring")
         summary.counts = store.write(con, people, cfg)
         step("write")

@@ -23,7 +23,7 @@ from rescue.risk.config import Indicator, RiskConfig
 from rescue.risk.store import Item
 
 
-@dataclass
+@dataclass(slots=True)   # one per person and indicator: millions at 1.8M members
 class IndicatorResult:
     person_id: str
     indicator: Indicator
@@ -33,7 +33,7 @@ class IndicatorResult:
     evidence: list[Item]
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonScore:
     person_id: str
     score: float = 0.0
