@@ -34,8 +34,8 @@ from rescue.workflow.users import get_user
 
 DRAFTER_ROLES = ("analyst", "admin")
 SCRATCH = ".package-tmp"  # staged facts of one build, removed after it
-# DuckDB's memory while staging (render workers start after it closes): a quarter of the RAM, between 1 and
-# 4 GB. At 1.8M members the contacts query (messages x recipients x persons, grouped) does not fit in 1 GB.
+# DuckDB's memory while staging (the render workers, started beside it, wait for it to close): a quarter of
+# the RAM, 1 to 4 GB. At 1.8M members the contacts query (messages x recipients x persons, grouped) needs > 1 GB.
 STAGE_SHARE, STAGE_FLOOR_MB, STAGE_CAP_MB = 0.25, 1024, 4096
 Progress = Callable[[str, int, int], None]
 
