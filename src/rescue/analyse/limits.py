@@ -55,13 +55,18 @@ def ram_bytes() -> int:
         return 0
 
 
-def default_memory_limit(ram: int | None = None) -> str:
-    """``min(50 % of RAM, 8 GB)`` as a DuckDB size (MB); 2GB when the RAM is unknown."""
+def ram_share(share: float, floor_mb: int, cap_mb: int, ram: int | None = None, unknown_mb: int | None = None) -> str:
+    """``share`` of the machine's RAM within [``floor_mb``, ``cap_mb``] as a DuckDB size (MB); ``unknown_mb``
+    (default ``floor_mb``) when the RAM is unknown."""
     total = ram_bytes() if ram is None else ram
     if total <= 0:
-        return "2GB"
-    mb = min(int(total * DEFAULT_SHARE) >> 20, DEFAULT_CAP_MB)
-    return f"{max(mb, 64)}MB"
+        return f"{floor_mb if unknown_mb is None else unknown_mb}MB"
+    return f"{min(max(int(total * share) >> 20, floor_mb), cap_mb)}MB"
+
+
+def default_memory_limit(ram: int | None = None) -> str:
+    """``min(50 % of RAM, 8 GB)`` as a DuckDB size (MB); 2 GB when the RAM is unknown."""
+    return ram_share(DEFAULT_SHARE, 64, DEFAULT_CAP_MB, ram, unknown_mb=2048)
 
 
 def size_bytes(value: str) -> int:

@@ -19,7 +19,7 @@ import duckdb
 from sqlalchemy import select
 
 from rescue import operation
-from rescue.analyse.limits import ram_bytes
+from rescue.analyse.limits import ram_share
 from rescue.errors import UsageError
 from rescue.package import worker
 from rescue.package.assemble import head
@@ -197,9 +197,7 @@ def build_drafts(op_root: Path, *, by: str, countries: list[str] | None = None, 
 
 def stage_memory(ram: int | None = None) -> str:
     """DuckDB's memory limit for staging: ``STAGE_SHARE`` of the RAM within [1 GB, 4 GB] (1 GB if unknown)."""
-    total = ram_bytes() if ram is None else ram
-    mb = int(total * STAGE_SHARE) >> 20 if total > 0 else STAGE_FLOOR_MB
-    return f"{min(max(mb, STAGE_FLOOR_MB), STAGE_CAP_MB)}MB"
+    return ram_share(STAGE_SHARE, STAGE_FLOOR_MB, STAGE_CAP_MB, ram)
 
 
 def _plan_and_stage(store: Path, scratch: Path, min_tier: str | None) -> tuple[dict[str, CountryPlan], Staged]:

@@ -77,6 +77,7 @@ _MAY_EMAIL = re.compile(r"@|[\[\(\{<]\s*at|\sat\s", re.I)  # the "at" of every s
 _LABEL_WORDS = ("skype", "icq", "telegram", "tg", "kik", "wickr", "threema", "signal", "snap", "discord", "session",
                 "wire")
 _MAY_LABELLED = re.compile("|".join(_LABEL_WORDS), re.I)
+_MAY_DOMAIN = re.compile(r"[a-z0-9](?:\.|\[\.\])[a-z]{2}", re.I)
 
 
 def _may_be_labelled(text: str) -> bool:
@@ -86,7 +87,6 @@ def _may_be_labelled(text: str) -> bool:
         low = text.lower()
         return any(w in low for w in _LABEL_WORDS)
     return _MAY_LABELLED.search(text) is not None
-_MAY_DOMAIN = re.compile(r"[a-z0-9](?:\.|\[\.\])[a-z]{2}", re.I)
 
 
 def find_all(text: str, hints: Sequence[str] = ()) -> list[Found]:
