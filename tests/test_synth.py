@@ -450,3 +450,40 @@ def test_forum_tables_are_consistent(world: Path, users: dict[int, Row], posts: 
         rows = boxes[str(m["msg_id"])]
         assert [r["user_id"] for r in rows if r["folder_id"] == "-1"] == [m["author_id"]]  # the sender's copy
         assert {f"u_{r['user_id']}" for r in rows if r["folder_id"] == "0"} == set(str(m["to_address"]).split(":"))
+
+
+def _in_datacenter(ips: list[str]) -> list[str]:
+    from rescue.analyse import resources
+    from rescue.analyse.netsets import Addresses, NetSet
+
+    nets = NetSet("dc", [c for named in resources.misp_ranges().values() for _n, lst in named for c in lst])
+    patterns = resources.hosting_asn_patterns()
+    geo = GeoIP2Fast(geoip2fast_data_file=DATA_FILE)
+    listed = Addresses(ips).member_of(nets).tolist()
+    return [ip for ip, hit in zip(ips, listed, strict=True)
+            if hit or any(p in str(getattr(geo.lookup(ip), "asn_name", "") or "").lower() for p in patterns)]
+
+
+def test_own_lines_are_never_drawn_in_a_datacenter() -> None:
+    """A country's address space holds cloud regions (Azure, AWS, OVH…): drawn plainly, some addresses fall
+    in one; a person's own line (``access``) never does."""
+    import random
+
+    from rescue.synth.countries import HOSTING_ASNS
+    from rescue.synth.geo import geo_index
+
+    geo = geo_index(tuple(sorted(HOSTING_ASNS)))
+    plain, access = [], []
+    for cc in ("US", "NL", "DE", "FR", "IN"):
+        rng_a, rng_b = random.Random(cc), random.Random(cc)
+        plain += [geo.draw_v4(rng_a, cc) for _ in range(400)]
+        access += [geo.draw_v4(rng_b, cc, access=True) for _ in range(400)]
+        access += [geo.draw_v6(rng_b, cc, access=True) for _ in range(100)]
+    assert len(_in_datacenter(plain)) >= 20  # the check can fail: plain draws do land in datacenters
+    assert _in_datacenter(access) == []
+
+
+def test_persons_own_addresses_are_consumer_lines(world: Path) -> None:
+    own = [r["ip"] for r in read_csv(world / "truth" / "ips.csv")]
+    traps = {t["ip"] for t in read_csv(world / "truth" / "traps.csv") if t["kind"] != "travel"}
+    assert _in_datacenter([ip for ip in own if ip not in traps]) == []

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tests.browser_fixture import (
@@ -278,6 +279,11 @@ def test_liaison_cannot_reach_another_country(page: Page, watch: Watch, server: 
     if bundle_built():
         page.goto(server.url + "/")
         expect(page.locator("#map[data-map=drawn]")).to_have_count(1)
-        assert page.locator("#map svg a path[data-country]").evaluate_all(
-            "ps => ps.map(p => p.dataset.country)") == [bop.home]
+        drawn = page.locator("#map svg a path[data-country]").evaluate_all("ps => ps.map(p => p.dataset.country)")
+        # The home country, and the lead country of any deconfliction notice released to it — nothing else.
+        with duckdb.connect(str(bop.root / "store.duckdb"), read_only=True) as con:
+            leads = {str(r[0]) for r in con.execute(
+                "SELECT DISTINCT country FROM attribution WHERE person_id IN (SELECT unnest(?::VARCHAR[])) "
+                "AND country IS NOT NULL", [bop.home_persons]).fetchall()}
+        assert bop.home in drawn and sorted(drawn) == sorted(leads)
     watch.assert_clean()

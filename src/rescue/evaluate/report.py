@@ -116,6 +116,14 @@ def _identity_lines(f: dict[str, Any]) -> list[str]:
                    f"{_fmt(rev.get('style_only_recall_at_p90'))} (top {rev.get('top_at_p90')} pairs)")
     if f.get("missed"):
         out += ["", "### True pairs not merged, by what they share", "", _table(f["missed"])]
+    if ceil := f.get("evidence_ceiling"):
+        rows = [{"evidence": k, "true_pairs": n, "merged": ceil["merged"].get(k, 0)}
+                for k, n in ceil["by_class"].items()]
+        out += ["", "### Evidence ceiling of recall", "",
+                f"Each true pair by the strongest evidence the seized data holds for it. Merging every pair from "
+                f"`selector` to `full name` (and what those merges join through a third account) reaches recall "
+                f"{_fmt(ceil['ceiling'])}; a name token alone is no basis for a merge:", "", _table(rows), "",
+                _table(ceil["name_token_precision"])]
     if f.get("link_precision"):
         rows = [{"link": k, **v} for k, v in f["link_precision"].items()]
         out += ["", "### Precision per kind of link", "", _table(rows)]

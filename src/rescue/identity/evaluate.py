@@ -3,7 +3,8 @@
 Pairwise precision, recall and F1 over accounts (a pair is predicted when both accounts are in one
 person), B-cubed precision/recall/F1, the largest person, recall of the alias pairs that share no
 selector (found by writing style or other weak evidence: merged, or proposed for review), false merges per
-trap kind (traps.csv: VPN, Tor, carrier NAT) and the precision of each kind of link and of Splink scores.
+trap kind (traps.csv: VPN, Tor, carrier NAT), the precision of each kind of link and of Splink scores, and
+the evidence ceiling of recall (``ceiling.py``: what the seized data holds for each true pair).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import duckdb
 from rescue.errors import UsageError
 from rescue.evaluate.truth import forum_of_sha
 from rescue.identity.attributes import BLOCKING_COLUMNS
+from rescue.identity.ceiling import evidence_ceiling
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import drop_universe, has_table, load_universe
 from rescue.identity.names import attribute_table
@@ -62,6 +64,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, cfg: IdentityCo
     out["review"] = _review(con, truth_dir, src_forum, predicted, truth)
     out["missed"] = _missed(con, truth_dir, src_forum, predicted)
     out["splink_blocking_recall"] = _blocking_recall(con, src_forum, truth)
+    out["evidence_ceiling"] = evidence_ceiling(con, truth_dir, src_forum, tuple(cfg.strong_kinds),
+                                               min_chars=cfg.style_min_chars, token_cap=cfg.name_token_cap)
     return out
 
 

@@ -4,6 +4,12 @@ geoip2fast ships MaxMind GeoLite2 country (IPv4, IPv4+IPv6) and country+ASN (IPv
 pickled lists of network starts and prefix lengths. We flatten them once per process into
 per-country and per-ASN network lists (cached: :func:`geo_index`), draw addresses inside
 those networks and check every drawn address with ``GeoIP2Fast.lookup``.
+
+A person's own lines (home, mobile, a hotel abroad) are consumer access: :meth:`GeoIndex.draw_v4`
+and :meth:`GeoIndex.draw_v6` with ``access=True`` redraw any address inside a datacenter — one of
+MISP's VPN, cloud or CDN ranges, or on a network whose operator is a hosting company — since a country's
+address space includes the cloud regions located there (Azure, AWS, OVH…) and nobody's home line is
+in those. Shared exits (VPN, Tor) are drawn from hosting operators on purpose (``draw_asn``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from geoip2fast import GeoIP2Fast
 
+from rescue.analyse import resources
+from rescue.analyse.netsets import NetSet
 from rescue.errors import SynthError
 
 MAX_V4 = (1 << 32) - 1
@@ -87,6 +95,24 @@ def _split(chunks: list[list[int]], *others: list[list[int]]) -> tuple[list[list
     return out
 
 
+class Datacenters:
+    """The ranges and operators that are no consumer access (the lists the analysis classifies with)."""
+
+    def __init__(self) -> None:
+        cidrs = [c for named in resources.misp_ranges().values() for _name, lst in named for c in lst]
+        self.nets = NetSet("datacenters", cidrs)
+        self.patterns = resources.hosting_asn_patterns()
+
+    def holds(self, ip: str, asn_name: str | None) -> bool:
+        """Is ``ip`` (on the network of ``asn_name``) in a datacenter?"""
+        if ":" in ip:
+            listed = bool(self.nets.contains_v6([int(ipaddress.IPv6Address(ip))])[0])
+        else:
+            listed = bool(self.nets.contains_v4(np.array([v4int(ip)], dtype=np.uint64))[0])
+        low = (asn_name or "").lower()
+        return listed or any(p in low for p in self.patterns)
+
+
 class GeoIndex:
     """Per-country IPv4/IPv6 networks and per-ASN IPv4 networks, with a lookup to verify.
 
@@ -124,31 +150,39 @@ class GeoIndex:
             if m.any():
                 self.asn[asn_list[i]] = _nets(a_first[m], a_size[m], 1.0)
         self._geo = GeoIP2Fast(geoip2fast_data_file=DATA_FILE)
+        self._datacenters = Datacenters()
 
     def country(self, ip: str) -> str:
         """Country code of ``ip`` according to geoip2fast (IPv4 and IPv6)."""
         return str(self._geo.lookup(ip).country_code)
 
-    def draw_v4(self, rng: random.Random, cc: str) -> str:
+    def _fits(self, ip: str, cc: str, access: bool) -> bool:
+        rec = self._geo.lookup(ip)
+        if str(rec.country_code) != cc:
+            return False
+        return not access or not self._datacenters.holds(ip, getattr(rec, "asn_name", None))
+
+    def draw_v4(self, rng: random.Random, cc: str, *, access: bool = False) -> str:
+        """An IPv4 address located in ``cc``; with ``access``, none in a datacenter (a person's own line)."""
         nets = self.v4[cc]
-        for _ in range(50):
+        for _ in range(100 if access else 50):
             ip = v4str(nets.pick(rng))
-            if self.country(ip) == cc:
+            if self._fits(ip, cc, access):
                 return ip
         raise SynthError(f"cannot draw an IPv4 address in {cc} from the geoip2fast ranges")
 
-    def draw_v6(self, rng: random.Random, cc: str) -> str:
+    def draw_v6(self, rng: random.Random, cc: str, *, access: bool = False) -> str:
         nets = self.v6.get(cc)
         if not nets:
-            return self.draw_v4(rng, cc)
+            return self.draw_v4(rng, cc, access=access)
         for _ in range(50):
             first, plen = nets[rng.randrange(len(nets))]
             subnet = rng.getrandbits(64 - plen) << 64
             iid = rng.getrandbits(64) if rng.random() < 0.7 else rng.randrange(1, 4096)
             ip = ipaddress.IPv6Address(first + subnet + iid).compressed
-            if self.country(ip) == cc:
+            if self._fits(ip, cc, access):
                 return ip
-        return self.draw_v4(rng, cc)
+        return self.draw_v4(rng, cc, access=access)
 
     def draw_asn(self, rng: random.Random, asn: str, cc: str | None = None) -> tuple[str, str]:
         """An address of network operator ``asn`` (optionally only one located in ``cc``)."""

@@ -136,14 +136,14 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
         plan.period[p] = period
         for _ in range(n_home):
             if v6:
-                ip = geo.draw_v6(rng, cc)
+                ip = geo.draw_v6(rng, cc, access=True)
                 if ":" in ip:
                     plan.home_v6[len(home)] = ip
                     home.append(0)
                     continue
                 home.append(v4int(ip))
             else:
-                home.append(v4int(geo.draw_v4(rng, cc)))
+                home.append(v4int(geo.draw_v4(rng, cc, access=True)))
         plan.home_off[p + 1] = len(home)
         mobile: tuple[str, ...] = ()
         if rng.random() < 0.55:
@@ -152,7 +152,7 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
                 mobile = cgnat_by_cc[cc]
                 plan.cgnat[p] = True
             else:
-                mobile = tuple(geo.draw_v4(rng, cc) for _ in range(rng.randrange(1, 3)))
+                mobile = tuple(geo.draw_v4(rng, cc, access=True) for _ in range(rng.randrange(1, 3)))
         plan.mobile.append(mobile)
         if opsec[p]:
             plan.vpn_share[p] = 0.6
@@ -170,7 +170,7 @@ def build_netplan(seed: int, geo: GeoIndex, country: npt.NDArray[np.int16], opse
                 while dest == cc:
                     dest = rng.choices(dest_codes, dest_w)[0]
                 start = int(span_start[p]) + rng.randrange(0, span - 12 * DAY)
-                ips = tuple(geo.draw_v4(rng, dest) for _ in range(rng.randrange(1, 3)))
+                ips = tuple(geo.draw_v4(rng, dest, access=True) for _ in range(rng.randrange(1, 3)))
                 trips.append(Trip(start, start + rng.randrange(3, 11) * DAY, dest, ips))
             plan.trips[p] = tuple(sorted(trips, key=lambda tr: tr.start))
     return plan
