@@ -17,8 +17,9 @@ in its own process (wall time, CPU time and peak RSS from ``wait4``):
 Splink's result depends on the order of its input rows (its random sampling of u with a fixed seed, and EM
 from there): on the 84,000-account store of seed 1 it gives F1 0.311 with the other forum's rows first and
 0.171 with the seized forum's first. So it runs twice, the sources in either order, and ours is compared
-with the better run. Both are scored with the same pairwise and B-cubed figures against the truth. Prints the JSON result and
-writes it (and a short .md) to ``--out`` (default ``bench/results/<date>-identity-<accounts>.json``).
+with the better run. Both are scored with the same pairwise and B-cubed figures against the truth.
+Prints the JSON result and writes it (and a short .md) to ``--out`` (default
+``bench/results/<date>-identity-<accounts>.json``).
 ``main(argv)`` returns 0 on success; bench/run.py may call it.
 """
 
