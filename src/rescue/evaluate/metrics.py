@@ -33,7 +33,8 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _ratio(a: int, b: int) -> float | None:
+def ratio(a: float, b: float) -> float | None:
+    """a / b to four decimals; None when b is 0."""
     return round(a / b, 4) if b else None
 
 
@@ -46,10 +47,10 @@ def attribution(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                          count(*) FILTER (WHERE opsec AND country = truth_country) AS opsec_correct
                          FROM person_truth""")[0]
     out: dict[str, Any] = dict(row)
-    out["accuracy"] = _ratio(row["correct"], row["attributed"])
-    out["coverage"] = _ratio(row["attributed"], row["evaluated"])
-    out["opsec_accuracy"] = _ratio(row["opsec_correct"], row["opsec_attributed"])
-    out["opsec_coverage"] = _ratio(row["opsec_attributed"], row["opsec_evaluated"])
+    out["accuracy"] = ratio(row["correct"], row["attributed"])
+    out["coverage"] = ratio(row["attributed"], row["evaluated"])
+    out["opsec_accuracy"] = ratio(row["opsec_correct"], row["opsec_attributed"])
+    out["opsec_coverage"] = ratio(row["opsec_attributed"], row["opsec_evaluated"])
     out["by_confidence"] = _dicts(con, """
         SELECT CASE WHEN confidence >= 0.9 THEN '0.9-1.0' WHEN confidence >= 0.7 THEN '0.7-0.9'
                     WHEN confidence >= 0.5 THEN '0.5-0.7' ELSE '0.0-0.5' END AS band,
@@ -84,8 +85,8 @@ def accounts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         JOIN t_accounts ta ON ta.forum = ts.forum AND ta.account_id = aa.account_id
         JOIN t_persons tp ON tp.person_id = ta.person_id""")[0]
     out: dict[str, Any] = dict(row)
-    out["accuracy"] = _ratio(row["correct"], row["attributed"])
-    out["coverage"] = _ratio(row["attributed"], row["evaluated"])
+    out["accuracy"] = ratio(row["correct"], row["attributed"])
+    out["coverage"] = ratio(row["attributed"], row["evaluated"])
     return out
 
 
@@ -146,8 +147,8 @@ def selectors(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     other_kinds = _dicts(con, """SELECT kind, count(*) AS found FROM ours
                                  WHERE kind NOT IN (SELECT kind FROM truth_sel) GROUP BY 1 ORDER BY 2 DESC, 1""")
     return {"per_kind": per_kind, "variants": variants, "totals": {
-        **totals, "precision": _ratio(totals["matched"], totals["found"]),
-        "recall": _ratio(totals["matched"], totals["planted"])},
+        **totals, "precision": ratio(totals["matched"], totals["found"]),
+        "recall": ratio(totals["matched"], totals["planted"])},
         "unresolved_quote_sightings": unresolved["sightings"], "kinds_not_planted": other_kinds}
 
 

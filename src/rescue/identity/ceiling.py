@@ -31,14 +31,13 @@ from typing import Any
 
 import duckdb
 
+from rescue.evaluate.metrics import ratio
+
 CLASSES = ("selector", "address", "birth date", "location", "text", "user name", "full name", "rare name",
            "common name", "nothing")
 USABLE = CLASSES[:7]
 TOKEN_CAPS = (2, 5, 30)
 
-
-def _ratio(a: float, b: float) -> float | None:
-    return round(a / b, 4) if b else None
 
 
 def evidence_ceiling(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
@@ -133,7 +132,7 @@ def evidence_ceiling(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum:
         sizes[r] = sizes.get(r, 0) + 1
     usable = sum(n * (n - 1) // 2 for n in sizes.values())  # pairs joined by evidence, directly or through others
     out: dict[str, Any] = {"true_pairs": total, "by_class": by_class, "merged": merged,
-                           "ceiling": _ratio(usable, total),
+                           "ceiling": ratio(usable, total),
                            "name_token_precision": _token_precision(con)}
     for t in ("_ceil_src", "_ceil_acc", "_ceil_pairs", "_ceil_tok", "_ceil_tokn"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
@@ -158,5 +157,5 @@ def _token_precision(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             LEFT JOIN _ceil_acc pb ON pb.source_id = pr.sb AND pb.account_id = pr.ab
             WHERE x.timezone IS NOT DISTINCT FROM y.timezone""", [cap]).fetchone() or (0, 0)
         out.append({"max_accounts": cap, "pairs": int(pairs), "one_person": int(right),
-                    "precision": _ratio(int(right), int(pairs))})
+                    "precision": ratio(int(right), int(pairs))})
     return out

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from rescue.errors import UsageError
+from rescue.evaluate.metrics import ratio
 from rescue.evaluate.truth import forum_of_sha
 from rescue.identity.attributes import BLOCKING_COLUMNS
 from rescue.identity.ceiling import evidence_ceiling
@@ -37,9 +38,6 @@ def _csv(path: Path) -> list[dict[str, str]]:
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
-
-def _ratio(a: float, b: float) -> float | None:
-    return round(a / b, 4) if b else None
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path, *, cfg: IdentityConfig | None = None) -> dict[str, Any]:
@@ -139,7 +137,7 @@ def _blocking_recall(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], 
             for y in rows[i + 1:]:
                 total += 1
                 blocked += any(all(x[c] is not None and x[c] == y[c] for c in rule) for rule in BLOCKING_COLUMNS)
-    return _ratio(blocked, total)
+    return ratio(blocked, total)
 
 
 def _false_merges(truth_dir: Path, clusters: dict[str, list[AccountRef]],
@@ -184,8 +182,8 @@ def _links(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str], truth: dic
     curve = []
     for t in (0.01, 0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9999):
         sel = [s for p, s in scores if p >= t]
-        curve.append({"threshold": t, "pairs": len(sel), "correct": sum(sel), "precision": _ratio(sum(sel), len(sel))})
-    return {"link_precision": {k: {"pairs": v[0], "correct": v[1], "precision": _ratio(v[1], v[0])}
+        curve.append({"threshold": t, "pairs": len(sel), "correct": sum(sel), "precision": ratio(sum(sel), len(sel))})
+    return {"link_precision": {k: {"pairs": v[0], "correct": v[1], "precision": ratio(v[1], v[0])}
                                for k, v in sorted(per.items())}, "splink_curve": curve}
 
 
@@ -225,8 +223,8 @@ def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[st
         by_style += (x, y) in style
         texted += min(chars.get(x, 0), chars.get(y, 0)) >= min_chars
     return {"pairs": total, "merged": merged, "in_review": in_review, "style_candidates": by_style,
-            "enough_text": texted, "recall_merged_or_review": _ratio(merged + in_review, total),
-            "recall_style": _ratio(by_style, total), "recall_style_of_comparable": _ratio(by_style, texted)}
+            "enough_text": texted, "recall_merged_or_review": ratio(merged + in_review, total),
+            "recall_style": ratio(by_style, total), "recall_style_of_comparable": ratio(by_style, texted)}
 
 
 def _review_pairs(con: duckdb.DuckDBPyConnection, src_forum: dict[str, str]
@@ -272,11 +270,11 @@ def _review(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str
         if correct / k >= 0.9:
             best = (k, merged + found)
         if k in marks or k == len(ranked):
-            curve.append({"top": k, "precision": _ratio(correct, k),
-                          "style_only_recall": _ratio(merged + found, total)})
-    return {"pairs": len(ranked), "correct": correct, "precision": _ratio(correct, len(ranked)),
-            "top_at_p90": best[0], "style_only_recall_at_p90": _ratio(best[1], total),
-            "style_only_recall_merged": _ratio(merged, total), "curve": curve}
+            curve.append({"top": k, "precision": ratio(correct, k),
+                          "style_only_recall": ratio(merged + found, total)})
+    return {"pairs": len(ranked), "correct": correct, "precision": ratio(correct, len(ranked)),
+            "top_at_p90": best[0], "style_only_recall_at_p90": ratio(best[1], total),
+            "style_only_recall_merged": ratio(merged, total), "curve": curve}
 
 
 def _missed(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
@@ -304,5 +302,5 @@ def _missed(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str
         g[1] += predicted[x] == predicted[y]
         g[2] += predicted[x] != predicted[y] and frozenset((x, y)) in review
     return [{"pairs_of": k[0], "share_selector": k[1], "share_address": k[2], "note": k[3], "pairs": v[0],
-             "merged": v[1], "in_review": v[2], "recall": _ratio(v[1], v[0])}
+             "merged": v[1], "in_review": v[2], "recall": ratio(v[1], v[0])}
             for k, v in sorted(groups.items())]
