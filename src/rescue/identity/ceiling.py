@@ -37,7 +37,10 @@ CLASSES = ("selector", "address", "birth date", "location", "text", "user name",
            "common name", "nothing")
 USABLE = CLASSES[:7]
 TOKEN_CAPS = (2, 5, 30)
-
+# Characters each account wrote (posts and private messages): whether writing style can compare it.
+TEXT_CHARS_SQL = """SELECT source_id, account_id, sum(length(body_text)) AS n FROM (
+    SELECT source_id, account_id, body_text FROM posts UNION ALL
+    SELECT source_id, sender_account_id, body_text FROM messages) GROUP BY ALL"""
 
 
 def evidence_ceiling(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[str, str],
@@ -73,9 +76,7 @@ def evidence_ceiling(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum:
                WHERE ip IS NOT NULL AND coalesce(kind, '') <> 'login_attempt'
                  AND ip NOT IN (SELECT ip FROM read_csv(?, all_varchar = true, header = true)
                                 WHERE kind IN ('vpn', 'tor', 'cgnat'))),
-        txt AS (SELECT source_id, account_id, sum(length(body_text)) AS n FROM (
-                    SELECT source_id, account_id, body_text FROM posts UNION ALL
-                    SELECT source_id, sender_account_id, body_text FROM messages) GROUP BY ALL),
+        txt AS (""" + TEXT_CHARS_SQL + """),
         p AS (SELECT * FROM _ceil_pairs),
         f_sel AS (SELECT DISTINCT sa, aa, sb, ab FROM p
                   JOIN sel x ON x.source_id = sa AND x.account_id = aa
@@ -121,10 +122,9 @@ def evidence_ceiling(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum:
     for cls, was_merged, sa, aa, sb, ab in rows:
         by_class[str(cls)] += 1
         merged[str(cls)] += bool(was_merged)
+        a, b = root((sa, aa)), root((sb, ab))  # every account of a true pair is a node, linked or not
         if cls in USABLE:
-            parent[root((sa, aa))] = root((sb, ab))
-        else:
-            root((sa, aa)), root((sb, ab))
+            parent[a] = b
     total = len(rows)
     sizes: dict[tuple[str, str], int] = {}
     for x in list(parent):

@@ -20,7 +20,7 @@ from rescue.errors import UsageError
 from rescue.evaluate.metrics import ratio
 from rescue.evaluate.truth import forum_of_sha
 from rescue.identity.attributes import BLOCKING_COLUMNS
-from rescue.identity.ceiling import evidence_ceiling
+from rescue.identity.ceiling import TEXT_CHARS_SQL, evidence_ceiling
 from rescue.identity.config import IdentityConfig
 from rescue.identity.model import drop_universe, has_table, load_universe
 from rescue.identity.names import attribute_table
@@ -193,10 +193,7 @@ def _aliases(con: duckdb.DuckDBPyConnection, truth_dir: Path, src_forum: dict[st
     many have enough text on both sides to be compared by style at all (the ceiling)."""
     forum_src = {f: s for s, f in src_forum.items()}
     chars: dict[AccountRef, int] = {}
-    for sid, aid, n in con.execute("""
-            SELECT source_id, account_id, sum(length(body_text)) FROM (
-                SELECT source_id, account_id, body_text FROM posts UNION ALL
-                SELECT source_id, sender_account_id, body_text FROM messages) GROUP BY ALL""").fetchall():
+    for sid, aid, n in con.execute(TEXT_CHARS_SQL).fetchall():
         chars[(src_forum.get(str(sid), "?"), str(aid))] = int(n or 0)
     review: set[tuple[AccountRef, AccountRef]] = set()
     style: set[tuple[AccountRef, AccountRef]] = set()
